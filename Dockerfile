@@ -1,0 +1,31 @@
+# Kennisbrug service image: configuration through the same KENNISBRUG_* variables.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    KENNISBRUG_MODEL_CACHE=/opt/kennisbrug/models \
+    KENNISBRUG_DATABASE_URL=sqlite:////var/lib/kennisbrug/kennisbrug.db
+
+WORKDIR /opt/kennisbrug/src
+# The CPU build of torch first, so sentence-transformers never pulls a CUDA build.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+COPY pyproject.toml README.md alembic.ini ./
+COPY app ./app
+COPY matching ./matching
+COPY migrations ./migrations
+COPY seeds ./seeds
+RUN pip install . \
+    && kennisbrug model prepare \
+    && useradd --system --uid 10001 --home-dir /var/lib/kennisbrug kennisbrug \
+    && mkdir -p /var/lib/kennisbrug \
+    && chown -R kennisbrug /var/lib/kennisbrug
+
+USER kennisbrug
+WORKDIR /var/lib/kennisbrug
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+# Migrations run on every start; they are idempotent.
+CMD ["sh", "-c", "kennisbrug migrate && kennisbrug serve --host 0.0.0.0 --port 8000"]

@@ -1,0 +1,47 @@
+"""Log in with the OAuth2 password flow; see who you are."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import service
+from app.auth.schemas import MeRead, TokenRead
+from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.models import User
+from app.security import create_token
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def me_read(user: User) -> MeRead:
+    return MeRead(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        municipality=user.municipality.slug if user.municipality else None,
+        institution=user.institution.name if user.institution else None,
+    )
+
+
+@router.post("/token", responses={401: {"description": "wrong email or password"}})
+def issue_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenRead:
+    """Exchange email (as `username`) and password for a bearer token. Anyone."""
+    user = service.authenticate(session, email=form.username, password=form.password)
+    token = create_token(
+        user.id, settings.secret_key.get_secret_value(), settings.token_ttl_minutes
+    )
+    return TokenRead(access_token=token, expires_in=settings.token_ttl_minutes * 60)
+
+
+@router.get("/me")
+def who_am_i(user: CurrentUser) -> MeRead:
+    """The calling user. Any authenticated user."""
+    return me_read(user)

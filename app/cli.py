@@ -1,0 +1,206 @@
+"""The `kennisbrug` command line: serve, migrate, seed, create-user, model, reindex, eval."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+
+from app.config import Settings, get_settings
+
+cli = typer.Typer(
+    help="Kennisbrug: links a city's questions to the capacity of its knowledge institutions.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+model_cli = typer.Typer(help="The embedding model.", no_args_is_help=True)
+cli.add_typer(model_cli, name="model")
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic config that works from a source checkout and an installed package."""
+    import migrations
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Demo mode: allows the default secret key.")
+    ] = False,
+) -> None:
+    """Serve the web app and API with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+
+    if demo:
+        os.environ["KENNISBRUG_DEMO_MODE"] = "1"
+        get_settings.cache_clear()
+    settings = get_settings()
+    app = create_app(settings)
+    typer.echo(f"Kennisbrug serves on http://{host}:{port} (API docs: /docs)")
+    if settings.demo_mode:
+        password = settings.demo_password.get_secret_value()
+        typer.echo(f"Demo logins, all with password '{password}':")
+        for email, role in (
+            ("makelaar@leiden.example", "kennismakelaar"),
+            ("gemeente@leiden.example", "beleidsmedewerker gemeente Leiden"),
+            ("docent@hsleiden.example", "docent Hogeschool Leiden"),
+            (
+                "onderzoeker@universiteitleiden.example",
+                "onderzoeker Universiteit Leiden",
+            ),
+            ("admin@kennisbrug.example", "beheerder"),
+        ):
+            typer.echo(f"  {email:42} {role}")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the database schema up to date (alembic upgrade)."""
+    settings = get_settings()
+    command.upgrade(alembic_config(settings.database_url), revision)
+    typer.echo(f"database at {revision}: {_safe_url(settings)}")
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+@cli.command()
+def seed(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also add demo users and a demo world.")
+    ] = False,
+) -> None:
+    """Load reference data (themes, Leiden's districts, institutions); idempotent."""
+    from app.db import make_engine, make_session_factory
+    from seeds.loader import SeedReport, load_demo, load_reference, read_data
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            report = SeedReport()
+            load_reference(session, read_data("reference.json"), report)
+            typer.echo(f"reference data: {report}")
+            if demo:
+                demo_report = load_demo(
+                    session,
+                    read_data("demo.json"),
+                    password=settings.demo_password.get_secret_value(),
+                    settings=settings,
+                )
+                typer.echo(f"demo data: {demo_report}")
+    finally:
+        engine.dispose()
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login email.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    role: Annotated[str, typer.Option(help="staff, provider, broker or admin.")],
+    municipality: Annotated[
+        str | None, typer.Option(help="Municipality slug (staff, broker).")
+    ] = None,
+    institution: Annotated[
+        str | None, typer.Option(help="Institution name (provider).")
+    ] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an account (for example the first admin)."""
+    from pydantic import ValidationError
+
+    from app.db import make_engine, make_session_factory
+    from app.errors import AppError
+    from app.users import service
+    from app.users.schemas import UserCreate
+
+    try:
+        data = UserCreate(
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            municipality=municipality,
+            institution=institution,
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            typer.echo(f"{'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+        raise typer.Exit(2) from None
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            user = service.create_user(session, data, actor=None)
+            typer.echo(f"created {user.role} {user.email}")
+    except AppError as exc:
+        typer.echo(f"error: {exc.detail} {exc.fields or ''}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+@model_cli.command("prepare")
+def model_prepare(
+    force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False,
+) -> None:
+    """Convert the packaged multilingual-e5-small weights into a local model folder."""
+    from matching.errors import MatchingError
+    from matching.model_prep import default_cache_dir, prepare_model
+
+    cache = get_settings().model_cache or default_cache_dir()
+    try:
+        path = prepare_model(cache, force=force, progress=True)
+    except MatchingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"model ready: {path}")
+
+
+@cli.command("eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="A data set in the eval FORMAT.md.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object.")
+    ] = False,
+) -> None:
+    """Measure match quality (Recall@5/10, MRR, nDCG@10, violations) on a data set."""
+    from matching.encoders import load_encoder
+    from matching.errors import MatchingError
+    from matching.evaluation import evaluate as run_evaluation
+    from matching.evaluation import format_report, load_dataset
+
+    settings = get_settings()
+    try:
+        data = load_dataset(dataset)
+        encoder = load_encoder(settings.embedding_model, settings.model_cache)
+        report = run_evaluation(data, encoder, progress=not as_json)
+    except MatchingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,42 @@
+"""Settings from the environment (prefix `KENNISBRUG_`), read through `get_settings()`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "kennisbrug-demo-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to `KENNISBRUG_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="KENNISBRUG_", extra="ignore")
+
+    database_url: str = "sqlite:///kennisbrug.db"
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    demo_mode: bool = False
+    demo_password: SecretStr = SecretStr("kennisbrug-demo")
+    token_ttl_minutes: int = Field(default=480, ge=1)
+    default_municipality: str = "leiden"
+    embedding_model: str | None = None
+    model_cache: Path | None = None
+    log_json: bool = False
+    cookie_secure: bool = True
+    max_body_bytes: int = Field(default=2_000_000, ge=1024)
+
+    @property
+    def uses_default_secret(self) -> bool:
+        return self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

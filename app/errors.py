@@ -1,0 +1,153 @@
+"""Domain errors and the one place that turns every error into the JSON error shape.
+
+Every error response is `{"error": <kind>, "detail": <message>, "fields": {...}}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from matching.errors import EncoderError, InvalidQueryError, MatchingError
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """Base of domain errors; subclasses fix the HTTP status."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = dict(fields or {})
+
+
+class NotAuthenticatedError(AppError):
+    status_code = 401
+
+
+class PermissionDeniedError(AppError):
+    status_code = 403
+
+
+class NotFoundError(AppError):
+    status_code = 404
+
+
+class ConflictError(AppError):
+    status_code = 409
+
+
+class PayloadTooLargeError(AppError):
+    status_code = 413
+
+
+class UnprocessableError(AppError):
+    status_code = 422
+
+
+class TooManyRequestsError(AppError):
+    status_code = 429
+
+
+class ServiceUnavailableError(AppError):
+    status_code = 503
+
+
+def allowed(values: Sequence[str]) -> str:
+    """Render allowed values for an error message: "'a', 'b' or 'c'"."""
+    quoted = [f"'{v}'" for v in values]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def error_body(
+    error: str, detail: str, fields: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    return {"error": error, "detail": detail, "fields": dict(fields or {})}
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(exc: RequestValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        name = _field_name(err.get("loc", ()))
+        message = str(err.get("msg", "invalid value"))
+        if err.get("type") == "json_invalid":
+            name, message = (
+                "body",
+                "malformed JSON: "
+                + str(err.get("ctx", {}).get("error", "cannot be parsed")),
+            )
+        fields.setdefault(name, message.removeprefix("Value error, "))
+    return fields
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(
+            error_body(type(exc).__name__, exc.detail, exc.fields),
+            status_code=exc.status_code,
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(
+        request: Request, exc: RequestValidationError
+    ) -> JSONResponse:
+        fields = validation_fields(exc)
+        detail = "; ".join(f"{k}: {v}" for k, v in fields.items())
+        return JSONResponse(
+            error_body("ValidationError", detail or "invalid request", fields),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "NotFoundError", 405: "MethodNotAllowed"}.get(
+            exc.status_code, "HTTPError"
+        )
+        return JSONResponse(
+            error_body(kind, str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(MatchingError)
+    async def _matching(request: Request, exc: MatchingError) -> JSONResponse:
+        if isinstance(exc, InvalidQueryError):
+            status = 422
+        elif isinstance(exc, EncoderError):
+            status = 503
+        else:
+            status = 500
+            logger.error("matching failed", exc_info=exc)
+        return JSONResponse(
+            error_body(type(exc).__name__, str(exc)), status_code=status
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Never show a stack trace to a user; the log has it with the request id.
+        logger.error("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body("InternalError", "internal error; it has been logged"),
+            status_code=500,
+        )

@@ -1,0 +1,26 @@
+"""Start-up and shutdown: the database engine and session factory live on app.state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.config import Settings
+from app.db import make_engine, make_session_factory
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    owns_engine = getattr(app.state, "engine", None) is None
+    if owns_engine:
+        app.state.engine = make_engine(settings.database_url)
+        app.state.session_factory = make_session_factory(app.state.engine)
+    try:
+        yield
+    finally:
+        if owns_engine:
+            app.state.engine.dispose()
+            app.state.engine = None

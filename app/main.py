@@ -1,0 +1,55 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.db import make_session_factory
+from app.errors import register_error_handlers
+from app.health.router import router as health_router
+from app.lifespan import lifespan
+from app.offers.router import router as offers_router
+from app.questions.router import router as questions_router
+from app.users.router import router as users_router
+from app.vocab.router import router as vocab_router
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Raised at start-up when production would run with the demo secret."""
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None
+) -> FastAPI:
+    """Build the app; `engine` lets tests and tools share an existing database engine."""
+    settings = settings or get_settings()
+    if settings.uses_default_secret and not settings.demo_mode:
+        raise InsecureConfigurationError(
+            "refusing to start with the default KENNISBRUG_SECRET_KEY outside demo mode; "
+            "set KENNISBRUG_SECRET_KEY to a long random value "
+            "(or KENNISBRUG_DEMO_MODE=1 for a local demo)"
+        )
+    app = FastAPI(
+        title="Kennisbrug",
+        summary="Links a city's questions to the capacity of its knowledge institutions.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    if engine is not None:
+        app.state.session_factory = make_session_factory(engine)
+    register_error_handlers(app)
+    for router in (
+        health_router,
+        auth_router,
+        users_router,
+        vocab_router,
+        questions_router,
+        offers_router,
+    ):
+        app.include_router(router)
+    return app

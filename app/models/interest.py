@@ -1,0 +1,27 @@
+"""A student's expression of interest in a public question; visible to brokers only."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+from app.models.mixins import IdMixin, TimestampMixin
+
+
+class Interest(IdMixin, TimestampMixin, Base):
+    __tablename__ = "interests"
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("municipalities.id"), index=True
+    )
+    question_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    institution: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(3))
+    message: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,102 @@
+"""An offer (aanbod): a course, thesis places or research expertise with capacity."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.mixins import IdMixin, TimestampMixin
+from app.models.user import User
+from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
+
+OFFER_KINDS: tuple[str, ...] = ("course", "thesis", "research")
+OFFER_STATUSES: tuple[str, ...] = ("active", "paused", "archived")
+LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+
+offer_themes = Table(
+    "offer_themes",
+    Base.metadata,
+    Column("offer_id", ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
+)
+
+offer_neighbourhoods = Table(
+    "offer_neighbourhoods",
+    Base.metadata,
+    Column("offer_id", ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "neighbourhood_id",
+        ForeignKey("neighbourhoods.id"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Offer(IdMixin, TimestampMixin, Base):
+    """`places_taken` counts matches holding a place; the database refuses overbooking.
+
+    It is kept next to `capacity` so that taking a place is one atomic conditional
+    UPDATE on both SQLite and PostgreSQL, and the CHECK constraint makes
+    `places_taken > capacity` impossible whatever the code does.
+    """
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("kind IN ('course', 'thesis', 'research')", name="kind"),
+        CheckConstraint("level IN ('mbo', 'hbo', 'wo')", name="level"),
+        CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
+        CheckConstraint("capacity >= 0", name="capacity"),
+        CheckConstraint(
+            "places_taken >= 0 AND places_taken <= capacity", name="places_taken"
+        ),
+    )
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("municipalities.id"), index=True
+    )
+    institution_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("institutions.id"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(3))
+    capacity: Mapped[int] = mapped_column(Integer)
+    places_taken: Mapped[int] = mapped_column(Integer, default=0)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    intake_deadline: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    institution: Mapped[Institution] = relationship(lazy="joined")
+    owner: Mapped[User] = relationship(lazy="joined")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=offer_themes, lazy="selectin", order_by=Theme.slug
+    )
+    neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
+        secondary=offer_neighbourhoods, lazy="selectin", order_by=Neighbourhood.slug
+    )
+
+    @property
+    def remaining_capacity(self) -> int:
+        return max(self.capacity - self.places_taken, 0)

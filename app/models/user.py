@@ -1,0 +1,36 @@
+"""Accounts with one role each: staff, provider, broker or admin."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.mixins import IdMixin, TimestampMixin
+from app.models.vocabulary import Institution, Municipality
+
+ROLES: tuple[str, ...] = ("staff", "provider", "broker", "admin")
+
+
+class User(IdMixin, TimestampMixin, Base):
+    """Staff and brokers belong to a municipality, providers to an institution."""
+
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    department: Mapped[str | None] = mapped_column(String(120))
+    municipality_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("municipalities.id"), index=True
+    )
+    institution_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("institutions.id"), index=True
+    )
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    institution: Mapped[Institution | None] = relationship(lazy="joined")

@@ -1,0 +1,53 @@
+"""Reference data: municipalities, their neighbourhoods, themes and institutions."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+from app.models.mixins import IdMixin, TimestampMixin
+
+
+class Municipality(IdMixin, TimestampMixin, Base):
+    __tablename__ = "municipalities"
+
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class Neighbourhood(IdMixin, TimestampMixin, Base):
+    """A district; `aliases` holds buurt names that resolve to it ("Slaaghwijk")."""
+
+    __tablename__ = "neighbourhoods"
+    __table_args__ = (UniqueConstraint("municipality_id", "slug"),)
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+
+
+class Theme(IdMixin, TimestampMixin, Base):
+    __tablename__ = "themes"
+
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    label_nl: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+
+
+class Institution(IdMixin, TimestampMixin, Base):
+    """A knowledge institution; its `level` is mbo, hbo or wo."""
+
+    __tablename__ = "institutions"
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(40))

@@ -1,0 +1,113 @@
+"""Every query on offers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.models import Offer, Theme
+from app.models.offer import offer_themes
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFilter:
+    municipality_id: uuid.UUID | None = None
+    institution_id: uuid.UUID | None = None
+    kind: str | None = None
+    level: str | None = None
+    theme: str | None = None
+    statuses: Sequence[str] = ()
+    available_on: date | None = None
+    q: str | None = None
+
+
+def get(session: Session, offer_id: uuid.UUID) -> Offer | None:
+    return session.get(Offer, offer_id)
+
+
+def _filtered(f: OfferFilter) -> Select[Offer]:
+    stmt = select(Offer)
+    if f.municipality_id is not None:
+        stmt = stmt.where(Offer.municipality_id == f.municipality_id)
+    if f.institution_id is not None:
+        stmt = stmt.where(Offer.institution_id == f.institution_id)
+    if f.kind:
+        stmt = stmt.where(Offer.kind == f.kind)
+    if f.level:
+        stmt = stmt.where(Offer.level == f.level)
+    if f.statuses:
+        stmt = stmt.where(Offer.status.in_(f.statuses))
+    if f.theme:
+        stmt = stmt.where(
+            Offer.id.in_(
+                select(offer_themes.c.offer_id)
+                .join(Theme, Theme.id == offer_themes.c.theme_id)
+                .where(Theme.slug == f.theme)
+            )
+        )
+    if f.available_on:
+        day = f.available_on
+        stmt = stmt.where(
+            or_(Offer.available_from.is_(None), Offer.available_from <= day),
+            or_(Offer.available_until.is_(None), Offer.available_until >= day),
+        )
+    if f.q:
+        needle = f.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Offer.title).contains(needle, autoescape=True),
+                func.lower(Offer.description).contains(needle, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def list_page(
+    session: Session, f: OfferFilter, *, limit: int, offset: int
+) -> tuple[list[Offer], int]:
+    stmt = _filtered(f)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(Offer.created_at.desc(), Offer.id).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def list_all(session: Session, f: OfferFilter) -> list[Offer]:
+    return list(session.scalars(_filtered(f).order_by(Offer.created_at, Offer.id)))
+
+
+def add(session: Session, offer: Offer) -> Offer:
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def take_place(session: Session, offer_id: uuid.UUID) -> bool:
+    """Atomically take one place if any is left; False when the offer is full.
+
+    One conditional UPDATE: PostgreSQL re-checks the WHERE clause on the locked row
+    after a concurrent update, SQLite holds the write lock, so two confirms can never
+    both take the last place.
+    """
+    result = session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.places_taken < Offer.capacity)
+        .values(places_taken=Offer.places_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def free_place(session: Session, offer_id: uuid.UUID) -> None:
+    session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.places_taken > 0)
+        .values(places_taken=Offer.places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )

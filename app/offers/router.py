@@ -1,0 +1,91 @@
+"""Offers over HTTP: providers for their own institution, brokers for their city."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.deps import OfferUser, SessionDep, SettingsDep
+from app.offers import service
+from app.offers.schemas import (
+    Level,
+    OfferCreate,
+    OfferKind,
+    OfferRead,
+    OfferStatus,
+    OfferUpdate,
+)
+from app.schemas import LimitQuery, OffsetQuery, Page
+
+router = APIRouter(prefix="/api/offers", tags=["offers"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "not authenticated"},
+    403: {"description": "wrong role or institution"},
+    404: {"description": "no such offer visible to you"},
+    422: {"description": "invalid input"},
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def create_offer(
+    data: OfferCreate, session: SessionDep, user: OfferUser, settings: SettingsDep
+) -> OfferRead:
+    """Register a course, thesis places or research expertise. Provider or broker."""
+    return service.offer_read(
+        service.create_offer(session, data, actor=user, settings=settings)
+    )
+
+
+@router.get("", responses=_ERRORS)
+def list_offers(
+    session: SessionDep,
+    user: OfferUser,
+    kind: OfferKind | None = None,
+    level: Level | None = None,
+    theme: Annotated[str | None, Query(max_length=60)] = None,
+    status: Annotated[list[OfferStatus] | None, Query()] = None,
+    available_on: date | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: LimitQuery = 20,
+    offset: OffsetQuery = 0,
+) -> Page[OfferRead]:
+    """Offers of your institution (provider) or your city (broker), newest first."""
+    rows, total = service.list_offers(
+        session,
+        user,
+        kind=kind,
+        level=level,
+        theme=theme,
+        statuses=list(status or []),
+        available_on=available_on,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(
+        items=[service.offer_read(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{offer_id}", responses=_ERRORS)
+def read_offer(offer_id: uuid.UUID, session: SessionDep, user: OfferUser) -> OfferRead:
+    """One offer with its remaining capacity. Its institution's providers or the broker."""
+    return service.offer_read(service.get_visible_offer(session, offer_id, user))
+
+
+@router.patch(
+    "/{offer_id}",
+    responses={**_ERRORS, 409: {"description": "capacity below places taken"}},
+)
+def update_offer(
+    offer_id: uuid.UUID, data: OfferUpdate, session: SessionDep, user: OfferUser
+) -> OfferRead:
+    """Edit, pause or archive an offer. Its institution's providers or the broker."""
+    return service.offer_read(service.update_offer(session, offer_id, data, actor=user))

@@ -1,0 +1,97 @@
+"""Offer shapes: what providers register and what the API shows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+Level = Literal["mbo", "hbo", "wo"]
+OfferKind = Literal["course", "thesis", "research"]
+OfferStatus = Literal["active", "paused", "archived"]
+Language = Literal["nl", "en"]
+
+
+class _OfferFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    themes: list[str] | None = Field(default=None, max_length=10)
+    neighbourhoods: list[str] | None = Field(
+        default=None,
+        max_length=20,
+        description="Districts (or buurt names) the offer is tied to; empty = anywhere.",
+    )
+    available_from: date | None = None
+    available_until: date | None = None
+    intake_deadline: date | None = None
+    language: Language | None = None
+    contact_name: str | None = Field(default=None, max_length=120)
+    contact_email: EmailStr | None = Field(default=None, max_length=254)
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Self:
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until < self.available_from
+        ):
+            raise ValueError("available_until must not be before available_from")
+        return self
+
+
+class OfferCreate(_OfferFields):
+    kind: OfferKind
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=1, max_length=10_000)
+    level: Level | None = Field(
+        default=None, description="Defaults to the institution's level."
+    )
+    capacity: int = Field(ge=0, le=1_000)
+    status: Literal["active", "paused"] = "active"
+    institution: str | None = Field(
+        default=None,
+        max_length=120,
+        description="Brokers name the institution; providers always register for their own.",
+    )
+    municipality: str | None = Field(
+        default=None,
+        max_length=60,
+        description="City served; defaults to the default city.",
+    )
+
+
+class OfferUpdate(_OfferFields):
+    kind: OfferKind | None = None
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=10_000)
+    level: Level | None = None
+    capacity: int | None = Field(default=None, ge=0, le=1_000)
+    status: OfferStatus | None = None
+
+
+class OfferRead(BaseModel):
+    id: uuid.UUID
+    municipality: str
+    kind: str
+    title: str
+    description: str
+    institution: str
+    institution_short_name: str
+    level: str
+    themes: list[str]
+    neighbourhoods: list[str]
+    capacity: int
+    places_taken: int
+    remaining_capacity: int
+    available_from: date | None
+    available_until: date | None
+    intake_deadline: date | None
+    language: str
+    status: str
+    owner_id: uuid.UUID
+    contact_name: str | None
+    contact_email: str | None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,246 @@
+"""Offer use cases: register, list, read and maintain capacity."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.config import Settings
+from app.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnprocessableError,
+)
+from app.models import Institution, Offer, User
+from app.offers import repository
+from app.offers.repository import OfferFilter
+from app.offers.schemas import OfferCreate, OfferRead, OfferUpdate
+from app.vocab import service as vocab
+
+AUDITED = (
+    "kind",
+    "title",
+    "description",
+    "level",
+    "capacity",
+    "available_from",
+    "available_until",
+    "intake_deadline",
+    "language",
+    "status",
+    "contact_name",
+    "contact_email",
+)
+_NOT_NULL = {"kind", "title", "description", "level", "capacity", "status", "language"}
+
+
+def offer_read(o: Offer) -> OfferRead:
+    return OfferRead(
+        id=o.id,
+        municipality=o.municipality.slug,
+        kind=o.kind,
+        title=o.title,
+        description=o.description,
+        institution=o.institution.name,
+        institution_short_name=o.institution.short_name,
+        level=o.level,
+        themes=[t.slug for t in o.themes],
+        neighbourhoods=[n.slug for n in o.neighbourhoods],
+        capacity=o.capacity,
+        places_taken=o.places_taken,
+        remaining_capacity=o.remaining_capacity,
+        available_from=o.available_from,
+        available_until=o.available_until,
+        intake_deadline=o.intake_deadline,
+        language=o.language,
+        status=o.status,
+        owner_id=o.owner_id,
+        contact_name=o.contact_name,
+        contact_email=o.contact_email,
+        created_at=o.created_at,
+        updated_at=o.updated_at,
+    )
+
+
+def _snapshot(o: Offer) -> dict[str, Any]:
+    snap = audit.snapshot(o, AUDITED)
+    snap["themes"] = [t.slug for t in o.themes]
+    snap["neighbourhoods"] = [n.slug for n in o.neighbourhoods]
+    return snap
+
+
+def _can_see(user: User, o: Offer) -> bool:
+    if user.role == "provider":
+        return o.institution_id == user.institution_id
+    if user.role == "broker":
+        return o.municipality_id == user.municipality_id
+    return False
+
+
+def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offer:
+    """The offer if the user may see it; 404 hides other institutions' offers."""
+    o = repository.get(session, offer_id)
+    if o is None or not _can_see(user, o):
+        raise NotFoundError("offer not found")
+    return o
+
+
+def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
+    for key, value in changes.items():
+        if value is None and key in _NOT_NULL:
+            raise UnprocessableError(
+                f"{key} cannot be null", fields={key: "cannot be null"}
+            )
+        if key == "themes":
+            o.themes = vocab.resolve_themes(session, value or [])
+        elif key == "neighbourhoods":
+            o.neighbourhoods = vocab.resolve_neighbourhoods(
+                session, o.municipality_id, value or []
+            )
+        else:
+            setattr(o, key, value)
+    if o.available_from and o.available_until and o.available_until < o.available_from:
+        raise UnprocessableError(
+            "available_until is before available_from",
+            fields={"available_until": "must not be before available_from"},
+        )
+    if o.capacity < o.places_taken:
+        raise ConflictError(
+            f"capacity cannot drop below the {o.places_taken} place(s) already taken",
+            fields={"capacity": f"at least {o.places_taken}"},
+        )
+
+
+def _institution_for(session: Session, data: OfferCreate, actor: User) -> Institution:
+    if actor.role == "provider":
+        if actor.institution is None:
+            raise PermissionDeniedError("your account is not linked to an institution")
+        if data.institution is not None:
+            named = vocab.resolve_institution(session, data.institution)
+            if named.id != actor.institution_id:
+                raise PermissionDeniedError(
+                    "providers register offers for their own institution only"
+                )
+        return actor.institution
+    if not data.institution:
+        raise UnprocessableError(
+            "institution is required", fields={"institution": "required for brokers"}
+        )
+    return vocab.resolve_institution(session, data.institution)
+
+
+def _municipality_for(
+    session: Session, data: OfferCreate, actor: User, settings: Settings
+) -> uuid.UUID:
+    if actor.role == "broker":
+        if actor.municipality is None:
+            raise PermissionDeniedError("your account is not linked to a municipality")
+        if data.municipality and data.municipality != actor.municipality.slug:
+            raise PermissionDeniedError(
+                "brokers register offers for their own city only"
+            )
+        return actor.municipality.id
+    slug = data.municipality or settings.default_municipality
+    return vocab.resolve_municipality(session, slug).id
+
+
+def create_offer(
+    session: Session, data: OfferCreate, *, actor: User, settings: Settings
+) -> Offer:
+    """Register an offer for the provider's own institution (or, by a broker, any)."""
+    institution = _institution_for(session, data, actor)
+    o = Offer(
+        municipality_id=_municipality_for(session, data, actor, settings),
+        institution=institution,
+        level=data.level or institution.level,
+        owner=actor,
+        kind=data.kind,
+        title=data.title,
+        description=data.description,
+        capacity=data.capacity,
+        places_taken=0,
+        status=data.status,
+        language="nl",
+    )
+    fields = data.model_dump(
+        exclude_unset=True,
+        exclude={
+            "kind",
+            "title",
+            "description",
+            "level",
+            "capacity",
+            "status",
+            "institution",
+            "municipality",
+        },
+    )
+    _apply(session, o, {k: v for k, v in fields.items() if v is not None})
+    repository.add(session, o)
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="offer",
+        entity_id=o.id,
+        municipality_id=o.municipality_id,
+        action="created",
+        changes=audit.diff({}, _snapshot(o)),
+    )
+    session.commit()
+    return o
+
+
+def list_offers(
+    session: Session,
+    user: User,
+    *,
+    kind: str | None,
+    level: str | None,
+    theme: str | None,
+    statuses: list[str],
+    available_on: date | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Offer], int]:
+    """A page of the offers the caller may see, newest first."""
+    if theme:
+        vocab.resolve_themes(session, [theme], field="theme")
+    f = OfferFilter(
+        municipality_id=user.municipality_id if user.role == "broker" else None,
+        institution_id=user.institution_id if user.role == "provider" else None,
+        kind=kind,
+        level=level,
+        theme=theme,
+        statuses=statuses,
+        available_on=available_on,
+        q=q,
+    )
+    return repository.list_page(session, f, limit=limit, offset=offset)
+
+
+def update_offer(
+    session: Session, offer_id: uuid.UUID, data: OfferUpdate, *, actor: User
+) -> Offer:
+    """Edit an offer, pause or archive it; capacity never below the places taken."""
+    o = get_visible_offer(session, offer_id, actor)
+    before = _snapshot(o)
+    _apply(session, o, data.model_dump(exclude_unset=True))
+    changes = audit.diff(before, _snapshot(o))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            entity_type="offer",
+            entity_id=o.id,
+            municipality_id=o.municipality_id,
+            action="updated",
+            changes=changes,
+        )
+    session.commit()
+    return o

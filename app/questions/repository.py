@@ -1,0 +1,86 @@
+"""Every query on questions."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Neighbourhood, Question, Theme
+from app.models.question import question_themes
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionFilter:
+    municipality_id: uuid.UUID
+    statuses: Sequence[str] = ()
+    theme: str | None = None
+    neighbourhood: str | None = None
+    q: str | None = None
+    owner_id: uuid.UUID | None = None
+    is_public: bool | None = None
+
+
+def get(session: Session, question_id: uuid.UUID) -> Question | None:
+    return session.get(Question, question_id)
+
+
+def _filtered(f: QuestionFilter) -> Select[Question]:
+    stmt = select(Question).where(Question.municipality_id == f.municipality_id)
+    if f.statuses:
+        stmt = stmt.where(Question.status.in_(f.statuses))
+    if f.owner_id is not None:
+        stmt = stmt.where(Question.owner_id == f.owner_id)
+    if f.is_public is not None:
+        stmt = stmt.where(Question.is_public.is_(f.is_public))
+    if f.theme:
+        stmt = stmt.where(
+            Question.id.in_(
+                select(question_themes.c.question_id)
+                .join(Theme, Theme.id == question_themes.c.theme_id)
+                .where(Theme.slug == f.theme)
+            )
+        )
+    if f.neighbourhood:
+        stmt = stmt.where(
+            Question.neighbourhood_id.in_(
+                select(Neighbourhood.id).where(Neighbourhood.slug == f.neighbourhood)
+            )
+        )
+    if f.q:
+        needle = f.q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Question.title).contains(needle, autoescape=True),
+                func.lower(Question.description).contains(needle, autoescape=True),
+            )
+        )
+    return stmt
+
+
+def list_page(
+    session: Session, f: QuestionFilter, *, limit: int, offset: int
+) -> tuple[list[Question], int]:
+    stmt = _filtered(f)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(Question.created_at.desc(), Question.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+def list_all(session: Session, f: QuestionFilter) -> list[Question]:
+    return list(
+        session.scalars(_filtered(f).order_by(Question.created_at, Question.id))
+    )
+
+
+def add(session: Session, question: Question) -> Question:
+    session.add(question)
+    session.flush()
+    return question

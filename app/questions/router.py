@@ -1,0 +1,109 @@
+"""Questions over HTTP: staff of the question's municipality and its broker."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.deps import QuestionUser, SessionDep
+from app.questions import service
+from app.questions.schemas import (
+    QuestionCreate,
+    QuestionRead,
+    QuestionStatus,
+    QuestionUpdate,
+    TransitionRequest,
+)
+from app.schemas import LimitQuery, OffsetQuery, Page
+
+router = APIRouter(prefix="/api/questions", tags=["questions"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "not authenticated"},
+    403: {"description": "wrong role"},
+    404: {"description": "no such question in your municipality"},
+    422: {"description": "invalid input"},
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def create_question(
+    data: QuestionCreate, session: SessionDep, user: QuestionUser
+) -> QuestionRead:
+    """Create a question in your municipality. Staff or broker."""
+    return service.question_read(service.create_question(session, data, actor=user))
+
+
+@router.get("", responses=_ERRORS)
+def list_questions(
+    session: SessionDep,
+    user: QuestionUser,
+    status: Annotated[list[QuestionStatus] | None, Query()] = None,
+    theme: Annotated[str | None, Query(max_length=60)] = None,
+    neighbourhood: Annotated[str | None, Query(max_length=120)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    mine: bool = False,
+    limit: LimitQuery = 20,
+    offset: OffsetQuery = 0,
+) -> Page[QuestionRead]:
+    """Your municipality's questions, newest first. Staff or broker."""
+    rows, total = service.list_questions(
+        session,
+        user,
+        statuses=list(status or []),
+        theme=theme,
+        neighbourhood=neighbourhood,
+        q=q,
+        mine=mine,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(
+        items=[service.question_read(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{question_id}", responses=_ERRORS)
+def read_question(
+    question_id: uuid.UUID, session: SessionDep, user: QuestionUser
+) -> QuestionRead:
+    """One question. Staff of its municipality or its broker."""
+    return service.question_read(
+        service.get_visible_question(session, question_id, user)
+    )
+
+
+@router.patch(
+    "/{question_id}", responses={**_ERRORS, 409: {"description": "not editable"}}
+)
+def update_question(
+    question_id: uuid.UUID,
+    data: QuestionUpdate,
+    session: SessionDep,
+    user: QuestionUser,
+) -> QuestionRead:
+    """Edit a question that is not yet being worked on. Staff of its municipality or broker."""
+    return service.question_read(
+        service.update_question(session, question_id, data, actor=user)
+    )
+
+
+@router.post(
+    "/{question_id}/transition",
+    responses={**_ERRORS, 409: {"description": "invalid lifecycle step"}},
+)
+def transition_question(
+    question_id: uuid.UUID,
+    data: TransitionRequest,
+    session: SessionDep,
+    user: QuestionUser,
+) -> QuestionRead:
+    """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step."""
+    return service.question_read(
+        service.transition_question(session, question_id, data, actor=user)
+    )

@@ -1,0 +1,101 @@
+"""Question shapes: what staff send and what they get back."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+Level = Literal["mbo", "hbo", "wo"]
+ExpectedOutput = Literal["advies", "onderzoek", "ontwerp", "praktijkhulp", "evaluatie"]
+QuestionStatus = Literal[
+    "draft",
+    "submitted",
+    "open",
+    "matched",
+    "in_progress",
+    "completed",
+    "withdrawn",
+    "not_matched",
+]
+Slug = str
+
+
+class _QuestionFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    context: str | None = Field(default=None, max_length=10_000)
+    decision: str | None = Field(default=None, max_length=2_000)
+    expected_output: ExpectedOutput | None = None
+    department: str | None = Field(default=None, max_length=120)
+    themes: list[Slug] | None = Field(default=None, max_length=10)
+    levels: list[Level] | None = Field(default=None, max_length=3)
+    neighbourhood: str | None = Field(
+        default=None,
+        max_length=120,
+        description="District slug or a buurt name within it; null means citywide.",
+    )
+    wanted_from: date | None = None
+    wanted_until: date | None = None
+    wanted_matches: int | None = Field(default=None, ge=1, le=10)
+    is_public: bool | None = None
+    contact_name: str | None = Field(default=None, max_length=120)
+    contact_email: EmailStr | None = Field(default=None, max_length=254)
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> Self:
+        if (
+            self.wanted_from
+            and self.wanted_until
+            and self.wanted_until < self.wanted_from
+        ):
+            raise ValueError("wanted_until must not be before wanted_from")
+        return self
+
+
+class QuestionCreate(_QuestionFields):
+    title: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=1, max_length=10_000)
+    status: Literal["draft", "submitted"] = Field(
+        default="draft", description="Create as a draft or submit at once."
+    )
+
+
+class QuestionUpdate(_QuestionFields):
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    description: str | None = Field(default=None, min_length=1, max_length=10_000)
+
+
+class TransitionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: QuestionStatus
+    note: str | None = Field(default=None, max_length=2_000)
+
+
+class QuestionRead(BaseModel):
+    id: uuid.UUID
+    municipality: str
+    title: str
+    description: str
+    context: str
+    decision: str
+    expected_output: str | None
+    department: str | None
+    themes: list[str]
+    levels: list[str]
+    neighbourhood: str | None
+    wanted_from: date | None
+    wanted_until: date | None
+    wanted_matches: int
+    is_public: bool
+    status: str
+    owner_id: uuid.UUID
+    owner_name: str
+    contact_name: str | None
+    contact_email: str | None
+    submitted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,293 @@
+"""Question use cases: submit, list, read, edit and move through the lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.db import utcnow
+from app.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnprocessableError,
+    allowed,
+)
+from app.models import Question, User
+from app.questions import lifecycle, repository
+from app.questions.repository import QuestionFilter
+from app.questions.schemas import (
+    QuestionCreate,
+    QuestionRead,
+    QuestionUpdate,
+    TransitionRequest,
+)
+from app.vocab import service as vocab
+
+AUDITED = (
+    "title",
+    "description",
+    "context",
+    "decision",
+    "expected_output",
+    "department",
+    "wanted_from",
+    "wanted_until",
+    "wanted_matches",
+    "is_public",
+    "contact_name",
+    "contact_email",
+    "status",
+)
+_NOT_NULL = {
+    "title",
+    "description",
+    "wanted_matches",
+    "is_public",
+    "context",
+    "decision",
+}
+
+
+def question_read(q: Question) -> QuestionRead:
+    return QuestionRead(
+        id=q.id,
+        municipality=q.municipality.slug,
+        title=q.title,
+        description=q.description,
+        context=q.context,
+        decision=q.decision,
+        expected_output=q.expected_output,
+        department=q.department,
+        themes=[t.slug for t in q.themes],
+        levels=list(q.levels),
+        neighbourhood=q.neighbourhood.slug if q.neighbourhood else None,
+        wanted_from=q.wanted_from,
+        wanted_until=q.wanted_until,
+        wanted_matches=q.wanted_matches,
+        is_public=q.is_public,
+        status=q.status,
+        owner_id=q.owner_id,
+        owner_name=q.owner.name,
+        contact_name=q.contact_name,
+        contact_email=q.contact_email,
+        submitted_at=q.submitted_at,
+        created_at=q.created_at,
+        updated_at=q.updated_at,
+    )
+
+
+def _snapshot(q: Question) -> dict[str, Any]:
+    snap = audit.snapshot(q, AUDITED)
+    snap["themes"] = [t.slug for t in q.themes]
+    snap["levels"] = list(q.levels)
+    snap["neighbourhood"] = q.neighbourhood.slug if q.neighbourhood else None
+    return snap
+
+
+def _municipality_of(user: User) -> uuid.UUID:
+    if user.municipality_id is None:
+        raise PermissionDeniedError("your account is not linked to a municipality")
+    return user.municipality_id
+
+
+def _apply(session: Session, q: Question, changes: dict[str, Any]) -> None:
+    """Copy validated fields onto the question, resolving vocabulary."""
+    for key, value in changes.items():
+        if value is None and key in _NOT_NULL:
+            raise UnprocessableError(
+                f"{key} cannot be null", fields={key: "cannot be null"}
+            )
+        if key == "themes":
+            q.themes = vocab.resolve_themes(session, value or [])
+        elif key == "levels":
+            q.levels = sorted(set(value or []))
+        elif key == "neighbourhood":
+            q.neighbourhood = (
+                vocab.resolve_neighbourhood(session, q.municipality_id, value)
+                if value
+                else None
+            )
+        else:
+            setattr(q, key, value)
+    if q.wanted_from and q.wanted_until and q.wanted_until < q.wanted_from:
+        raise UnprocessableError(
+            "wanted_until is before wanted_from",
+            fields={"wanted_until": "must not be before wanted_from"},
+        )
+
+
+def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Question:
+    """Create a question in the caller's municipality, as a draft or submitted."""
+    q = Question(
+        municipality_id=_municipality_of(actor),
+        owner=actor,
+        status=data.status,
+        title=data.title,
+        description=data.description,
+        context="",
+        decision="",
+        wanted_matches=1,
+        is_public=False,
+    )
+    if data.status == "submitted":
+        q.submitted_at = utcnow()
+    fields = data.model_dump(
+        exclude_unset=True, exclude={"title", "description", "status"}
+    )
+    _apply(session, q, {k: v for k, v in fields.items() if v is not None})
+    repository.add(session, q)
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="question",
+        entity_id=q.id,
+        municipality_id=q.municipality_id,
+        action="created",
+        changes=audit.diff({}, _snapshot(q)),
+    )
+    session.commit()
+    return q
+
+
+def get_visible_question(
+    session: Session, question_id: uuid.UUID, user: User
+) -> Question:
+    """The question if the user may see it; 404 hides other municipalities' questions."""
+    q = repository.get(session, question_id)
+    if (
+        q is None
+        or user.role not in ("staff", "broker")
+        or q.municipality_id != user.municipality_id
+    ):
+        raise NotFoundError("question not found")
+    return q
+
+
+def list_questions(
+    session: Session,
+    user: User,
+    *,
+    statuses: list[str],
+    theme: str | None,
+    neighbourhood: str | None,
+    q: str | None,
+    mine: bool,
+    limit: int,
+    offset: int,
+) -> tuple[list[Question], int]:
+    """A page of the caller's municipality's questions, newest first."""
+    municipality_id = _municipality_of(user)
+    if theme:
+        vocab.resolve_themes(session, [theme], field="theme")
+    hood = (
+        vocab.resolve_neighbourhood(session, municipality_id, neighbourhood).slug
+        if neighbourhood
+        else None
+    )
+    f = QuestionFilter(
+        municipality_id=municipality_id,
+        statuses=statuses,
+        theme=theme,
+        neighbourhood=hood,
+        q=q,
+        owner_id=user.id if mine else None,
+    )
+    return repository.list_page(session, f, limit=limit, offset=offset)
+
+
+def update_question(
+    session: Session, question_id: uuid.UUID, data: QuestionUpdate, *, actor: User
+) -> Question:
+    """Edit a question's text or settings while it is not yet being worked on."""
+    q = get_visible_question(session, question_id, actor)
+    if q.status not in lifecycle.EDITABLE:
+        raise ConflictError(
+            f"a question in status {q.status!r} can no longer be edited; "
+            f"editable in {allowed(sorted(lifecycle.EDITABLE))}"
+        )
+    before = _snapshot(q)
+    _apply(session, q, data.model_dump(exclude_unset=True))
+    changes = audit.diff(before, _snapshot(q))
+    if changes:
+        audit.record(
+            session,
+            actor=actor,
+            entity_type="question",
+            entity_id=q.id,
+            municipality_id=q.municipality_id,
+            action="updated",
+            changes=changes,
+        )
+    session.commit()
+    return q
+
+
+def _actor_kinds(q: Question, user: User) -> set[str]:
+    kinds = set()
+    if user.id == q.owner_id:
+        kinds.add("owner")
+    if user.role == "broker":
+        kinds.add("broker")
+    return kinds
+
+
+def transition_question(
+    session: Session, question_id: uuid.UUID, data: TransitionRequest, *, actor: User
+) -> Question:
+    """Move a question one lifecycle step; invalid steps are 409, wrong actor 403."""
+    q = get_visible_question(session, question_id, actor)
+    if data.to in lifecycle.MATCH_DRIVEN:
+        raise ConflictError(
+            f"status {data.to!r} follows from the question's matches; "
+            "confirm, start or complete a match instead"
+        )
+    who = lifecycle.MANUAL.get((q.status, data.to))
+    if who is None:
+        targets = lifecycle.allowed_targets(q.status)
+        raise ConflictError(
+            f"cannot move a question from {q.status!r} to {data.to!r}; "
+            + (
+                f"allowed from {q.status!r}: {allowed(targets)}"
+                if targets
+                else f"{q.status!r} is final here"
+            )
+        )
+    if not who & _actor_kinds(q, actor):
+        raise PermissionDeniedError(
+            f"only the {' or '.join(sorted(who))} may move this question to {data.to!r}"
+        )
+    set_status(session, q, data.to, actor=actor, note=data.note)
+    session.commit()
+    return q
+
+
+def set_status(
+    session: Session,
+    q: Question,
+    to: str,
+    *,
+    actor: User | None,
+    note: str | None = None,
+) -> None:
+    """Change the status and log it; the caller commits (also used by matches)."""
+    if q.status == to:
+        return
+    changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
+    if note:
+        changes["note"] = note
+    if to == "submitted" and q.submitted_at is None:
+        q.submitted_at = utcnow()
+    q.status = to
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="question",
+        entity_id=q.id,
+        municipality_id=q.municipality_id,
+        action="status_changed",
+        changes=changes,
+    )

@@ -1,0 +1,33 @@
+"""Account management. Admin only."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from app.deps import AdminUser, SessionDep
+from app.users import service
+from app.users.schemas import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+@router.get("")
+def list_users(session: SessionDep, admin: AdminUser) -> list[UserRead]:
+    """Every account. Admin only."""
+    return [service.user_read(u) for u in service.list_users(session)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
+def create_user(data: UserCreate, session: SessionDep, admin: AdminUser) -> UserRead:
+    """Create an account. Admin only."""
+    return service.user_read(service.create_user(session, data, actor=admin))
+
+
+@router.patch("/{user_id}", responses={404: {}, 422: {}})
+def update_user(
+    user_id: uuid.UUID, data: UserUpdate, session: SessionDep, admin: AdminUser
+) -> UserRead:
+    """Rename, re-password or (de)activate an account. Admin only."""
+    return service.user_read(service.update_user(session, user_id, data, actor=admin))

@@ -1,0 +1,42 @@
+"""User shapes for the admin API."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+Role = Literal["staff", "provider", "broker", "admin"]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=254)
+    name: str = Field(min_length=1, max_length=120)
+    role: Role
+    password: str = Field(min_length=10, max_length=200)
+    municipality: str | None = Field(default=None, max_length=60)
+    institution: str | None = Field(default=None, max_length=120)
+    department: str | None = Field(default=None, max_length=120)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+    is_active: bool | None = None
+    department: str | None = Field(default=None, max_length=120)
+
+
+class UserRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    is_active: bool
+    municipality: str | None
+    institution: str | None
+    department: str | None

@@ -1,0 +1,127 @@
+"""Create and maintain accounts (admin, CLI and seeds all come through here)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.service import get_user_by_email
+from app.errors import ConflictError, NotFoundError, UnprocessableError
+from app.models import User
+from app.security import hash_password
+from app.users.schemas import UserCreate, UserRead, UserUpdate
+from app.vocab import service as vocab
+
+_AUDITED = ("name", "is_active", "department")
+
+
+def user_read(user: User) -> UserRead:
+    return UserRead(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        is_active=user.is_active,
+        municipality=user.municipality.slug if user.municipality else None,
+        institution=user.institution.name if user.institution else None,
+        department=user.department,
+    )
+
+
+def build_user(
+    session: Session, data: UserCreate, *, password_hash: str | None = None
+) -> User:
+    """A new, unsaved user; staff and brokers need a municipality, providers an institution.
+
+    `password_hash` lets the seeder hash one shared demo password once.
+    """
+    if get_user_by_email(session, data.email) is not None:
+        raise ConflictError(
+            f"a user with email {data.email} already exists",
+            fields={"email": "already in use"},
+        )
+    user = User(
+        email=data.email.lower(),
+        name=data.name,
+        role=data.role,
+        password_hash=password_hash or hash_password(data.password),
+        department=data.department,
+    )
+    if data.role in ("staff", "broker"):
+        if not data.municipality:
+            raise UnprocessableError(
+                f"a {data.role} user needs a municipality",
+                fields={"municipality": f"required for role {data.role}"},
+            )
+        user.municipality = vocab.resolve_municipality(session, data.municipality)
+    if data.role == "provider":
+        if not data.institution:
+            raise UnprocessableError(
+                "a provider needs an institution",
+                fields={"institution": "required for role provider"},
+            )
+        user.institution = vocab.resolve_institution(session, data.institution)
+    return user
+
+
+def create_user(
+    session: Session,
+    data: UserCreate,
+    *,
+    actor: User | None,
+    password_hash: str | None = None,
+) -> User:
+    """Create an account."""
+    user = build_user(session, data, password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="user",
+        entity_id=user.id,
+        municipality_id=user.municipality_id,
+        action="created",
+        changes={"email": user.email, "role": user.role},
+    )
+    session.commit()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def update_user(
+    session: Session, user_id: uuid.UUID, data: UserUpdate, *, actor: User
+) -> User:
+    """Rename, re-password, (de)activate an account."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("user not found")
+    before = audit.snapshot(user, _AUDITED)
+    changes = data.model_dump(exclude_unset=True)
+    password = changes.pop("password", None)
+    for key, value in changes.items():
+        if value is None and key != "department":
+            raise UnprocessableError(
+                f"{key} cannot be null", fields={key: "cannot be null"}
+            )
+        setattr(user, key, value)
+    if password:
+        user.password_hash = hash_password(password)
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="user",
+        entity_id=user.id,
+        municipality_id=user.municipality_id,
+        action="updated",
+        changes=audit.diff(before, audit.snapshot(user, _AUDITED))
+        | ({"password": "changed"} if password else {}),
+    )
+    session.commit()
+    return user

@@ -1,0 +1,31 @@
+"""Vocabulary as the API shows it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ThemeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    label_nl: str
+    label_en: str
+
+
+class NeighbourhoodRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    name: str
+    municipality: str
+    aliases: list[str]
+
+
+class InstitutionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    short_name: str
+    level: str
+    kind: str

@@ -1,0 +1,190 @@
+"""Database fixtures: migrate a test database once, roll back after every test.
+
+SQLite by default; PostgreSQL when KENNISBRUG_TEST_DB=postgres and
+KENNISBRUG_TEST_POSTGRES_URL point at a (fresh) database. The schema is built by the
+Alembic migrations, never by create_all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.cli import alembic_config
+from app.config import Settings
+from app.db import get_session, make_engine
+from app.main import create_app
+from app.models import Municipality, Neighbourhood, User
+from app.security import create_token, hash_password
+from seeds.loader import SeedReport, load_reference, read_data
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+# One argon2 hash computed once: hashing per factory user would slow every test.
+TEST_PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(TEST_PASSWORD)
+
+
+def _database_url_for(tmp_dir: Path) -> str:
+    if os.environ.get("KENNISBRUG_TEST_DB") == "postgres":
+        return os.environ["KENNISBRUG_TEST_POSTGRES_URL"]
+    return f"sqlite:///{tmp_dir / 'kennisbrug-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database_url_for(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        secret_key=SecretStr(TEST_SECRET),
+        demo_mode=False,
+        cookie_secure=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    command.upgrade(alembic_config(database_url), "head")
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        load_reference(session, read_data("reference.json"), SeedReport())
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose commits become savepoints of one outer, rolled-back transaction."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(engine: Engine, session: Session, settings: Settings) -> FastAPI:
+    app = create_app(settings, engine=engine)
+
+    def _session() -> Iterator[Session]:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+    app.dependency_overrides[get_session] = _session
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def leiden(session: Session) -> Municipality:
+    city = session.query(Municipality).filter_by(slug="leiden").one()
+    return city
+
+
+@pytest.fixture
+def other_city(session: Session) -> Municipality:
+    """A second municipality, for tenant-boundary tests."""
+    city = Municipality(slug="zoeterwoude", name="Zoeterwoude")
+    session.add(city)
+    session.flush()
+    session.add(
+        Neighbourhood(municipality_id=city.id, slug="dorp", name="Dorp", aliases=[])
+    )
+    session.commit()
+    return city
+
+
+UserFactory = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(session: Session, leiden: Municipality) -> UserFactory:
+    counter = iter(range(1_000_000))
+
+    def _make(
+        role: str,
+        *,
+        municipality: Municipality | None = None,
+        institution: str | None = None,
+        email: str | None = None,
+        name: str | None = None,
+    ) -> User:
+        from app.vocab.service import resolve_institution
+
+        n = next(counter)
+        user = User(
+            email=email or f"{role}{n}@test.example",
+            name=name or f"{role.title()} {n}",
+            role=role,
+            password_hash=_PASSWORD_HASH,
+            is_active=True,
+        )
+        if role in ("staff", "broker"):
+            user.municipality = municipality or leiden
+        if role == "provider":
+            user.institution = resolve_institution(
+                session, institution or "Hogeschool Leiden"
+            )
+        session.add(user)
+        session.commit()
+        return user
+
+    return _make
+
+
+HeaderFactory = Callable[[User], dict[str, str]]
+
+
+@pytest.fixture
+def auth() -> HeaderFactory:
+    def _headers(user: User) -> dict[str, str]:
+        return {"Authorization": f"Bearer {create_token(user.id, TEST_SECRET, 60)}"}
+
+    return _headers
+
+
+@pytest.fixture
+def staff(make_user: UserFactory) -> User:
+    return make_user("staff")
+
+
+@pytest.fixture
+def broker(make_user: UserFactory) -> User:
+    return make_user("broker")
+
+
+@pytest.fixture
+def provider(make_user: UserFactory) -> User:
+    return make_user("provider", institution="Hogeschool Leiden")
+
+
+@pytest.fixture
+def admin(make_user: UserFactory) -> User:
+    return make_user("admin")
