@@ -1,11 +1,11 @@
 """Errors the matching engine raises; `app/errors.py` maps them to HTTP statuses.
 
-    MatchingError
-    ├── InvalidQueryError      bad input to ranking (422)
-    ├── DatasetError           an evaluation data set that cannot be used
-    ├── EncoderError           the embedding model cannot be loaded or used (503)
-    │   └── ModelFormatError   the packaged weights are in a format we do not know
-    └── AllocationError        the solver failed on a well-formed problem
+MatchingError
+├── InvalidQueryError      bad input to ranking (422)
+├── DatasetError           an evaluation data set that cannot be used
+├── EncoderError           the embedding model cannot be loaded or used (503)
+│   └── ModelFormatError   the packaged weights are in a format we do not know
+└── AllocationError        the solver failed on a well-formed problem
 """
 
 

@@ -1,0 +1,344 @@
+"""The ranking pipeline: hard rules -> evidence -> fusion -> explanation (DESIGN.md §3).
+
+`OfferIndex.build` does all per-offer-set work once (rule columns, lexical and concept
+models, id order); `rank` then scores one question against every offer with a few
+vectorised operations and explains only the returned candidates.
+
+Evidence is computed for all offers, including those a hard rule removes, so the
+exclusions can be ordered by the score they would have had (near-misses first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from matching.config import DEFAULT_CONFIG, MatchConfig
+from matching.dense import center_languages, normalise_dense
+from matching.errors import InvalidQueryError
+from matching.explain import explain, join_reasons
+from matching.features import TopicIndex, place_fit, place_mentions, window_fit
+from matching.filters import RULE_LABELS, RULES, RuleTable
+from matching.lexical import LexicalIndex
+from matching.ranking import fuse, top_k
+from matching.types import (
+    Exclusion,
+    OfferInput,
+    QuestionInput,
+    Ranking,
+    ScoredCandidate,
+)
+from matching.vocabulary import NEIGHBOURHOOD_NAMES, default_matcher
+
+__all__ = [
+    "OfferIndex",
+    "evidence",
+    "offer_text",
+    "question_text",
+    "rank",
+]
+
+F32 = npt.NDArray[np.float32]
+
+
+def _join(title: str, description: str) -> str:
+    title = " ".join(title.split())
+    description = " ".join(description.split())
+    if not title:
+        return description
+    if not description:
+        return title
+    separator = " " if title[-1] in ".?!:" else ". "
+    return title + separator + description
+
+
+def question_text(question: QuestionInput) -> str:
+    """The exact text that is encoded and indexed for a question.
+
+    Args:
+        question: The question.
+
+    Returns:
+        `"<title>. <description>"` with whitespace collapsed (deterministic).
+    """
+    return _join(question.title, question.description)
+
+
+def offer_text(offer: OfferInput) -> str:
+    """The exact text that is encoded and indexed for an offer.
+
+    Args:
+        offer: The offer.
+
+    Returns:
+        `"<title>. <description>"` with whitespace collapsed (deterministic).
+    """
+    return _join(offer.title, offer.description)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferIndex:
+    """Everything `rank` needs about one offer set, built once.
+
+    Attributes:
+        offers: The offers, in input order.
+        vectors: (n, d) float32 L2-normalised passage embeddings, or None.
+        rules: Hard-rule columns.
+        lexical: Fitted lexical model.
+        topics: Concept and theme vectors.
+        mentions: (n, n_names) neighbourhoods named in offer texts.
+        mention_index: Neighbourhood slug -> column of `mentions`.
+        id_rank: (n,) rank of each offer id (tie-break).
+        config: The configuration the index was built with.
+    """
+
+    offers: tuple[OfferInput, ...]
+    vectors: F32 | None
+    rules: RuleTable
+    lexical: LexicalIndex
+    topics: TopicIndex
+    mentions: sparse.csc_matrix
+    mention_index: dict[str, int]
+    id_rank: npt.NDArray[np.int64]
+    config: MatchConfig
+
+    @classmethod
+    def build(
+        cls,
+        offers: Sequence[OfferInput],
+        vectors: F32 | None,
+        config: MatchConfig = DEFAULT_CONFIG,
+    ) -> OfferIndex:
+        """Prepare an offer set for ranking.
+
+        Args:
+            offers: n offers with unique ids.
+            vectors: (n, d) float32 L2-normalised passage embeddings of
+                `offer_text(offers[i])`, or None to rank without dense evidence.
+            config: Parameters of the lexical and topic models.
+
+        Returns:
+            The index.
+
+        Raises:
+            InvalidQueryError: On duplicate ids or a vector matrix of the wrong shape.
+        """
+        offers = tuple(offers)
+        ids = [o.id for o in offers]
+        if len(set(ids)) != len(ids):
+            raise InvalidQueryError("offer ids must be unique")
+        if vectors is not None:
+            vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+            if vectors.ndim != 2 or vectors.shape[0] != len(offers):
+                raise InvalidQueryError(
+                    f"vectors must have shape ({len(offers)}, d), got {vectors.shape}"
+                )
+        texts = [offer_text(o) for o in offers]
+        titles = [o.title for o in offers]
+        if vectors is not None and config.dense_language_shrink > 0:
+            vectors = center_languages(vectors, texts, config.dense_language_shrink)
+        names = dict(NEIGHBOURHOOD_NAMES)
+        for offer in offers:
+            for slug in offer.neighbourhoods:
+                names.setdefault(slug, (slug.replace("-", " "),))
+        order = np.argsort(np.array(ids, dtype=np.str_), kind="stable")
+        id_rank = np.empty(len(offers), dtype=np.int64)
+        id_rank[order] = np.arange(len(offers), dtype=np.int64)
+        return cls(
+            offers=offers,
+            vectors=vectors,
+            rules=RuleTable.build(offers),
+            lexical=LexicalIndex.build(
+                texts,
+                titles,
+                title_weight=config.title_weight,
+                k1=config.bm25_k1,
+                b=config.bm25_b,
+                use_chars=config.use_char_ngrams,
+                char_min=config.char_ngram_min,
+                char_max=config.char_ngram_max,
+                word_share=config.lexical_word_share,
+            ),
+            topics=TopicIndex.build(
+                default_matcher(),
+                texts,
+                [o.themes for o in offers],
+                inferred_weight=config.inferred_theme_weight,
+            ),
+            mentions=place_mentions(texts, names),
+            mention_index={slug: i for i, slug in enumerate(names)},
+            id_rank=id_rank,
+            config=config,
+        )
+
+    def __len__(self) -> int:
+        return len(self.offers)
+
+
+def evidence(
+    question: QuestionInput,
+    question_vector: F32 | None,
+    index: OfferIndex,
+    config: MatchConfig = DEFAULT_CONFIG,
+) -> tuple[dict[str, F32], sparse.csr_matrix]:
+    """Every evidence component of one question against every offer.
+
+    Args:
+        question: The question.
+        question_vector: (d,) L2-normalised query embedding, or None.
+        index: The offer index.
+        config: Weights and calibration.
+
+    Returns:
+        (components, question concept vector): component name -> (n,) array in
+        [0, 1]; `dense` is absent when either side has no vectors.
+    """
+    text = question_text(question)
+    components: dict[str, F32] = {}
+    if question_vector is not None and index.vectors is not None and len(index) > 0:
+        qv = np.asarray(question_vector, dtype=np.float32).ravel()
+        if qv.shape[0] != index.vectors.shape[1]:
+            raise InvalidQueryError(
+                f"question vector has dimension {qv.shape[0]}, "
+                f"offers have {index.vectors.shape[1]}"
+            )
+        components["dense"] = _dense(index.vectors @ qv, config)
+    components["lexical"] = index.lexical.scores(text)
+    concept, theme, q_concepts = index.topics.scores(text, question.themes)
+    components["concept"] = concept
+    components["theme"] = theme
+    components["place"] = place_fit(
+        index.rules, index.mentions, index.mention_index, question.neighbourhood
+    )
+    components["window"] = window_fit(index.rules, question)
+    if config.prf_depth > 0 and config.prf_weight > 0 and "dense" in components:
+        components["dense"] = _feedback(components, question_vector, index, config)
+    return components, q_concepts
+
+
+def _dense(cosines: F32, config: MatchConfig) -> F32:
+    return normalise_dense(
+        cosines,
+        prior_mean=config.dense_prior_mean,
+        prior_std=config.dense_prior_std,
+        prior_weight=config.dense_prior_weight,
+        center=config.dense_center,
+        slope=config.dense_slope,
+    )
+
+
+def _feedback(
+    components: dict[str, F32],
+    question_vector: F32 | None,
+    index: OfferIndex,
+    config: MatchConfig,
+) -> F32:
+    """Pseudo-relevance feedback: move the query towards its best first-pass offers."""
+    assert index.vectors is not None
+    assert question_vector is not None
+    first = fuse(components, config)
+    everyone = np.ones(len(index), dtype=bool)
+    top = top_k(first, index.id_rank, everyone, config.prf_depth)
+    centroid = index.vectors[top].mean(axis=0)
+    qv = (
+        np.asarray(question_vector, dtype=np.float32).ravel()
+        + config.prf_weight * centroid
+    )
+    qv /= max(float(np.linalg.norm(qv)), 1e-12)
+    return _dense(index.vectors @ qv, config)
+
+
+def rank(
+    question: QuestionInput,
+    question_vector: F32 | None,
+    index: OfferIndex,
+    *,
+    reference_date: date,
+    config: MatchConfig = DEFAULT_CONFIG,
+    limit: int = 10,
+    excluded_limit: int = 5,
+) -> Ranking:
+    """Rank every offer for one question.
+
+    Args:
+        question: The question.
+        question_vector: (d,) float32 L2-normalised query embedding of
+            `question_text(question)`, or None (lexical and concept evidence only).
+        index: The offer set (`OfferIndex.build`).
+        reference_date: "Today": offers whose window ended before it are expired.
+        config: Weights; normally the one the index was built with.
+        limit: Maximum number of candidates.
+        excluded_limit: Maximum number of exclusions (near-misses) returned.
+
+    Returns:
+        Candidates best first (score in [0, 1], ties by offer id) that pass every
+        hard rule, and the best-scoring excluded offers with the first rule they
+        break.
+
+    Raises:
+        InvalidQueryError: On a negative limit or a vector of the wrong dimension.
+    """
+    if limit < 0 or excluded_limit < 0:
+        raise InvalidQueryError("limit and excluded_limit must be >= 0")
+    if len(index) == 0:
+        return Ranking(candidates=(), excluded=())
+    components, q_concepts = evidence(question, question_vector, index, config)
+    scores = fuse(components, config)
+    broken = index.rules.violations(question, reference_date)
+    eligible = np.asarray(~broken.any(axis=1), dtype=bool)
+
+    q_concept_ids = set(q_concepts.indices.tolist())
+    candidates: list[ScoredCandidate] = []
+    for i in top_k(scores, index.id_rank, eligible, limit).tolist():
+        offer = index.offers[i]
+        values = {name: round(float(arr[i]), 4) for name, arr in components.items()}
+        reasons = explain(
+            values,
+            shared_concepts=_shared_concepts(index, i, q_concept_ids),
+            question_themes=question.themes,
+            offer_themes=offer.themes,
+            config=config,
+        )
+        candidates.append(
+            ScoredCandidate(
+                offer_id=offer.id,
+                score=round(float(scores[i]), 4),
+                components=values,
+                reasons=reasons,
+                explanation=join_reasons(reasons),
+            )
+        )
+    excluded: list[Exclusion] = []
+    for i in top_k(
+        scores, index.id_rank, np.logical_not(eligible), excluded_limit
+    ).tolist():
+        codes = tuple(RULES[j] for j in np.flatnonzero(broken[i]).tolist())
+        excluded.append(
+            Exclusion(
+                offer_id=index.offers[i].id,
+                rule=codes[0],
+                label=RULE_LABELS[codes[0]],
+                score=round(float(scores[i]), 4),
+                rules=codes,
+            )
+        )
+    return Ranking(candidates=tuple(candidates), excluded=tuple(excluded))
+
+
+def _shared_concepts(index: OfferIndex, row: int, question_ids: set[int]) -> list[str]:
+    """Labels of concepts the question and offer share, most specific first."""
+    concepts = index.topics.concepts
+    start, end = concepts.indptr[row], concepts.indptr[row + 1]
+    shared = [c for c in concepts.indices[start:end].tolist() if c in question_ids]
+    concepts_ = index.topics.matcher.concepts
+    # Topic concepts before method concepts ("interviews", weight < 0.8), then the
+    # rarest first: they say most about why this offer fits.
+    shared.sort(
+        key=lambda c: (concepts_[c].weight < 0.8, -float(index.topics.idf[c]), c)
+    )
+    return [concepts_[c].label for c in shared]

@@ -1,0 +1,92 @@
+"""Fusion of evidence components into one score, and a stable top-k order.
+
+Fusion is a weighted mean of components in [0, 1] (`MatchConfig.weights`), with one
+refinement: the place component is gated by topical relevance, `place *
+topical ** place_gate`, where `topical` is the weighted mean of the content
+components (dense, lexical, concept, theme) relative to the question's best offer.
+"Zelfde wijk" thus lifts a relevant offer above an equally relevant citywide one, but
+cannot lift an off-topic offer that happens to work in the same neighbourhood.
+
+Order: descending score, ties broken by ascending offer id (as a precomputed integer
+rank of the ids, so sorting stays numeric).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.config import MatchConfig
+
+__all__ = ["CONTENT_COMPONENTS", "fuse", "top_k"]
+
+CONTENT_COMPONENTS: tuple[str, ...] = ("dense", "lexical", "concept", "theme")
+
+
+def fuse(
+    components: Mapping[str, npt.NDArray[np.float32]], config: MatchConfig
+) -> npt.NDArray[np.float32]:
+    """Combine evidence arrays into one score per offer.
+
+    Args:
+        components: Component name -> (n,) array in [0, 1]. A component that is
+            missing (e.g. `dense` without vectors) drops out of the weighted mean.
+        config: Weights and `place_gate`.
+
+    Returns:
+        (n,) float32 scores in [0, 1].
+
+    Raises:
+        ValueError: When no weighted component is present.
+    """
+    weights = {k: w for k, w in config.weights.items() if k in components and w > 0}
+    if not weights:
+        raise ValueError("no weighted component to fuse")
+    n = next(iter(components.values())).shape[0]
+    content_weight = sum(w for k, w in weights.items() if k in CONTENT_COMPONENTS)
+    topical = np.zeros(n, dtype=np.float32)
+    for name in CONTENT_COMPONENTS:
+        if name in weights:
+            topical += weights[name] * components[name]
+    if content_weight > 0:
+        topical /= content_weight
+    total = np.zeros(n, dtype=np.float32)
+    for name, weight in weights.items():
+        values = components[name]
+        if name == "place" and config.place_gate > 0 and n > 0:
+            peak = float(topical.max())
+            relative = topical / peak if peak > 0 else topical
+            values = values * np.power(relative, config.place_gate)
+        total += weight * values
+    return (total / sum(weights.values())).astype(np.float32)
+
+
+def top_k(
+    scores: npt.NDArray[np.float32],
+    id_rank: npt.NDArray[np.int64],
+    mask: npt.NDArray[np.bool_],
+    k: int,
+) -> npt.NDArray[np.int64]:
+    """Indices of the k best offers among `mask`, best first, ties by id.
+
+    Args:
+        scores: (n,) scores.
+        id_rank: (n,) rank of each offer id in ascending id order.
+        mask: (n,) bool, which offers may be returned.
+        k: How many to return (fewer when fewer are allowed).
+
+    Returns:
+        (min(k, mask.sum()),) int64 indices into the offers.
+    """
+    pool = np.flatnonzero(mask)
+    if k <= 0 or pool.size == 0:
+        return np.empty(0, dtype=np.int64)
+    if pool.size > k:
+        pool_scores = scores[pool]
+        kth = np.partition(pool_scores, pool.size - k)[pool.size - k]
+        # Keep every offer tied with the k-th score, so ties resolve by id.
+        pool = pool[pool_scores >= kth]
+    order = np.lexsort((id_rank[pool], -scores[pool].astype(np.float64)))
+    return pool[order][:k].astype(np.int64)
