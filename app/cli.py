@@ -44,11 +44,13 @@ def serve(
     import uvicorn
 
     from app.main import create_app
+    from app.observability import configure_logging
 
     if demo:
         os.environ["KENNISBRUG_DEMO_MODE"] = "1"
         get_settings.cache_clear()
     settings = get_settings()
+    configure_logging(json=settings.log_json)
     app = create_app(settings)
     typer.echo(f"Kennisbrug serves on http://{host}:{port} (API docs: /docs)")
     if settings.demo_mode:
@@ -65,7 +67,7 @@ def serve(
             ("admin@kennisbrug.example", "beheerder"),
         ):
             typer.echo(f"  {email:42} {role}")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_config=None)
 
 
 @cli.command()
@@ -176,6 +178,76 @@ def model_prepare(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"model ready: {path}")
+
+
+@cli.command()
+def reindex() -> None:
+    """Recompute stored vectors whose model or text changed; safe to interrupt and rerun."""
+    from app.db import make_engine, make_session_factory
+    from app.matches.adapters import MatchingError, load_encoder_strict
+    from app.matches.embeddings import reindex as run_reindex
+
+    settings = get_settings()
+    try:
+        encoder = load_encoder_strict(settings)
+    except MatchingError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            count = run_reindex(session, encoder, progress=True)
+    finally:
+        engine.dispose()
+    typer.echo(f"{count} vector(s) recomputed with {encoder.model_name}")
+
+
+@cli.command("export")
+def export_command(
+    path: Annotated[Path, typer.Argument(help="Where to write the JSON export.")],
+) -> None:
+    """Write all data (every table) to one JSON file."""
+    from app.dataport import export_data
+    from app.db import make_engine
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with engine.connect() as conn:
+            document = export_data(conn)
+    finally:
+        engine.dispose()
+    path.write_text(
+        json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    rows = sum(len(t) for t in document["tables"].values())
+    typer.echo(f"exported {rows} rows to {path}")
+
+
+@cli.command("import")
+def import_command(
+    path: Annotated[
+        Path, typer.Argument(help="A file written by `kennisbrug export`.")
+    ],
+) -> None:
+    """Load an export into an empty, migrated database (all or nothing)."""
+    from app.dataport import ImportRefusedError, import_data
+    from app.db import make_engine
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: cannot read {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    engine = make_engine(get_settings().database_url)
+    try:
+        with engine.begin() as conn:
+            counts = import_data(conn, document)
+    except ImportRefusedError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"imported {sum(counts.values())} rows")
 
 
 @cli.command("eval")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +28,10 @@ class Settings(BaseSettings):
     log_json: bool = False
     cookie_secure: bool = True
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
+    reference_date: date | None = Field(
+        default=None,
+        description="Pin 'today' for ranking (demos, tests); default the real date.",
+    )
 
     @property
     def uses_default_secret(self) -> bool:

@@ -6,7 +6,9 @@ A missing or bad token is 401; a valid user in the wrong role is 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db import get_session
 from app.errors import NotAuthenticatedError, PermissionDeniedError
+from app.matches.adapters import Encoder
 from app.models import User
 from app.security import read_token
 
@@ -64,3 +67,18 @@ BrokerUser = Annotated[User, Depends(require_roles("broker"))]
 AdminUser = Annotated[User, Depends(require_roles("admin"))]
 QuestionUser = Annotated[User, Depends(require_roles("staff", "broker"))]
 OfferUser = Annotated[User, Depends(require_roles("provider", "broker"))]
+
+
+def get_encoder(request: Request) -> Encoder | None:
+    """The embedding model loaded at start-up; None means lexical ranking only."""
+    encoder: Encoder | None = getattr(request.app.state, "encoder", None)
+    return encoder
+
+
+def get_today(settings: SettingsDep) -> date:
+    """'Today' in the Netherlands, unless pinned by KENNISBRUG_REFERENCE_DATE."""
+    return settings.reference_date or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+EncoderDep = Annotated[Encoder | None, Depends(get_encoder)]
+TodayDep = Annotated[date, Depends(get_today)]

@@ -121,9 +121,11 @@ def register_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = {404: "NotFoundError", 405: "MethodNotAllowed"}.get(
-            exc.status_code, "HTTPError"
-        )
+        kind = {
+            404: "NotFoundError",
+            405: "MethodNotAllowed",
+            413: "PayloadTooLargeError",
+        }.get(exc.status_code, "HTTPError")
         return JSONResponse(
             error_body(kind, str(exc.detail)),
             status_code=exc.status_code,

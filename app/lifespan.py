@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import make_engine, make_session_factory
+from app.matches.adapters import load_configured_encoder
 
 
 @asynccontextmanager
@@ -18,6 +20,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if owns_engine:
         app.state.engine = make_engine(settings.database_url)
         app.state.session_factory = make_session_factory(app.state.engine)
+    if not hasattr(app.state, "encoder"):
+        # Loaded once per process (the model is large); None = lexical ranking only.
+        app.state.encoder = await run_in_threadpool(load_configured_encoder, settings)
     try:
         yield
     finally:

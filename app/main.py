@@ -11,6 +11,9 @@ from app.db import make_session_factory
 from app.errors import register_error_handlers
 from app.health.router import router as health_router
 from app.lifespan import lifespan
+from app.matches.questions_router import router as broker_router
+from app.matches.router import router as matches_router
+from app.observability import RequestContextMiddleware
 from app.offers.router import router as offers_router
 from app.questions.router import router as questions_router
 from app.users.router import router as users_router
@@ -43,6 +46,7 @@ def create_app(
     if engine is not None:
         app.state.session_factory = make_session_factory(engine)
     register_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     for router in (
         health_router,
         auth_router,
@@ -50,6 +54,8 @@ def create_app(
         vocab_router,
         questions_router,
         offers_router,
+        matches_router,
+        broker_router,
     ):
         app.include_router(router)
     return app

@@ -1,4 +1,4 @@
-"""Liveness with a database check."""
+"""Liveness (`/healthz`: the database) and readiness (`/readyz`: database and model)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,46 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.deps import SessionDep
+from app.deps import EncoderDep, SessionDep
 
 router = APIRouter(tags=["health"])
+
+
+def _database_ok(session: SessionDep) -> bool:
+    try:
+        session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 @router.get("/healthz", responses={503: {"description": "database unreachable"}})
 def healthz(session: SessionDep) -> JSONResponse:
     """Is the service up and its database reachable? Anyone."""
-    try:
-        session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    if not _database_ok(session):
         return JSONResponse(
             {"status": "error", "database": "unreachable"}, status_code=503
         )
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/readyz", responses={503: {"description": "database unreachable"}})
+def readyz(session: SessionDep, encoder: EncoderDep) -> JSONResponse:
+    """Ready to serve? Database reachable; model loaded, or `degraded` when ranking
+    runs on words and themes only (the service still works). Anyone."""
+    if not _database_ok(session):
+        return JSONResponse(
+            {"status": "error", "database": "unreachable", "model": None},
+            status_code=503,
+        )
+    if encoder is None:
+        return JSONResponse(
+            {
+                "status": "degraded",
+                "database": "ok",
+                "model": "unavailable: lexical ranking",
+            }
+        )
+    return JSONResponse(
+        {"status": "ready", "database": "ok", "model": encoder.model_name}
+    )

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.deps import OfferUser, SessionDep, SettingsDep
+from app.deps import EncoderDep, OfferUser, SessionDep, SettingsDep
+from app.matches import embeddings
 from app.offers import service
 from app.offers.schemas import (
     Level,
@@ -32,12 +33,16 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def create_offer(
-    data: OfferCreate, session: SessionDep, user: OfferUser, settings: SettingsDep
+    data: OfferCreate,
+    session: SessionDep,
+    user: OfferUser,
+    settings: SettingsDep,
+    encoder: EncoderDep,
 ) -> OfferRead:
     """Register a course, thesis places or research expertise. Provider or broker."""
-    return service.offer_read(
-        service.create_offer(session, data, actor=user, settings=settings)
-    )
+    o = service.create_offer(session, data, actor=user, settings=settings)
+    embeddings.refresh(session, encoder, o)
+    return service.offer_read(o)
 
 
 @router.get("", responses=_ERRORS)
@@ -85,7 +90,13 @@ def read_offer(offer_id: uuid.UUID, session: SessionDep, user: OfferUser) -> Off
     responses={**_ERRORS, 409: {"description": "capacity below places taken"}},
 )
 def update_offer(
-    offer_id: uuid.UUID, data: OfferUpdate, session: SessionDep, user: OfferUser
+    offer_id: uuid.UUID,
+    data: OfferUpdate,
+    session: SessionDep,
+    user: OfferUser,
+    encoder: EncoderDep,
 ) -> OfferRead:
     """Edit, pause or archive an offer. Its institution's providers or the broker."""
-    return service.offer_read(service.update_offer(session, offer_id, data, actor=user))
+    o = service.update_offer(session, offer_id, data, actor=user)
+    embeddings.refresh(session, encoder, o)
+    return service.offer_read(o)

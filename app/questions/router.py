@@ -7,7 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.deps import QuestionUser, SessionDep
+from app.deps import EncoderDep, QuestionUser, SessionDep
+from app.matches import embeddings
 from app.questions import service
 from app.questions.schemas import (
     QuestionCreate,
@@ -30,10 +31,12 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def create_question(
-    data: QuestionCreate, session: SessionDep, user: QuestionUser
+    data: QuestionCreate, session: SessionDep, user: QuestionUser, encoder: EncoderDep
 ) -> QuestionRead:
     """Create a question in your municipality. Staff or broker."""
-    return service.question_read(service.create_question(session, data, actor=user))
+    q = service.create_question(session, data, actor=user)
+    embeddings.refresh(session, encoder, q)
+    return service.question_read(q)
 
 
 @router.get("", responses=_ERRORS)
@@ -86,11 +89,12 @@ def update_question(
     data: QuestionUpdate,
     session: SessionDep,
     user: QuestionUser,
+    encoder: EncoderDep,
 ) -> QuestionRead:
     """Edit a question that is not yet being worked on. Staff of its municipality or broker."""
-    return service.question_read(
-        service.update_question(session, question_id, data, actor=user)
-    )
+    q = service.update_question(session, question_id, data, actor=user)
+    embeddings.refresh(session, encoder, q)
+    return service.question_read(q)
 
 
 @router.post(

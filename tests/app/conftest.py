@@ -8,7 +8,9 @@ Alembic migrations, never by create_all.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
@@ -51,6 +54,9 @@ def settings(database_url: str) -> Settings:
         secret_key=SecretStr(TEST_SECRET),
         demo_mode=False,
         cookie_secure=False,
+        # A fast fake encoder; the real model is exercised by the quality tests.
+        embedding_model="hashing-64",
+        reference_date=date(2027, 1, 15),
     )
 
 
@@ -119,6 +125,41 @@ def other_city(session: Session) -> Municipality:
     )
     session.commit()
     return city
+
+
+@pytest.fixture
+def new_database(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """A factory of empty databases of the kind the suite runs on (dropped after)."""
+    created: list[str] = []
+    pg = os.environ.get("KENNISBRUG_TEST_DB") == "postgres"
+    base = make_url(os.environ["KENNISBRUG_TEST_POSTGRES_URL"]) if pg else None
+    admin = (
+        create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        if base
+        else None
+    )
+
+    def _new() -> str:
+        name = f"kb_tmp_{uuid.uuid4().hex[:10]}"
+        if base is None or admin is None:
+            return f"sqlite:///{tmp_path / (name + '.db')}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        created.append(name)
+        return base.set(database=name).render_as_string(hide_password=False)
+
+    yield _new
+    if admin is not None:
+        with admin.connect() as conn:
+            for name in created:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def fresh_url(new_database: Callable[[], str]) -> str:
+    """An empty database of the kind the suite runs on."""
+    return new_database()
 
 
 UserFactory = Callable[..., User]

@@ -1,0 +1,114 @@
+"""The one bridge between the database and the pure `matching` library.
+
+ORM rows become `matching` dataclasses here, and every `matching` name the app uses is
+imported here and nowhere else in `app/` (openreview-matcher's encode -> solve ->
+decode split).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from app.config import Settings
+from app.models import Offer, Question
+from matching.allocation import AllocationResult, allocate
+from matching.config import DEFAULT_CONFIG, MatchConfig
+from matching.encoders import Encoder, load_encoder, text_hash
+from matching.errors import EncoderError, MatchingError
+from matching.filters import RULE_LABELS, check_offer
+from matching.pipeline import OfferIndex, offer_text, question_text, rank
+from matching.similar import similar_questions
+from matching.types import OfferInput, QuestionInput, Ranking
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "RULE_LABELS",
+    "AllocationResult",
+    "Encoder",
+    "EncoderError",
+    "MatchConfig",
+    "MatchingError",
+    "OfferIndex",
+    "Ranking",
+    "allocate",
+    "broken_rules",
+    "load_configured_encoder",
+    "load_encoder_strict",
+    "offer_input",
+    "offer_text_of",
+    "question_input",
+    "question_text_of",
+    "rank",
+    "similar_questions",
+    "text_hash",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def question_input(q: Question) -> QuestionInput:
+    return QuestionInput(
+        id=str(q.id),
+        title=q.title,
+        description=q.description,
+        themes=tuple(t.slug for t in q.themes),
+        levels=tuple(q.levels),
+        neighbourhood=q.neighbourhood.slug if q.neighbourhood else None,
+        wanted_from=q.wanted_from,
+        wanted_until=q.wanted_until,
+    )
+
+
+def offer_input(o: Offer) -> OfferInput:
+    return OfferInput(
+        id=str(o.id),
+        kind=o.kind,
+        title=o.title,
+        description=o.description,
+        level=o.level,
+        themes=tuple(t.slug for t in o.themes),
+        neighbourhoods=tuple(n.slug for n in o.neighbourhoods),
+        remaining_capacity=o.remaining_capacity,
+        available_from=o.available_from,
+        available_until=o.available_until,
+        is_active=o.status == "active",
+        institution=o.institution.name,
+    )
+
+
+def question_text_of(q: Question) -> str:
+    return question_text(question_input(q))
+
+
+def offer_text_of(o: Offer) -> str:
+    return offer_text(offer_input(o))
+
+
+def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
+    """Dutch labels of the hard rules this pair breaks (empty when it may be proposed)."""
+    return [
+        RULE_LABELS[r] for r in check_offer(question_input(q), offer_input(o), today)
+    ]
+
+
+def load_encoder_strict(settings: Settings) -> Encoder:
+    """The configured encoder, loaded now; raises MatchingError when it cannot be."""
+    encoder = load_encoder(settings.embedding_model, settings.model_cache)
+    try:
+        encoder.encode_queries(["kennisbrug"])  # load now, not in the first request
+    except (OSError, ValueError) as exc:
+        raise EncoderError(f"cannot load {encoder.model_name}: {exc}") from exc
+    return encoder
+
+
+def load_configured_encoder(settings: Settings) -> Encoder | None:
+    """The configured encoder, or None (lexical ranking) when it cannot be loaded."""
+    try:
+        encoder = load_encoder_strict(settings)
+    except MatchingError as exc:
+        logger.warning(
+            "embedding model unavailable, ranking falls back to lexical: %s", exc
+        )
+        return None
+    return encoder

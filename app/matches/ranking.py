@@ -1,0 +1,367 @@
+"""Ranking use cases on top of `matching`: candidates, pair scores, allocation and
+similar questions, all from the same pipeline `kennisbrug eval` measures.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import UnprocessableError
+from app.matches import embeddings, repository
+from app.matches.adapters import (
+    DEFAULT_CONFIG,
+    Encoder,
+    OfferIndex,
+    Ranking,
+    allocate,
+    offer_input,
+    question_input,
+    question_text_of,
+    rank,
+    similar_questions,
+)
+from app.matches.schemas import (
+    AllocationPair,
+    AllocationRead,
+    CandidateRead,
+    CandidatesRead,
+    ExcludedRead,
+    SimilarQuestionRead,
+)
+from app.matches.service import offer_summary
+from app.models import HOLDING_STATUSES, Match, Offer, Question, User
+from app.questions import service as question_service
+
+LEXICAL_WARNING = (
+    "Het taalmodel is niet beschikbaar: de kandidaten zijn alleen op woorden en "
+    "thema's gerangschikt."
+)
+_ALLOCATION_TOP_K = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    score: float
+    components: dict[str, float]
+    explanation: str
+    engine_version: str
+    model_name: str | None
+
+
+class _IndexCache:
+    """A few recently built offer indexes, keyed by everything they are built from.
+
+    Building an index (lexical and concept models) costs about 0.1 s for a city's
+    offers; ranking against it about 5 ms. The key holds the full ranking inputs of
+    every offer and the model name, so a changed offer simply misses the cache.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[object, ...], OfferIndex] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> OfferIndex | None:
+        with self._lock:
+            index = self._items.get(key)
+            if index is not None:
+                self._items.move_to_end(key)
+            return index
+
+    def put(self, key: tuple[object, ...], index: OfferIndex) -> None:
+        with self._lock:
+            self._items[key] = index
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_cache = _IndexCache()
+
+
+def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
+    """Every offer of the city a broker could consider (archived ones are gone)."""
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(Offer.municipality_id == municipality_id, Offer.status != "archived")
+            .order_by(Offer.id)
+        )
+    )
+
+
+def build_index(
+    session: Session, encoder: Encoder | None, offers: Sequence[Offer]
+) -> OfferIndex:
+    inputs = tuple(offer_input(o) for o in offers)
+    key = (encoder.model_name if encoder else None, DEFAULT_CONFIG.version, inputs)
+    index = _cache.get(key)
+    if index is None:
+        vectors = (
+            embeddings.offer_vectors(session, encoder, offers) if encoder else None
+        )
+        index = OfferIndex.build(inputs, vectors, DEFAULT_CONFIG)
+        _cache.put(key, index)
+    return index
+
+
+def rank_question(
+    session: Session,
+    encoder: Encoder | None,
+    q: Question,
+    offers: Sequence[Offer],
+    *,
+    today: date,
+    limit: int,
+    excluded_limit: int = 5,
+) -> Ranking:
+    index = build_index(session, encoder, offers)
+    vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
+    return rank(
+        question_input(q),
+        vector,
+        index,
+        reference_date=today,
+        config=DEFAULT_CONFIG,
+        limit=limit,
+        excluded_limit=excluded_limit,
+    )
+
+
+def candidates(
+    session: Session,
+    encoder: Encoder | None,
+    question_id: uuid.UUID,
+    *,
+    user: User,
+    today: date,
+    limit: int,
+) -> CandidatesRead:
+    """Ranked offers for a question with explanations, plus the best near-misses."""
+    q = question_service.get_visible_question(session, question_id, user)
+    offers = offer_pool(session, q.municipality_id)
+    ranking = rank_question(session, encoder, q, offers, today=today, limit=limit)
+    session.commit()  # vectors computed on the way are kept
+    by_id = {str(o.id): o for o in offers}
+    existing = {
+        str(m.offer_id): m for m in repository.list_for_questions(session, [q.id])
+    }
+    return CandidatesRead(
+        question_id=q.id,
+        engine_version=DEFAULT_CONFIG.version,
+        model_name=encoder.model_name if encoder else None,
+        warning=None if encoder else LEXICAL_WARNING,
+        candidates=[
+            CandidateRead(
+                offer=offer_summary(by_id[c.offer_id]),
+                score=c.score,
+                components=dict(c.components),
+                reasons=list(c.reasons),
+                explanation=c.explanation,
+                match_id=existing[c.offer_id].id if c.offer_id in existing else None,
+                match_status=existing[c.offer_id].status
+                if c.offer_id in existing
+                else None,
+            )
+            for c in ranking.candidates
+        ],
+        excluded=[
+            ExcludedRead(
+                offer=offer_summary(by_id[e.offer_id]),
+                rule=e.rule,
+                label=e.label,
+                score=e.score,
+            )
+            for e in ranking.excluded
+        ],
+    )
+
+
+def score_pair(
+    session: Session, encoder: Encoder | None, q: Question, o: Offer, *, today: date
+) -> PairScore:
+    """The score the candidate list gives this (eligible) offer for the question."""
+    offers = offer_pool(session, q.municipality_id)
+    ranking = rank_question(session, encoder, q, offers, today=today, limit=len(offers))
+    hit = next((c for c in ranking.candidates if c.offer_id == str(o.id)), None)
+    if hit is None:  # callers check the hard rules first; keep a clear error anyway
+        raise UnprocessableError("this offer cannot be proposed for this question")
+    return PairScore(
+        score=hit.score,
+        components=dict(hit.components),
+        explanation=hit.explanation,
+        engine_version=DEFAULT_CONFIG.version,
+        model_name=encoder.model_name if encoder else None,
+    )
+
+
+def _open_questions(
+    session: Session, user: User, question_ids: Sequence[uuid.UUID] | None
+) -> list[Question]:
+    if question_ids is None:
+        return list(
+            session.scalars(
+                select(Question)
+                .where(
+                    Question.municipality_id == user.municipality_id,
+                    Question.status == "open",
+                )
+                .order_by(Question.created_at, Question.id)
+            )
+        )
+    questions = [
+        question_service.get_visible_question(session, i, user)
+        for i in dict.fromkeys(question_ids)
+    ]
+    closed = [
+        q for q in questions if q.status not in ("open", "matched", "in_progress")
+    ]
+    if closed:
+        raise UnprocessableError(
+            f"question {closed[0].id} is {closed[0].status!r}; only open questions are allocated",
+            fields={"question_ids": "only open, matched or in-progress questions"},
+        )
+    return questions
+
+
+def allocation(
+    session: Session,
+    encoder: Encoder | None,
+    *,
+    user: User,
+    question_ids: Sequence[uuid.UUID] | None,
+    today: date,
+) -> AllocationRead:
+    """Propose the pairs with the highest total score within every offer's capacity."""
+    questions = _open_questions(session, user, question_ids)
+    assert user.municipality_id is not None
+    offers = offer_pool(session, user.municipality_id)
+    index = build_index(session, encoder, offers)
+    position = {str(o.id): k for k, o in enumerate(offers)}
+    matches = repository.list_for_questions(session, [q.id for q in questions])
+    taken = {(m.question_id, m.offer_id) for m in matches if m.status != "proposed"}
+    held = {q.id: 0 for q in questions}
+    for m in matches:
+        if m.status in HOLDING_STATUSES:
+            held[m.question_id] += 1
+    vectors = (
+        embeddings.question_vectors(session, encoder, questions) if encoder else None
+    )
+    session.commit()
+    pair_q: list[int] = []
+    pair_o: list[int] = []
+    pair_s: list[float] = []
+    explanations: dict[tuple[int, int], str] = {}
+    for qk, q in enumerate(questions):
+        ranking = rank(
+            question_input(q),
+            vectors[qk] if vectors is not None else None,
+            index,
+            reference_date=today,
+            limit=_ALLOCATION_TOP_K,
+            excluded_limit=0,
+        )
+        for c in ranking.candidates:
+            ok = position[c.offer_id]
+            if (q.id, offers[ok].id) in taken:
+                continue
+            pair_q.append(qk)
+            pair_o.append(ok)
+            pair_s.append(c.score)
+            explanations[(qk, ok)] = c.explanation
+    result = allocate(
+        len(questions),
+        np.array([o.remaining_capacity for o in offers], dtype=np.int64),
+        np.array(
+            [max(q.wanted_matches - held[q.id], 0) for q in questions], dtype=np.int64
+        ),
+        np.array(pair_q, dtype=np.int64),
+        np.array(pair_o, dtype=np.int64),
+        np.array(pair_s, dtype=np.float64),
+    )
+    pairs = [
+        AllocationPair(
+            question_id=questions[qk].id,
+            question_title=questions[qk].title,
+            offer=offer_summary(offers[ok]),
+            score=round(float(score), 4),
+            explanation=explanations[(qk, ok)],
+        )
+        for qk, ok, score in zip(
+            result.question_index.tolist(),
+            result.offer_index.tolist(),
+            result.scores.tolist(),
+            strict=True,
+        )
+    ]
+    return AllocationRead(
+        engine_version=DEFAULT_CONFIG.version,
+        pairs=pairs,
+        total_score=round(result.total_score, 4),
+        questions_considered=len(questions),
+        questions_served=result.questions_served,
+        warning=None if encoder else LEXICAL_WARNING,
+    )
+
+
+def similar(
+    session: Session,
+    encoder: Encoder | None,
+    question_id: uuid.UUID,
+    *,
+    user: User,
+    limit: int,
+) -> list[SimilarQuestionRead]:
+    """Other questions of the city that resemble this one, with status and outcome."""
+    q = question_service.get_visible_question(session, question_id, user)
+    others = list(
+        session.scalars(
+            select(Question)
+            .where(Question.municipality_id == q.municipality_id, Question.id != q.id)
+            .order_by(Question.id)
+        )
+    )
+    if not others:
+        return []
+    if encoder is not None:
+        vectors = embeddings.question_vectors(session, encoder, [q, *others])
+        session.commit()
+        target_vector, other_vectors = vectors[0], vectors[1:]
+    else:
+        target_vector = other_vectors = None
+    indices, scores = similar_questions(
+        target_vector,
+        other_vectors,
+        target_text=question_text_of(q),
+        other_texts=[question_text_of(o) for o in others],
+        limit=limit,
+    )
+    chosen = [others[i] for i in indices.tolist()]
+    outcomes: dict[uuid.UUID, list[str]] = {o.id: [] for o in chosen}
+    for m in repository.list_for_questions(session, [o.id for o in chosen]):
+        if m.status == "completed" and m.outcome_summary:
+            outcomes[m.question_id].append(m.outcome_summary)
+    return [
+        SimilarQuestionRead(
+            id=o.id,
+            title=o.title,
+            status=o.status,
+            similarity=round(float(s), 4),
+            created_at=o.created_at,
+            outcomes=outcomes[o.id],
+        )
+        for o, s in zip(chosen, scores.tolist(), strict=True)
+    ]
+
+
+def question_matches(session: Session, question_id: uuid.UUID) -> list[Match]:
+    return repository.list_for_questions(session, [question_id])

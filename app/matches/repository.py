@@ -1,0 +1,95 @@
+"""Every query on matches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from app.models import Match
+
+
+def get(session: Session, match_id: uuid.UUID) -> Match | None:
+    return session.scalar(
+        select(Match)
+        .where(Match.id == match_id)
+        .options(joinedload(Match.question), joinedload(Match.offer))
+    )
+
+
+def find(session: Session, question_id: uuid.UUID, offer_id: uuid.UUID) -> Match | None:
+    return session.scalar(
+        select(Match).where(
+            Match.question_id == question_id, Match.offer_id == offer_id
+        )
+    )
+
+
+def list_for_questions(
+    session: Session, question_ids: Sequence[uuid.UUID]
+) -> list[Match]:
+    if not question_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Match)
+            .where(Match.question_id.in_(list(question_ids)))
+            .options(joinedload(Match.question), joinedload(Match.offer))
+            .order_by(Match.created_at, Match.id)
+        )
+    )
+
+
+def list_page(
+    session: Session,
+    *,
+    municipality_id: uuid.UUID,
+    statuses: Sequence[str],
+    question_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Match], int]:
+    stmt = select(Match).where(Match.municipality_id == municipality_id)
+    if statuses:
+        stmt = stmt.where(Match.status.in_(list(statuses)))
+    if question_id is not None:
+        stmt = stmt.where(Match.question_id == question_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.options(joinedload(Match.question), joinedload(Match.offer))
+        .order_by(Match.created_at.desc(), Match.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), total
+
+
+def count_by_status(session: Session, question_id: uuid.UUID) -> dict[str, int]:
+    rows = session.execute(
+        select(Match.status, func.count())
+        .where(Match.question_id == question_id)
+        .group_by(Match.status)
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+def move(
+    session: Session,
+    match_id: uuid.UUID,
+    *,
+    from_statuses: Sequence[str],
+    to: str,
+    at: datetime,
+    **values: object,
+) -> bool:
+    """Compare-and-set the status in one UPDATE; False if another step came first."""
+    result = session.execute(
+        update(Match)
+        .where(Match.id == match_id, Match.status.in_(list(from_statuses)))
+        .values(status=to, updated_at=at, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,121 @@
+"""The match lifecycle over HTTP. The city's broker; completing also the owner."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
+from app.matches import service
+from app.matches.schemas import (
+    CancelRequest,
+    CompleteRequest,
+    MatchCreate,
+    MatchRead,
+    MatchStatus,
+    RejectRequest,
+)
+from app.schemas import LimitQuery, OffsetQuery, Page
+
+router = APIRouter(prefix="/api/matches", tags=["matches"])
+
+_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "not authenticated"},
+    403: {"description": "wrong role"},
+    404: {"description": "no such match in your city"},
+    409: {"description": "invalid lifecycle step, or the offer is full"},
+    422: {"description": "invalid input"},
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
+def propose_match(
+    data: MatchCreate,
+    session: SessionDep,
+    user: BrokerUser,
+    encoder: EncoderDep,
+    today: TodayDep,
+) -> MatchRead:
+    """Propose a (question, offer) pair; stores score, components and engine version. Broker."""
+    m = service.propose_match(session, data, actor=user, encoder=encoder, today=today)
+    return service.match_read(m)
+
+
+@router.get("", responses=_ERRORS)
+def list_matches(
+    session: SessionDep,
+    user: BrokerUser,
+    status: Annotated[list[MatchStatus] | None, Query()] = None,
+    question_id: uuid.UUID | None = None,
+    limit: LimitQuery = 20,
+    offset: OffsetQuery = 0,
+) -> Page[MatchRead]:
+    """The city's matches, newest first, filtered by status or question. Broker."""
+    rows, total = service.list_matches(
+        session,
+        user,
+        statuses=list(status or []),
+        question_id=question_id,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(
+        items=[service.match_read(m) for m in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{match_id}", responses=_ERRORS)
+def read_match(
+    match_id: uuid.UUID, session: SessionDep, user: QuestionUser
+) -> MatchRead:
+    """One match. The city's broker or the question's owner."""
+    return service.match_read(
+        service.get_visible_match(session, match_id, user, owner_allowed=True)
+    )
+
+
+@router.post("/{match_id}/confirm", responses=_ERRORS)
+def confirm_match(
+    match_id: uuid.UUID, session: SessionDep, user: BrokerUser
+) -> MatchRead:
+    """Confirm a proposal; takes a place, 409 naming the offer when it is full. Broker."""
+    return service.match_read(service.confirm_match(session, match_id, actor=user))
+
+
+@router.post("/{match_id}/reject", responses=_ERRORS)
+def reject_match(
+    match_id: uuid.UUID, data: RejectRequest, session: SessionDep, user: BrokerUser
+) -> MatchRead:
+    """Reject a proposal with a reason. Broker."""
+    return service.match_read(service.reject_match(session, match_id, data, actor=user))
+
+
+@router.post("/{match_id}/start", responses=_ERRORS)
+def start_match(
+    match_id: uuid.UUID, session: SessionDep, user: BrokerUser
+) -> MatchRead:
+    """Mark a confirmed match as started. Broker."""
+    return service.match_read(service.start_match(session, match_id, actor=user))
+
+
+@router.post("/{match_id}/complete", responses=_ERRORS)
+def complete_match(
+    match_id: uuid.UUID, data: CompleteRequest, session: SessionDep, user: QuestionUser
+) -> MatchRead:
+    """Record outcome, result link, rating and remarks. Broker or the question's owner."""
+    return service.match_read(
+        service.complete_match(session, match_id, data, actor=user)
+    )
+
+
+@router.post("/{match_id}/cancel", responses=_ERRORS)
+def cancel_match(
+    match_id: uuid.UUID, data: CancelRequest, session: SessionDep, user: BrokerUser
+) -> MatchRead:
+    """Cancel an unfinished match; a held place is freed. Broker."""
+    return service.match_read(service.cancel_match(session, match_id, data, actor=user))

@@ -1,0 +1,340 @@
+"""Match use cases: propose, confirm (never overbooking), reject, start, complete,
+cancel; the question's status follows its matches.
+
+    proposed -> confirmed -> in_progress -> completed
+    side exits: rejected (from proposed, with a reason), cancelled (frees the place)
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.db import utcnow
+from app.errors import ConflictError, NotFoundError, PermissionDeniedError
+from app.matches import repository
+from app.matches.adapters import Encoder, broken_rules
+from app.matches.schemas import (
+    CancelRequest,
+    CompleteRequest,
+    MatchCreate,
+    MatchRead,
+    OfferSummary,
+    RejectRequest,
+)
+from app.models import HOLDING_STATUSES, Match, Offer, Question, User
+from app.offers import repository as offer_repository
+from app.offers import service as offer_service
+from app.questions import service as question_service
+
+# Questions in these states may take new or confirmed matches.
+ACCEPTING: frozenset[str] = frozenset({"open", "matched", "in_progress"})
+# Question states that follow from the matches (see sync_question_status).
+MATCH_DRIVEN: frozenset[str] = frozenset(
+    {"open", "matched", "in_progress", "completed"}
+)
+
+
+def offer_summary(o: Offer) -> OfferSummary:
+    return OfferSummary(
+        id=o.id,
+        title=o.title,
+        kind=o.kind,
+        institution=o.institution.name,
+        level=o.level,
+        available_from=o.available_from,
+        available_until=o.available_until,
+        remaining_capacity=o.remaining_capacity,
+        status=o.status,
+    )
+
+
+def match_read(m: Match) -> MatchRead:
+    return MatchRead(
+        id=m.id,
+        question_id=m.question_id,
+        question_title=m.question.title,
+        offer=offer_summary(m.offer),
+        status=m.status,
+        score=m.score,
+        components=dict(m.components or {}),
+        explanation=m.explanation,
+        engine_version=m.engine_version,
+        model_name=m.model_name,
+        reason=m.reason,
+        outcome_summary=m.outcome_summary,
+        result_url=m.result_url,
+        rating=m.rating,
+        remarks=m.remarks,
+        confirmed_at=m.confirmed_at,
+        completed_at=m.completed_at,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+    )
+
+
+def get_visible_match(
+    session: Session, match_id: uuid.UUID, user: User, *, owner_allowed: bool = False
+) -> Match:
+    """The match for its city's broker (or, where allowed, the question's owner)."""
+    m = repository.get(session, match_id)
+    if m is None or m.municipality_id != user.municipality_id:
+        raise NotFoundError("match not found")
+    if user.role == "broker" or (owner_allowed and m.question.owner_id == user.id):
+        return m
+    if user.role == "staff":
+        raise PermissionDeniedError(
+            "only the broker or the question's owner may do this"
+        )
+    raise NotFoundError("match not found")
+
+
+def _record(
+    session: Session, m: Match, actor: User, action: str, **changes: Any
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="match",
+        entity_id=m.id,
+        municipality_id=m.municipality_id,
+        action=action,
+        changes={
+            "question_id": str(m.question_id),
+            "offer_id": str(m.offer_id),
+            **changes,
+        },
+    )
+
+
+def _require_accepting(q: Question) -> None:
+    if q.status not in ACCEPTING:
+        raise ConflictError(
+            f"question is {q.status!r}; matches need an open question "
+            "(the broker opens it after articulating it with the owner)"
+        )
+
+
+def propose_match(
+    session: Session,
+    data: MatchCreate,
+    *,
+    actor: User,
+    encoder: Encoder | None,
+    today: date,
+) -> Match:
+    """Propose a pair, storing the score, its components and the engine version."""
+    from app.matches import ranking  # ranking imports this module's helpers
+
+    q = question_service.get_visible_question(session, data.question_id, actor)
+    o = offer_service.get_visible_offer(session, data.offer_id, actor)
+    _require_accepting(q)
+    existing = repository.find(session, q.id, o.id)
+    if existing is not None:
+        raise ConflictError(
+            f"this pair already has a match with status {existing.status!r}",
+            fields={"offer_id": str(existing.id)},
+        )
+    broken = broken_rules(q, o, today)
+    if broken:
+        raise ConflictError(
+            f"offer {o.title!r} breaks a hard rule for this question: {', '.join(broken)}",
+            fields={"offer_id": ", ".join(broken)},
+        )
+    scored = ranking.score_pair(session, encoder, q, o, today=today)
+    m = Match(
+        municipality_id=q.municipality_id,
+        question=q,
+        offer=o,
+        status="proposed",
+        score=scored.score,
+        components=dict(scored.components),
+        explanation=scored.explanation,
+        engine_version=scored.engine_version,
+        model_name=scored.model_name,
+        proposed_by_id=actor.id,
+    )
+    session.add(m)
+    session.flush()
+    _record(session, m, actor, "proposed", score=scored.score)
+    session.commit()
+    return m
+
+
+def _step(
+    session: Session,
+    m: Match,
+    actor: User,
+    *,
+    from_statuses: Sequence[str],
+    to: str,
+    **values: Any,
+) -> None:
+    """Compare-and-set the match status; 409 naming the current status otherwise."""
+    before = m.status
+    now = utcnow()
+    if not repository.move(
+        session, m.id, from_statuses=from_statuses, to=to, at=now, **values
+    ):
+        session.refresh(m)
+        raise ConflictError(
+            f"cannot move a match from {m.status!r} to {to!r}; "
+            f"only from {' or '.join(repr(s) for s in from_statuses)}"
+        )
+    session.refresh(m)
+    _record(
+        session,
+        m,
+        actor,
+        "status_changed",
+        status={"before": before, "after": to},
+        **{
+            k: str(v)
+            for k, v in values.items()
+            if v is not None and not k.endswith("_at")
+        },
+    )
+
+
+def sync_question_status(session: Session, q: Question, actor: User) -> None:
+    """Derive the question's status from its matches (open/matched/in_progress/completed)."""
+    if q.status not in MATCH_DRIVEN:
+        return
+    counts = repository.count_by_status(session, q.id)
+    working = counts.get("confirmed", 0) + counts.get("in_progress", 0)
+    if working == 0 and counts.get("completed", 0) == 0:
+        target = "open"
+    elif working == 0:
+        target = "completed"
+    elif counts.get("in_progress", 0) or counts.get("completed", 0):
+        target = "in_progress"
+    else:
+        target = "matched"
+    question_service.set_status(session, q, target, actor=actor)
+
+
+def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
+    """Confirm a proposal, taking one place of its offer; 409 when the offer is full.
+
+    The status change and the place are both conditional UPDATEs in one transaction,
+    so parallel confirms can never take more places than exist.
+    """
+    m = get_visible_match(session, match_id, actor)
+    _require_accepting(m.question)
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=("proposed",),
+        to="confirmed",
+        confirmed_at=utcnow(),
+    )
+    if not offer_repository.take_place(session, m.offer_id):
+        session.rollback()  # undo the status change before reading the offer
+        full = offer_repository.get(session, m.offer_id)
+        assert full is not None  # the match's foreign key keeps it
+        raise ConflictError(
+            f"offer {full.title!r} has no places left "
+            f"({full.places_taken} of {full.capacity} taken)",
+            fields={"offer_id": str(full.id)},
+        )
+    sync_question_status(session, m.question, actor)
+    session.commit()
+    session.refresh(m.offer)
+    return m
+
+
+def reject_match(
+    session: Session, match_id: uuid.UUID, data: RejectRequest, *, actor: User
+) -> Match:
+    """Reject a proposal, with the reason the broker gives."""
+    m = get_visible_match(session, match_id, actor)
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=("proposed",),
+        to="rejected",
+        reason=data.reason,
+    )
+    session.commit()
+    return m
+
+
+def start_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
+    """Mark a confirmed match as started."""
+    m = get_visible_match(session, match_id, actor)
+    _step(session, m, actor, from_statuses=("confirmed",), to="in_progress")
+    sync_question_status(session, m.question, actor)
+    session.commit()
+    return m
+
+
+def complete_match(
+    session: Session, match_id: uuid.UUID, data: CompleteRequest, *, actor: User
+) -> Match:
+    """Record the outcome and the owner's feedback; the place stays used."""
+    m = get_visible_match(session, match_id, actor, owner_allowed=True)
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=("in_progress",),
+        to="completed",
+        completed_at=utcnow(),
+        outcome_summary=data.outcome_summary,
+        result_url=str(data.result_url) if data.result_url else None,
+        rating=data.rating,
+        remarks=data.remarks,
+    )
+    sync_question_status(session, m.question, actor)
+    session.commit()
+    return m
+
+
+def cancel_match(
+    session: Session, match_id: uuid.UUID, data: CancelRequest, *, actor: User
+) -> Match:
+    """Cancel a match that is not finished; a held place is freed."""
+    m = get_visible_match(session, match_id, actor)
+    held = m.status in HOLDING_STATUSES
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=("proposed", "confirmed", "in_progress"),
+        to="cancelled",
+        reason=data.reason,
+    )
+    if held:
+        offer_repository.free_place(session, m.offer_id)
+    sync_question_status(session, m.question, actor)
+    session.commit()
+    session.refresh(m.offer)
+    return m
+
+
+def list_matches(
+    session: Session,
+    user: User,
+    *,
+    statuses: Sequence[str],
+    question_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Match], int]:
+    """A page of the city's matches, newest first."""
+    assert user.municipality_id is not None  # brokers always have a city
+    return repository.list_page(
+        session,
+        municipality_id=user.municipality_id,
+        statuses=statuses,
+        question_id=question_id,
+        limit=limit,
+        offset=offset,
+    )
