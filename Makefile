@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# The converted model lives in the user's cache, never in the repository.
+export KENNISBRUG_MODEL_CACHE ?= $(HOME)/.cache/kennisbrug/models
 
 .PHONY: run test setup model lint typecheck pytest bench load clean
 
@@ -25,7 +27,7 @@ model: setup
 run: model
 	$(BIN)/kennisbrug migrate
 	$(BIN)/kennisbrug seed --demo
-	$(BIN)/kennisbrug serve --demo-banner
+	$(BIN)/kennisbrug serve --demo
 
 lint: setup
 	$(BIN)/ruff check .
