@@ -11,8 +11,9 @@ happened "before" the service existed.
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.service import get_user_by_email
 from app.config import Settings
+from app.db import utcnow
 from app.models import (
     HOLDING_STATUSES,
     Institution,
@@ -193,6 +195,18 @@ def _load_questions(
     return by_key
 
 
+def _days_after(
+    start: datetime | None, item: dict[str, Any], low: int, high: int
+) -> datetime | None:
+    """A plausible, deterministic later moment for backdated demo history."""
+    if start is None:
+        return None
+    spread = zlib.crc32(f"{item['question']}|{item['offer']}".encode()) % (
+        high - low + 1
+    )
+    return min(start + timedelta(days=low + spread), utcnow())
+
+
 def _load_matches(
     session: Session,
     matches: list[dict[str, Any]],
@@ -222,9 +236,9 @@ def _load_matches(
         )
         if match.status in HOLDING_STATUSES:
             o.places_taken += 1
-            match.confirmed_at = q.submitted_at
+            match.confirmed_at = _days_after(q.submitted_at, item, 5, 40)
         if match.status == "completed":
-            match.completed_at = q.updated_at
+            match.completed_at = _days_after(match.confirmed_at, item, 90, 150)
         session.add(match)
         report.add("matches")
     session.commit()
