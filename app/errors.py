@@ -24,10 +24,17 @@ class AppError(Exception):
 
     status_code = 400
 
-    def __init__(self, detail: str, *, fields: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        fields: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.fields = dict(fields or {})
+        self.headers = dict(headers or {})
 
 
 class NotAuthenticatedError(AppError):
@@ -101,7 +108,9 @@ def validation_fields(exc: RequestValidationError) -> dict[str, str]:
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        headers = dict(exc.headers)
+        if exc.status_code == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
         return JSONResponse(
             error_body(type(exc).__name__, exc.detail, exc.fields),
             status_code=exc.status_code,

@@ -10,12 +10,15 @@ from app.config import Settings, get_settings
 from app.db import make_session_factory
 from app.errors import register_error_handlers
 from app.health.router import router as health_router
+from app.interests.router import router as interests_router
 from app.lifespan import lifespan
 from app.matches.questions_router import router as broker_router
 from app.matches.router import router as matches_router
 from app.observability import RequestContextMiddleware
 from app.offers.router import router as offers_router
+from app.portal.router import router as portal_router
 from app.questions.router import router as questions_router
+from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router
 
@@ -56,6 +59,9 @@ def create_app(
         offers_router,
         matches_router,
         broker_router,
+        interests_router,
+        portal_router,
+        reports_router,
     ):
         app.include_router(router)
     return app

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
 from app.auth.schemas import MeRead, TokenRead
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.models import User
+from app.ratelimit import RateLimiterDep, client_key
 from app.security import create_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -27,14 +28,29 @@ def me_read(user: User) -> MeRead:
     )
 
 
-@router.post("/token", responses={401: {"description": "wrong email or password"}})
+@router.post(
+    "/token",
+    responses={
+        401: {"description": "wrong email or password"},
+        429: {"description": "too many failed attempts"},
+    },
+)
 def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    limiter: RateLimiterDep,
 ) -> TokenRead:
-    """Exchange email (as `username`) and password for a bearer token. Anyone."""
-    user = service.authenticate(session, email=form.username, password=form.password)
+    """Exchange email (as `username`) and password for a bearer token. Anyone;
+    throttled after repeated failures."""
+    user = service.authenticate_throttled(
+        session,
+        limiter,
+        client=client_key(request),
+        email=form.username,
+        password=form.password,
+    )
     token = create_token(
         user.id, settings.secret_key.get_secret_value(), settings.token_ttl_minutes
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotAuthenticatedError
 from app.models import User
+from app.ratelimit import RateLimiter
 from app.security import hash_password, verify_password
 
 # Verified against when the email is unknown, so both paths cost one argon2 check.
@@ -26,3 +27,19 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     if user is None or not valid or not user.is_active:
         raise NotAuthenticatedError("wrong email or password")
     return user
+
+
+def authenticate_throttled(
+    session: Session, limiter: RateLimiter, *, client: str, email: str, password: str
+) -> User:
+    """`authenticate`, refusing (429) after repeated failures for this client and email.
+
+    Only failures count, so a user who types the password right is never slowed down.
+    """
+    key = f"{client}|{email.strip().lower()}"
+    limiter.check("login", key)
+    try:
+        return authenticate(session, email=email, password=password)
+    except NotAuthenticatedError:
+        limiter.hit("login", key)
+        raise

@@ -100,6 +100,29 @@ class TestAuth:
         )
         assert response.status_code == 401
 
+    def test_repeated_failures_are_throttled_per_client_and_email(
+        self, client, staff, admin
+    ):
+        def login(email, password):
+            return client.post(
+                "/api/auth/token", data={"username": email, "password": password}
+            )
+
+        assert [login(staff.email, "fout").status_code for _ in range(5)] == [401] * 5
+        blocked = login(staff.email, TEST_PASSWORD)
+        assert blocked.status_code == 429
+        assert blocked.json()["error"] == "TooManyRequestsError"
+        assert int(blocked.headers["Retry-After"]) >= 1
+        assert login(admin.email, TEST_PASSWORD).status_code == 200
+
+    def test_successful_logins_are_not_counted(self, client, staff):
+        for _ in range(8):
+            response = client.post(
+                "/api/auth/token",
+                data={"username": staff.email, "password": TEST_PASSWORD},
+            )
+            assert response.status_code == 200
+
     def test_refuses_to_start_with_default_secret_outside_demo(self):
         with pytest.raises(InsecureConfigurationError):
             create_app(Settings(demo_mode=False))

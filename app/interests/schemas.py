@@ -1,0 +1,59 @@
+"""Interest shapes: what a student sends, and what only the broker reads back."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+Level = Literal["mbo", "hbo", "wo"]
+
+
+def _no_control_characters(value: str) -> str:
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+class InterestCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=120, description="Your name.")
+    email: EmailStr = Field(max_length=254, description="Where the broker replies.")
+    institution: str = Field(
+        min_length=2, max_length=120, description="Where you study."
+    )
+    level: Level = Field(description="Your level: mbo, hbo or wo.")
+    motivation: str = Field(
+        min_length=10,
+        max_length=1_000,
+        description="Why this assignment, in a few sentences (10-1000 characters).",
+    )
+
+    _single_line = field_validator("name", "institution")(_no_control_characters)
+
+
+class InterestReceipt(BaseModel):
+    """The answer to a student: received, nothing echoed back."""
+
+    assignment_id: uuid.UUID
+    status: Literal["received"] = "received"
+    detail: str = (
+        "Bedankt! De kennismakelaar neemt contact met je op. "
+        "Thank you! The knowledge broker will contact you."
+    )
+
+
+class InterestRead(BaseModel):
+    id: uuid.UUID
+    question_id: uuid.UUID
+    name: str
+    email: str
+    institution: str
+    level: str
+    message: str
+    created_at: datetime
+    updated_at: datetime

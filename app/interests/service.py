@@ -1,0 +1,110 @@
+"""Interest use cases: a student signs up for an assignment; the broker follows up.
+
+The audit log records that an interest arrived (question, level, institution) but not
+the student's name, e-mail or message: personal data stays in one table, so it can be
+corrected or erased in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.csvexport import Separator, to_csv
+from app.errors import UnprocessableError, allowed
+from app.interests import repository
+from app.interests.schemas import InterestCreate, InterestRead
+from app.models import Interest, User
+from app.portal import service as portal
+from app.questions import service as question_service
+
+CSV_HEADER = (
+    "naam",
+    "e-mail",
+    "instelling",
+    "niveau",
+    "motivatie",
+    "aangemeld op",
+    "bijgewerkt op",
+)
+
+
+def interest_read(i: Interest) -> InterestRead:
+    return InterestRead(
+        id=i.id,
+        question_id=i.question_id,
+        name=i.name,
+        email=i.email,
+        institution=i.institution,
+        level=i.level,
+        message=i.message,
+        created_at=i.created_at,
+        updated_at=i.updated_at,
+    )
+
+
+def express_interest(
+    session: Session, question_id: uuid.UUID, data: InterestCreate
+) -> Interest:
+    """Store a student's interest in a public assignment (one per e-mail address).
+
+    A second sign-up with the same address updates the first, and the answer is the
+    same either way, so the endpoint never tells whether an address signed up before.
+    """
+    q = portal.get_public_assignment(session, question_id)
+    if q.levels and data.level not in q.levels:
+        raise UnprocessableError(
+            f"this assignment is for {allowed(list(q.levels))} students",
+            fields={"level": f"this assignment accepts {allowed(list(q.levels))}"},
+        )
+    interest = repository.get_by_email(session, q.id, data.email)
+    action = "updated" if interest else "created"
+    if interest is None:
+        interest = Interest(
+            municipality_id=q.municipality_id, question_id=q.id, email=data.email
+        )
+    interest.name = data.name
+    interest.institution = data.institution
+    interest.level = data.level
+    interest.message = data.motivation
+    repository.add(session, interest)
+    audit.record(
+        session,
+        actor=None,
+        entity_type="interest",
+        entity_id=interest.id,
+        municipality_id=q.municipality_id,
+        action=action,
+        changes={
+            "question_id": str(q.id),
+            "level": data.level,
+            "institution": data.institution,
+        },
+    )
+    session.commit()
+    return interest
+
+
+def list_interests(
+    session: Session, question_id: uuid.UUID, *, broker: User
+) -> list[Interest]:
+    """The interests in a question of the broker's municipality, oldest first."""
+    q = question_service.get_visible_question(session, question_id, broker)
+    return repository.list_for_question(session, q.id)
+
+
+def interests_csv(
+    session: Session,
+    question_id: uuid.UUID,
+    *,
+    broker: User,
+    separator: Separator = "comma",
+) -> str:
+    """The interests in a question as CSV text for a spreadsheet."""
+    rows = [
+        (i.name, i.email, i.institution, i.level, i.message, i.created_at, i.updated_at)
+        for i in list_interests(session, question_id, broker=broker)
+    ]
+    return to_csv(CSV_HEADER, rows, separator=separator)

@@ -1,0 +1,130 @@
+"""The student portal over HTTP: anyone may browse, search and express interest."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from app.deps import SessionDep, SettingsDep
+from app.interests import service as interest_service
+from app.interests.schemas import InterestCreate, InterestReceipt
+from app.portal import service
+from app.portal.schemas import AssignmentRead, Lang, ResultsPage
+from app.portal.service import PortalQuery
+from app.questions.schemas import Level
+from app.ratelimit import rate_limit
+from app.schemas import LimitQuery, OffsetQuery, Page
+
+router = APIRouter(prefix="/api/portal", tags=["portal"])
+
+_LIST_ERRORS: dict[int | str, dict[str, str]] = {
+    422: {"description": "unknown theme, neighbourhood or municipality; bad period"},
+}
+_ONE_ERRORS: dict[int | str, dict[str, str]] = {
+    404: {"description": "no such public open assignment"},
+    422: {"description": "invalid input"},
+}
+
+LangQuery = Annotated[Lang, Query(description="Language of theme labels.")]
+TextQuery = Annotated[
+    str | None,
+    Query(max_length=200, description="Words to find; case and accents are ignored."),
+]
+ThemeQuery = Annotated[str | None, Query(max_length=60, description="Theme slug.")]
+HoodQuery = Annotated[
+    str | None,
+    Query(max_length=120, description="Neighbourhood slug or a buurt name within it."),
+]
+CityQuery = Annotated[
+    str | None,
+    Query(
+        max_length=60, description="Municipality slug; the default city if left out."
+    ),
+]
+
+
+@router.get("/assignments", responses=_LIST_ERRORS)
+def list_assignments(
+    session: SessionDep,
+    settings: SettingsDep,
+    municipality: CityQuery = None,
+    level: Level | None = None,
+    theme: ThemeQuery = None,
+    neighbourhood: HoodQuery = None,
+    on: Annotated[date | None, Query(description="Wanted window contains it.")] = None,
+    period_from: Annotated[date | None, Query(alias="from")] = None,
+    until: Annotated[
+        date | None, Query(description="Window overlaps from-until.")
+    ] = None,
+    q: TextQuery = None,
+    lang: LangQuery = "nl",
+    limit: LimitQuery = 20,
+    offset: OffsetQuery = 0,
+) -> Page[AssignmentRead]:
+    """Public open assignments for students, newest first; no personal data. Anyone."""
+    query = PortalQuery(
+        municipality=municipality or settings.default_municipality,
+        level=level,
+        theme=theme,
+        neighbourhood=neighbourhood,
+        on=on,
+        period_from=period_from,
+        period_until=until,
+        q=q,
+        lang=lang,
+    )
+    items, total = service.list_assignments(session, query, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/assignments/{question_id}", responses=_ONE_ERRORS)
+def read_assignment(
+    question_id: uuid.UUID, session: SessionDep, lang: LangQuery = "nl"
+) -> AssignmentRead:
+    """One public open assignment with the courses it runs in. Anyone."""
+    return service.get_assignment(session, question_id, lang=lang)
+
+
+@router.post(
+    "/assignments/{question_id}/interest",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(rate_limit("interest"))],
+    responses={
+        **_ONE_ERRORS,
+        422: {"description": "invalid field, or a level the assignment does not take"},
+        429: {"description": "too many sign-ups from this address; try later"},
+        503: {"description": "the rate-limit storage is unreachable"},
+    },
+)
+def express_interest(
+    question_id: uuid.UUID, data: InterestCreate, session: SessionDep
+) -> InterestReceipt:
+    """Tell the broker you would like to work on this assignment (rate-limited). Anyone."""
+    interest_service.express_interest(session, question_id, data)
+    return InterestReceipt(assignment_id=question_id)
+
+
+@router.get("/results", responses=_LIST_ERRORS)
+def list_results(
+    session: SessionDep,
+    settings: SettingsDep,
+    municipality: CityQuery = None,
+    theme: ThemeQuery = None,
+    neighbourhood: HoodQuery = None,
+    q: TextQuery = None,
+    lang: LangQuery = "nl",
+    limit: LimitQuery = 20,
+    offset: OffsetQuery = 0,
+) -> ResultsPage:
+    """Completed public questions and what they produced, with theme and area counts. Anyone."""
+    query = PortalQuery(
+        municipality=municipality or settings.default_municipality,
+        theme=theme,
+        neighbourhood=neighbourhood,
+        q=q,
+        lang=lang,
+    )
+    return service.list_results(session, query, limit=limit, offset=offset)

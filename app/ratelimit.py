@@ -1,0 +1,144 @@
+"""Per-client request limits shared by every endpoint that needs one.
+
+Built on `limits` (the library under slowapi) and used as a FastAPI dependency rather
+than slowapi's decorator, so a refusal is an ordinary `TooManyRequestsError` in the
+one JSON error shape and the limits come from settings at run time.
+
+The counters live in the storage named by `KENNISBRUG_RATE_LIMIT_STORAGE`:
+`memory://` (default) is right for one process; several app processes must share
+`redis://host:6379` so that a client cannot multiply its quota by the process count.
+
+The client is identified by `request.client.host`. Behind a reverse proxy run uvicorn
+with `--proxy-headers --forwarded-allow-ips=<proxy>` so that is the real client
+address; forwarded headers are never trusted here.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse_many
+from limits.errors import ConfigurationError, StorageError
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.errors import ServiceUnavailableError, TooManyRequestsError
+
+_NAMESPACE = "kennisbrug"
+_init_lock = threading.Lock()
+
+
+class RateLimitSettings(BaseSettings):
+    """`KENNISBRUG_RATE_LIMIT_<NAME>`; each limit is `N/unit` rules joined by `;`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KENNISBRUG_RATE_LIMIT_", extra="ignore"
+    )
+
+    storage: str = "memory://"
+    enabled: bool = True
+    interest: str = "5/minute;20/day"
+    # Failed logins per (client, email); successful logins are not counted.
+    login: str = "5/minute;20/hour"
+
+
+class RateLimiter:
+    """Counts hits per (scope, client) in a moving window, in the configured storage."""
+
+    def __init__(self, settings: RateLimitSettings) -> None:
+        self.settings = settings
+        # wrap_exceptions: a storage outage surfaces as limits' StorageError only.
+        storage = storage_from_string(settings.storage, wrap_exceptions=True)
+        if not isinstance(storage, Storage):
+            raise ConfigurationError(
+                f"{settings.storage!r} is an async storage; use a synchronous one"
+            )
+        self.storage = storage
+        self.strategy = MovingWindowRateLimiter(self.storage)
+        self._rules: dict[str, list[RateLimitItem]] = {}
+
+    def rules(self, scope: str) -> list[RateLimitItem]:
+        """The parsed limits of `scope` (a field of RateLimitSettings)."""
+        if scope not in self._rules:
+            self._rules[scope] = parse_many(str(getattr(self.settings, scope)))
+        return self._rules[scope]
+
+    def hit(self, scope: str, client: str) -> None:
+        """Count one request; raise 429 when any limit of `scope` is exceeded."""
+        if not self.settings.enabled:
+            return
+        try:
+            for rule in self.rules(scope):
+                if not self.strategy.hit(rule, _NAMESPACE, scope, client):
+                    stats = self.strategy.get_window_stats(
+                        rule, _NAMESPACE, scope, client
+                    )
+                    wait = max(1, math.ceil(stats.reset_time - time.time()))
+                    raise TooManyRequestsError(
+                        f"too many requests: at most {rule} per client; "
+                        f"try again in {wait} seconds",
+                        headers={"Retry-After": str(wait)},
+                    )
+        except StorageError as exc:
+            raise ServiceUnavailableError(
+                "the rate-limit storage is unavailable; try again later"
+            ) from exc
+
+    def check(self, scope: str, client: str) -> None:
+        """Raise 429 if `scope` is already exhausted for `client`, without counting."""
+        if not self.settings.enabled:
+            return
+        try:
+            for rule in self.rules(scope):
+                if not self.strategy.test(rule, _NAMESPACE, scope, client):
+                    stats = self.strategy.get_window_stats(
+                        rule, _NAMESPACE, scope, client
+                    )
+                    wait = max(1, math.ceil(stats.reset_time - time.time()))
+                    raise TooManyRequestsError(
+                        f"too many attempts: try again in {wait} seconds",
+                        headers={"Retry-After": str(wait)},
+                    )
+        except StorageError as exc:
+            raise ServiceUnavailableError(
+                "the rate-limit storage is unavailable; try again later"
+            ) from exc
+
+    def reset(self) -> None:
+        """Forget every counter (tests, or an operator after a false alarm)."""
+        self.storage.reset()
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    """The app's limiter, built once from the environment on first use."""
+    limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
+    if limiter is None:
+        with _init_lock:
+            limiter = getattr(request.app.state, "rate_limiter", None)
+            if limiter is None:
+                limiter = RateLimiter(RateLimitSettings())
+                request.app.state.rate_limiter = limiter
+    return limiter
+
+
+def client_key(request: Request) -> str:
+    """The client's address as seen by the server (`testclient` in tests)."""
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(scope: str) -> Callable[[Request], None]:
+    """A dependency that counts the request against the limits of `scope`."""
+
+    def _limit(request: Request) -> None:
+        get_rate_limiter(request).hit(scope, client_key(request))
+
+    return _limit
+
+
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]

@@ -1,0 +1,120 @@
+"""Report downloads: one row per match, and the summary as section/key/value rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.csvexport import Cell, Separator, to_csv
+from app.models import User
+from app.reports import repository, service
+from app.reports.schemas import CapacityRow, CountRow, SummaryRead
+
+MATCHES_HEADER = (
+    "match_id",
+    "vraag",
+    "status",
+    "aanbod",
+    "instelling",
+    "niveau",
+    "soort",
+    "score",
+    "bevestigd op",
+    "afgerond op",
+    "resultaat",
+    "beoordeling",
+)
+SUMMARY_HEADER = ("sectie", "sleutel", "omschrijving", "waarde")
+
+
+def matches_csv(
+    session: Session,
+    user: User,
+    *,
+    period_from: date | None = None,
+    period_until: date | None = None,
+    separator: Separator = "comma",
+) -> str:
+    """Every match of questions in scope, one row each, oldest first."""
+    scope = service.make_scope(user, period_from, period_until)
+    rows: list[tuple[Cell, ...]] = [
+        (
+            str(m.id),
+            q.title,
+            m.status,
+            o.title,
+            o.institution.name,
+            o.level,
+            o.kind,
+            round(m.score, 4) if m.score is not None else None,
+            m.confirmed_at.astimezone(service.REPORT_TZ).date()
+            if m.confirmed_at
+            else None,
+            m.completed_at.astimezone(service.REPORT_TZ).date()
+            if m.completed_at
+            else None,
+            m.outcome_summary,
+            m.rating,
+        )
+        for m, q, o in repository.matches_for_export(session, scope)
+    ]
+    return to_csv(MATCHES_HEADER, rows, separator=separator)
+
+
+def _counts(section: str, rows: list[CountRow]) -> list[tuple[Cell, ...]]:
+    return [(section, r.key, r.label, r.count) for r in rows]
+
+
+def _capacity(section: str, rows: list[CapacityRow]) -> list[tuple[Cell, ...]]:
+    out: list[tuple[Cell, ...]] = []
+    for r in rows:
+        out.append((f"{section}.offered", r.key, f"{r.label}: aangeboden", r.offered))
+        out.append((f"{section}.used", r.key, f"{r.label}: gebruikt", r.used))
+    return out
+
+
+def summary_rows(s: SummaryRead) -> list[tuple[Cell, ...]]:
+    """The summary flattened for a spreadsheet; sections are the JSON field names."""
+    rows: list[tuple[Cell, ...]] = [
+        ("period", "from", "vanaf", s.period_from),
+        ("period", "until", "tot en met", s.period_until),
+        ("questions_total", "", "vragen in totaal", s.questions_total),
+    ]
+    rows += _counts("questions_by_status", s.questions_by_status)
+    rows += _counts("questions_by_theme", s.questions_by_theme)
+    rows += _counts("questions_by_neighbourhood", s.questions_by_neighbourhood)
+    rows += _counts("questions_by_month", s.questions_by_month)
+    rows.append(("matches_total", "", "matches met plek", s.matches_total))
+    rows += _counts("matches_by_institution", s.matches_by_institution)
+    rows += _counts("matches_by_level", s.matches_by_level)
+    rows += _counts("matches_by_kind", s.matches_by_kind)
+    share = s.matched_share
+    rows += [
+        ("matched_share", "matched", "vragen met match", share.matched),
+        ("matched_share", "eligible", "vragen ingediend of verder", share.eligible),
+        ("matched_share", "share", "aandeel gematcht (0-1)", share.share),
+        (
+            "days_to_first_match",
+            "median_days",
+            "mediaan dagen tot eerste match",
+            s.days_to_first_match.median_days,
+        ),
+        ("days_to_first_match", "count", "aantal vragen", s.days_to_first_match.count),
+    ]
+    rows += _capacity("capacity_by_institution", s.capacity_by_institution)
+    rows += _capacity("capacity_by_semester", s.capacity_by_semester)
+    rows += [
+        (
+            "feedback",
+            "average_rating",
+            "gemiddelde beoordeling (1-5)",
+            s.feedback.average_rating,
+        ),
+        ("feedback", "count", "aantal beoordelingen", s.feedback.count),
+    ]
+    return rows
+
+
+def summary_csv(summary: SummaryRead, *, separator: Separator = "comma") -> str:
+    return to_csv(SUMMARY_HEADER, summary_rows(summary), separator=separator)

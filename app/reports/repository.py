@@ -1,0 +1,202 @@
+"""Aggregate queries for reports: GROUP BY in SQL, nothing dialect-specific.
+
+Month and semester buckets are made in Python from the raw dates (SQLite and
+PostgreSQL spell date truncation differently); everything else is grouped here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from app.models import (
+    HOLDING_STATUSES,
+    Institution,
+    Match,
+    Neighbourhood,
+    Offer,
+    Question,
+    Theme,
+)
+from app.models.question import question_themes
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One municipality; questions submitted in [start, end) when those are given."""
+
+    municipality_id: uuid.UUID
+    start: datetime | None = None
+    end: datetime | None = None
+    # The period as dates, for offer windows (capacity).
+    period_from: date | None = None
+    period_until: date | None = None
+
+
+def _question_conditions(s: Scope) -> list[ColumnElement[bool]]:
+    conditions = [Question.municipality_id == s.municipality_id]
+    if s.start is not None:
+        conditions.append(Question.submitted_at >= s.start)
+    if s.end is not None:
+        conditions.append(Question.submitted_at < s.end)
+    return conditions
+
+
+def _question_ids(s: Scope) -> Select[uuid.UUID]:
+    return select(Question.id).where(*_question_conditions(s))
+
+
+def count_by_status(session: Session, s: Scope) -> dict[str, int]:
+    stmt = (
+        select(Question.status, func.count())
+        .where(*_question_conditions(s))
+        .group_by(Question.status)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def count_by_theme(session: Session, s: Scope) -> dict[str, int]:
+    stmt = (
+        select(Theme.slug, func.count())
+        .join(question_themes, question_themes.c.theme_id == Theme.id)
+        .where(question_themes.c.question_id.in_(_question_ids(s)))
+        .group_by(Theme.slug)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def count_by_neighbourhood(session: Session, s: Scope) -> dict[str | None, int]:
+    """Counts per neighbourhood slug; None is citywide."""
+    stmt = (
+        select(Neighbourhood.slug, func.count())
+        .select_from(Question)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Question.neighbourhood_id)
+        .where(*_question_conditions(s))
+        .group_by(Neighbourhood.slug)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def submission_times(session: Session, s: Scope) -> list[datetime]:
+    stmt = select(Question.submitted_at).where(
+        *_question_conditions(s), Question.submitted_at.is_not(None)
+    )
+    return [t for t in session.scalars(stmt) if t is not None]
+
+
+def count_holding_matches(
+    session: Session, s: Scope, column: InstrumentedAttribute[str]
+) -> dict[str, int]:
+    """Matches holding a place, grouped by an Offer or Institution column."""
+    stmt = (
+        select(column, func.count(Match.id))
+        .select_from(Match)
+        .join(Offer, Offer.id == Match.offer_id)
+        .join(Institution, Institution.id == Offer.institution_id)
+        .where(
+            Match.status.in_(HOLDING_STATUSES),
+            Match.question_id.in_(_question_ids(s)),
+        )
+        .group_by(column)
+    )
+    return {str(key): n for key, n in session.execute(stmt)}
+
+
+def count_matched(
+    session: Session, s: Scope, excluded_statuses: Sequence[str]
+) -> tuple[int, int]:
+    """(questions with a holding match, all questions) not in `excluded_statuses`."""
+    eligible = and_(*_question_conditions(s), Question.status.not_in(excluded_statuses))
+    total = (
+        session.scalar(select(func.count()).select_from(Question).where(eligible)) or 0
+    )
+    matched = (
+        session.scalar(
+            select(func.count(func.distinct(Match.question_id)))
+            .join(Question, Question.id == Match.question_id)
+            .where(eligible, Match.status.in_(HOLDING_STATUSES))
+        )
+        or 0
+    )
+    return matched, total
+
+
+def first_confirmations(session: Session, s: Scope) -> list[tuple[datetime, datetime]]:
+    """(submitted_at, first confirmed_at) per question that ever had a confirmation."""
+    stmt = (
+        select(Question.submitted_at, func.min(Match.confirmed_at))
+        .join(Match, Match.question_id == Question.id)
+        .where(
+            *_question_conditions(s),
+            Question.submitted_at.is_not(None),
+            Match.confirmed_at.is_not(None),
+        )
+        .group_by(Question.id, Question.submitted_at)
+    )
+    return [(a, b) for a, b in session.execute(stmt) if a and b]
+
+
+def _offer_conditions(s: Scope) -> list[ColumnElement[bool]]:
+    conditions = [Offer.municipality_id == s.municipality_id]
+    if s.period_from is not None:
+        conditions.append(
+            or_(Offer.available_until.is_(None), Offer.available_until >= s.period_from)
+        )
+    if s.period_until is not None:
+        conditions.append(
+            or_(Offer.available_from.is_(None), Offer.available_from <= s.period_until)
+        )
+    return conditions
+
+
+def capacity_by_institution(session: Session, s: Scope) -> list[tuple[str, int, int]]:
+    stmt = (
+        select(
+            Institution.name,
+            func.coalesce(func.sum(Offer.capacity), 0),
+            func.coalesce(func.sum(Offer.places_taken), 0),
+        )
+        .join(Institution, Institution.id == Offer.institution_id)
+        .where(*_offer_conditions(s))
+        .group_by(Institution.name)
+    )
+    return [(name, int(c), int(t)) for name, c, t in session.execute(stmt)]
+
+
+def capacity_by_start(session: Session, s: Scope) -> list[tuple[date | None, int, int]]:
+    stmt = (
+        select(
+            Offer.available_from,
+            func.coalesce(func.sum(Offer.capacity), 0),
+            func.coalesce(func.sum(Offer.places_taken), 0),
+        )
+        .where(*_offer_conditions(s))
+        .group_by(Offer.available_from)
+    )
+    return [(d, int(c), int(t)) for d, c, t in session.execute(stmt)]
+
+
+def feedback(session: Session, s: Scope) -> tuple[float | None, int]:
+    stmt = select(func.avg(Match.rating), func.count(Match.rating)).where(
+        Match.rating.is_not(None), Match.question_id.in_(_question_ids(s))
+    )
+    average, count = session.execute(stmt).one()
+    return (float(average) if average is not None else None), int(count)
+
+
+def matches_for_export(
+    session: Session, s: Scope
+) -> list[tuple[Match, Question, Offer]]:
+    stmt = (
+        select(Match, Question, Offer)
+        .join(Question, Question.id == Match.question_id)
+        .join(Offer, Offer.id == Match.offer_id)
+        .where(*_question_conditions(s))
+        .order_by(Match.created_at, Match.id)
+    )
+    return [(m, q, o) for m, q, o in session.execute(stmt).unique()]

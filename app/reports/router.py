@@ -1,0 +1,109 @@
+"""Reports over HTTP: KPIs, CSV exports and SVG charts for the broker's municipality."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.csvexport import Separator, csv_response
+from app.deps import BrokerUser, SessionDep
+from app.reports import exports, figures, service
+from app.reports.schemas import SummaryRead
+
+router = APIRouter(prefix="/api/reports", tags=["reports"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "not authenticated"},
+    403: {"description": "not a broker"},
+    422: {"description": "invalid period"},
+}
+_CSV: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    200: {"content": {"text/csv": {}}},
+}
+
+FromQuery = Annotated[
+    date | None,
+    Query(alias="from", description="Questions submitted on or after this day."),
+]
+UntilQuery = Annotated[
+    date | None, Query(description="Questions submitted on or before this day.")
+]
+
+
+def _suffix(period_from: date | None, period_until: date | None) -> str:
+    parts = [d.isoformat() for d in (period_from, period_until) if d]
+    return ("-" + "_".join(parts)) if parts else ""
+
+
+@router.get("/summary", responses=_ERRORS)
+def read_summary(
+    session: SessionDep,
+    user: BrokerUser,
+    period_from: FromQuery = None,
+    until: UntilQuery = None,
+) -> SummaryRead:
+    """KPIs of your municipality over an optional submission period. Broker."""
+    return service.summary(session, user, period_from=period_from, period_until=until)
+
+
+@router.get("/summary.csv", response_class=Response, responses=_CSV)
+def export_summary(
+    session: SessionDep,
+    user: BrokerUser,
+    period_from: FromQuery = None,
+    until: UntilQuery = None,
+    sep: Separator = "comma",
+) -> Response:
+    """The KPIs as section/key/value CSV for a steering group. Broker."""
+    summary = service.summary(
+        session, user, period_from=period_from, period_until=until
+    )
+    return csv_response(
+        exports.summary_csv(summary, separator=sep),
+        f"kennisbrug-kpi{_suffix(period_from, until)}.csv",
+    )
+
+
+@router.get("/matches.csv", response_class=Response, responses=_CSV)
+def export_matches(
+    session: SessionDep,
+    user: BrokerUser,
+    period_from: FromQuery = None,
+    until: UntilQuery = None,
+    sep: Separator = "comma",
+) -> Response:
+    """Every match of your municipality's questions, one row each, as CSV. Broker."""
+    text = exports.matches_csv(
+        session, user, period_from=period_from, period_until=until, separator=sep
+    )
+    return csv_response(text, f"kennisbrug-matches{_suffix(period_from, until)}.csv")
+
+
+@router.get(
+    "/charts/{name}.svg",
+    response_class=Response,
+    responses={
+        **_ERRORS,
+        200: {"content": {"image/svg+xml": {}}},
+        422: {"description": "invalid period or unknown chart name"},
+    },
+)
+def read_chart(
+    name: figures.ChartName,
+    session: SessionDep,
+    user: BrokerUser,
+    period_from: FromQuery = None,
+    until: UntilQuery = None,
+) -> Response:
+    """One KPI as an accessible SVG chart (the same figures as the summary). Broker."""
+    summary = service.summary(
+        session, user, period_from=period_from, period_until=until
+    )
+    return Response(
+        content=figures.summary_chart(summary, name),
+        media_type="image/svg+xml; charset=utf-8",
+    )

@@ -1,0 +1,235 @@
+"""Report use cases: KPIs of the broker's municipality for a steering group.
+
+Definitions (also in the API description):
+- Questions are in scope when submitted in the period, judged in Europe/Amsterdam
+  time; without a period every question of the municipality (drafts too) counts.
+- Matches count when they hold a place (confirmed, in progress or completed) and
+  belong to a question in scope.
+- Share matched: of the questions in scope that were submitted or later (not draft,
+  not withdrawn), the share with at least one confirmed-or-later match.
+- Days to first match: per question, first `Match.confirmed_at` (even if that match
+  was later cancelled) minus `submitted_at`; the median over those questions.
+- Capacity: offers whose window overlaps the period (all offers without one), any
+  status; offered = sum of capacity, used = sum of places taken; per semester of
+  `available_from` (S1 = August-January, S2 = February-July).
+- Feedback: mean and count of owners' ratings on matches of questions in scope.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from app.errors import PermissionDeniedError, UnprocessableError
+from app.models import LEVELS, OFFER_KINDS, QUESTION_STATUSES, Institution, Offer, User
+from app.reports import repository
+from app.reports.repository import Scope
+from app.reports.schemas import (
+    CapacityRow,
+    CountRow,
+    DaysToMatch,
+    Feedback,
+    MatchedShare,
+    SummaryRead,
+)
+from app.vocab import repository as vocab_repository
+
+REPORT_TZ = ZoneInfo("Europe/Amsterdam")
+NOT_ELIGIBLE: tuple[str, ...] = ("draft", "withdrawn")
+
+STATUS_LABELS: dict[str, str] = {
+    "draft": "Concept",
+    "submitted": "Ingediend",
+    "open": "Open",
+    "matched": "Gekoppeld",
+    "in_progress": "In uitvoering",
+    "completed": "Afgerond",
+    "withdrawn": "Ingetrokken",
+    "not_matched": "Niet gekoppeld",
+}
+KIND_LABELS: dict[str, str] = {
+    "course": "Cursus of minor",
+    "thesis": "Afstudeerplaatsen",
+    "research": "Onderzoeksexpertise",
+}
+CITYWIDE = ("stadsbreed", "Hele stad")
+
+
+def make_scope(
+    user: User, period_from: date | None, period_until: date | None
+) -> Scope:
+    """The broker's municipality and the period as UTC instants [start, end)."""
+    if user.municipality_id is None:
+        raise PermissionDeniedError("your account is not linked to a municipality")
+    if period_from and period_until and period_until < period_from:
+        raise UnprocessableError(
+            "until is before from", fields={"until": "must not be before from"}
+        )
+
+    def _midnight(d: date) -> datetime:
+        return datetime.combine(d, time.min, tzinfo=REPORT_TZ)
+
+    return Scope(
+        municipality_id=user.municipality_id,
+        start=_midnight(period_from) if period_from else None,
+        end=_midnight(period_until + timedelta(days=1)) if period_until else None,
+        period_from=period_from,
+        period_until=period_until,
+    )
+
+
+def _rows(
+    counts: Mapping[str, int], labels: Mapping[str, str], *, keep_zeros: bool
+) -> list[CountRow]:
+    rows = [
+        CountRow(key=k, label=labels.get(k, k), count=counts.get(k, 0))
+        for k in dict.fromkeys([*labels, *counts])
+        if keep_zeros or counts.get(k, 0)
+    ]
+    return rows
+
+
+def _ranked(rows: list[CountRow]) -> list[CountRow]:
+    return sorted(rows, key=lambda r: (-r.count, r.label))
+
+
+def month_key(moment: datetime) -> str:
+    return moment.astimezone(REPORT_TZ).strftime("%Y-%m")
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every "YYYY-MM" from first to last inclusive."""
+    year, month = int(first[:4]), int(first[5:])
+    keys = []
+    while f"{year:04d}-{month:02d}" <= last:
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def by_month(times: Iterable[datetime]) -> list[CountRow]:
+    """Submissions per calendar month, gaps filled with zero."""
+    counts = Counter(month_key(t) for t in times)
+    if not counts:
+        return []
+    keys = months_between(min(counts), max(counts))
+    return [CountRow(key=k, label=k, count=counts.get(k, 0)) for k in keys]
+
+
+def semester(start: date | None) -> str:
+    """Academic semester of a start date: "2026-2027 S1" (Aug-Jan) or "... S2"."""
+    if start is None:
+        return "onbekend"
+    year = start.year if start.month >= 8 else start.year - 1
+    half = "S1" if start.month >= 8 or start.month == 1 else "S2"
+    return f"{year}-{year + 1} {half}"
+
+
+def _capacity_by_semester(
+    rows: Iterable[tuple[date | None, int, int]],
+) -> list[CapacityRow]:
+    offered: Counter[str] = Counter()
+    used: Counter[str] = Counter()
+    for start, capacity, taken in rows:
+        offered[semester(start)] += capacity
+        used[semester(start)] += taken
+    return [
+        CapacityRow(key=k, label=k, offered=offered[k], used=used[k])
+        for k in sorted(offered)
+    ]
+
+
+def median_days(pairs: Iterable[tuple[datetime, datetime]]) -> DaysToMatch:
+    days = [
+        (confirmed - submitted).total_seconds() / 86_400
+        for submitted, confirmed in pairs
+    ]
+    if not days:
+        return DaysToMatch(median_days=None, count=0)
+    return DaysToMatch(median_days=round(statistics.median(days), 1), count=len(days))
+
+
+def summary(
+    session: Session,
+    user: User,
+    *,
+    period_from: date | None = None,
+    period_until: date | None = None,
+) -> SummaryRead:
+    """Compute the KPIs of the broker's municipality over the period."""
+    s = make_scope(user, period_from, period_until)
+    themes = {t.slug: t.label_nl for t in vocab_repository.list_themes(session)}
+    hoods = {
+        h.slug: h.name
+        for h in vocab_repository.list_neighbourhoods(session, s.municipality_id)
+    }
+    hood_counts = repository.count_by_neighbourhood(session, s)
+    citywide = hood_counts.pop(None, 0)
+    by_hood = _ranked(
+        _rows({k: v for k, v in hood_counts.items() if k}, hoods, keep_zeros=True)
+    )
+    by_hood.append(CountRow(key=CITYWIDE[0], label=CITYWIDE[1], count=citywide))
+    status_counts = repository.count_by_status(session, s)
+    by_institution = _ranked(
+        _rows(
+            repository.count_holding_matches(session, s, Institution.name),
+            {},
+            keep_zeros=False,
+        )
+    )
+    level_labels = {lv: lv for lv in LEVELS}
+    matched, eligible = repository.count_matched(session, s, NOT_ELIGIBLE)
+    average, rated = repository.feedback(session, s)
+    return SummaryRead(
+        municipality=user.municipality.slug if user.municipality else "",
+        period_from=period_from,
+        period_until=period_until,
+        questions_total=sum(status_counts.values()),
+        questions_by_status=_rows(
+            status_counts,
+            {k: STATUS_LABELS[k] for k in QUESTION_STATUSES},
+            keep_zeros=True,
+        ),
+        questions_by_theme=_ranked(
+            _rows(repository.count_by_theme(session, s), themes, keep_zeros=True)
+        ),
+        questions_by_neighbourhood=by_hood,
+        questions_by_month=by_month(repository.submission_times(session, s)),
+        matches_total=sum(r.count for r in by_institution),
+        matches_by_institution=by_institution,
+        matches_by_level=_rows(
+            repository.count_holding_matches(session, s, Offer.level),
+            level_labels,
+            keep_zeros=True,
+        ),
+        matches_by_kind=_rows(
+            repository.count_holding_matches(session, s, Offer.kind),
+            {k: KIND_LABELS[k] for k in OFFER_KINDS},
+            keep_zeros=True,
+        ),
+        matched_share=MatchedShare(
+            matched=matched,
+            eligible=eligible,
+            share=round(matched / eligible, 4) if eligible else None,
+        ),
+        days_to_first_match=median_days(repository.first_confirmations(session, s)),
+        capacity_by_institution=[
+            CapacityRow(key=name, label=name, offered=c, used=t)
+            for name, c, t in sorted(
+                repository.capacity_by_institution(session, s),
+                key=lambda row: row[0].casefold(),
+            )
+        ],
+        capacity_by_semester=_capacity_by_semester(
+            repository.capacity_by_start(session, s)
+        ),
+        feedback=Feedback(
+            average_rating=round(average, 2) if average is not None else None,
+            count=rated,
+        ),
+    )
