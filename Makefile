@@ -3,12 +3,13 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 # The converted model lives in the user's cache, never in the repository.
 export KENNISBRUG_MODEL_CACHE ?= $(HOME)/.cache/kennisbrug/models
 
-.PHONY: run test setup model lint typecheck pytest bench load clean
+.PHONY: run test setup model lint typecheck pytest bench load clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +20,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end assets (NL Design System CSS, axe-core for the browser tests), exactly
+# as locked; reinstalled only when package.json or package-lock.json change.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+# The browser tests drive Debian's Chromium (never `playwright install`).
+chromium:
+	command -v chromium >/dev/null 2>&1 || \
+	  { $$(test "$$(id -u)" -eq 0 || echo sudo) apt-get update && \
+	    $$(test "$$(id -u)" -eq 0 || echo sudo) apt-get install -y chromium; }
+
+setup: $(STAMP) $(NPM_STAMP) chromium
 
 model: setup
 	$(BIN)/kennisbrug model prepare
@@ -45,4 +58,4 @@ bench: model
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

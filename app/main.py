@@ -15,12 +15,17 @@ from app.lifespan import lifespan
 from app.matches.questions_router import router as broker_router
 from app.matches.router import router as matches_router
 from app.observability import RequestContextMiddleware
+from app.offers.import_router import router as offers_import_router
 from app.offers.router import router as offers_router
 from app.portal.router import router as portal_router
 from app.questions.router import router as questions_router
 from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router
+from app.web.portal_pages import router as portal_pages_router
+from app.web.report_pages import router as report_pages_router
+from app.web.router import router as web_router
+from app.web.setup import install_web
 
 
 class InsecureConfigurationError(RuntimeError):
@@ -56,12 +61,17 @@ def create_app(
         users_router,
         vocab_router,
         questions_router,
+        offers_import_router,
         offers_router,
         matches_router,
         broker_router,
         interests_router,
         portal_router,
         reports_router,
+        web_router,
+        portal_pages_router,
+        report_pages_router,
     ):
         app.include_router(router)
+    install_web(app, settings)
     return app

@@ -153,6 +153,19 @@ def create_offer(
     session: Session, data: OfferCreate, *, actor: User, settings: Settings
 ) -> Offer:
     """Register an offer for the provider's own institution (or, by a broker, any)."""
+    o = stage_offer(session, data, actor=actor, settings=settings)
+    session.commit()
+    return o
+
+
+def stage_offer(
+    session: Session, data: OfferCreate, *, actor: User, settings: Settings
+) -> Offer:
+    """Validate and add an offer with its audit event, without committing.
+
+    For use cases that register several offers in one transaction (CSV import);
+    the caller commits or rolls back.
+    """
     institution = _institution_for(session, data, actor)
     o = Offer(
         municipality_id=_municipality_for(session, data, actor, settings),
@@ -191,7 +204,6 @@ def create_offer(
         action="created",
         changes=audit.diff({}, _snapshot(o)),
     )
-    session.commit()
     return o
 
 

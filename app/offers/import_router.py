@@ -1,0 +1,65 @@
+"""CSV import of many offers over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUploadFile
+
+from app.deps import OfferUser, SessionDep, SettingsDep
+from app.errors import PayloadTooLargeError
+from app.offers import importer, service
+from app.offers.schemas import OfferRead
+
+router = APIRouter(prefix="/api/offers", tags=["offers"])
+
+
+class ImportRead(BaseModel):
+    created: int
+    offers: list[OfferRead]
+
+
+@router.post(
+    "/import",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        401: {"description": "not authenticated"},
+        403: {"description": "wrong role"},
+        413: {"description": f"file larger than {importer.MAX_BYTES} bytes"},
+        422: {
+            "description": 'errors by row, e.g. {"fields": {"row 3.capacity": "..."}}; '
+            "nothing was imported"
+        },
+    },
+)
+def import_offers(
+    file: Annotated[UploadFile, File(description="CSV, UTF-8, ';' or ','")],
+    session: SessionDep,
+    user: OfferUser,
+    settings: SettingsDep,
+) -> ImportRead:
+    """Register many offers from a CSV file: all rows or none. Provider or broker.
+
+    Columns: kind, title, description, capacity (required), level, available_from,
+    available_until, intake_deadline, language, themes and neighbourhoods (items
+    separated by '|'), contact_name, contact_email, status, institution (brokers),
+    municipality. Rows are numbered as in a spreadsheet (the header is row 1).
+    """
+    data = read_upload(file)
+    offers = importer.import_offers(session, data, actor=user, settings=settings)
+    return ImportRead(
+        created=len(offers), offers=[service.offer_read(o) for o in offers]
+    )
+
+
+def read_upload(file: StarletteUploadFile) -> bytes:
+    """The upload's bytes; 413 as soon as it passes the cap (never read it all)."""
+    data = file.file.read(importer.MAX_BYTES + 1)
+    if len(data) > importer.MAX_BYTES:
+        raise PayloadTooLargeError(
+            f"the file is larger than {importer.MAX_BYTES // 1_000_000} MB; "
+            "split it into smaller files"
+        )
+    return data

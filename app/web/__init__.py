@@ -1,0 +1,1 @@
+"""Server-rendered Dutch pages for staff, providers and the broker (Jinja2)."""

@@ -1,0 +1,100 @@
+"""Pages for the broker: the board of questions and one question with candidates."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import EncoderDep, SessionDep, TodayDep
+from app.matches import ranking
+from app.questions import service as question_service
+from app.questions.lifecycle import MANUAL
+from app.questions.schemas import TransitionRequest
+from app.web import broker_views
+from app.web.actions import attempt
+from app.web.deps import BrokerPage, CsrfForm
+from app.web.labels import QUESTION_STATUS
+from app.web.session import flash
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+CANDIDATE_LIMIT = 10
+_STEP_TEXT = {
+    "open": "Vraag openen voor koppelingen",
+    "not_matched": "Markeren als niet te koppelen",
+    "draft": "Terug naar concept (aanvullen met de eigenaar)",
+    "withdrawn": "Intrekken",
+}
+
+
+@router.get("/makelaar")
+def board_page(
+    request: Request, session: SessionDep, user: BrokerPage, today: TodayDep
+) -> Response:
+    """Submitted and open questions, the longest waiting first, with their age."""
+    rows, total = broker_views.board(session, user, today)
+    return render(request, "broker/board.html", {"rows": rows, "total": total})
+
+
+@router.get("/makelaar/vragen/{question_id}")
+def question_page(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    encoder: EncoderDep,
+    today: TodayDep,
+) -> Response:
+    """The question, ranked candidates with explanation, near-misses, matches, history."""
+    question = question_service.get_visible_question(session, question_id, user)
+    candidates = ranking.candidates(
+        session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
+    )
+    matches = ranking.question_matches(session, question.id)
+    steps = [
+        (to, text)
+        for to, text in _STEP_TEXT.items()
+        if "broker" in MANUAL.get((question.status, to), frozenset())
+    ]
+    return render(
+        request,
+        "broker/question.html",
+        {
+            "question": question,
+            "ranking": candidates,
+            "matches": matches,
+            "history": broker_views.history(session, question, matches),
+            "steps": steps,
+        },
+    )
+
+
+@router.post("/makelaar/vragen/{question_id}/status")
+def change_status(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Open a question, mark it not matchable, send it back or withdraw it."""
+    to = str(form.get("to") or "")
+    note = str(form.get("note") or "").strip() or None
+    if to not in _STEP_TEXT:
+        flash(request, "Kies een geldige stap.", "error")
+    else:
+        attempt(
+            request,
+            session,
+            lambda: question_service.transition_question(
+                session,
+                question_id,
+                TransitionRequest.model_validate({"to": to, "note": note}),
+                actor=user,
+            ),
+            f"De vraag heeft nu de status '{QUESTION_STATUS[to]}'.",
+        )
+    return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)

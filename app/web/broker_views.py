@@ -1,0 +1,95 @@
+"""What the broker pages show, built from the services: the board and a question's
+history in Dutch."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.models import Match, Question, User
+from app.questions import service as question_service
+from app.web import labels
+
+BOARD_STATUSES = ["submitted", "open"]
+BOARD_LIMIT = 100
+OLD_AFTER_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    question: Question
+    waiting_since: datetime
+    age_days: int
+
+    @property
+    def is_old(self) -> bool:
+        return self.age_days > OLD_AFTER_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    what: str
+
+
+def board(session: Session, user: User, today: date) -> tuple[list[BoardRow], int]:
+    """Submitted and open questions, the longest waiting first."""
+    rows, total = question_service.list_questions(
+        session,
+        user,
+        statuses=BOARD_STATUSES,
+        theme=None,
+        neighbourhood=None,
+        q=None,
+        mine=False,
+        limit=BOARD_LIMIT,
+        offset=0,
+    )
+    out = []
+    for q in rows:
+        since = q.submitted_at or q.created_at
+        out.append(BoardRow(q, since, max((today - since.date()).days, 0)))
+    out.sort(key=lambda r: (r.waiting_since, str(r.question.id)))
+    return out, total
+
+
+def _status_text(mapping: dict[str, str], change: Any) -> str:
+    if not isinstance(change, dict):
+        return ""
+    before = labels.label(mapping, change.get("before"))
+    after = labels.label(mapping, change.get("after"))
+    return f"{before} → {after}" if before else after
+
+
+def history(session: Session, q: Question, matches: list[Match]) -> list[HistoryLine]:
+    """The question's and its matches' events, oldest first, in words."""
+    offers = {m.id: m.offer.title for m in matches}
+    events = audit.list_events(session, entity_ids=[q.id, *offers])
+    names: dict[uuid.UUID, str] = {}
+    for e in events:
+        if e.actor_id and e.actor_id not in names:
+            actor = session.get(User, e.actor_id)
+            names[e.actor_id] = actor.name if actor else "onbekend"
+    lines = []
+    for e in events:
+        changes = e.changes or {}
+        if e.entity_type == "match":
+            subject = f"Koppeling met '{offers.get(e.entity_id, 'aanbod')}'"
+            status = _status_text(labels.MATCH_STATUS, changes.get("status"))
+        else:
+            subject = "Vraag"
+            status = _status_text(labels.QUESTION_STATUS, changes.get("status"))
+        action = labels.label(labels.EVENT_ACTION, e.action)
+        what = f"{subject}: {status}" if status else f"{subject} {action}"
+        reason = changes.get("reason") or changes.get("note")
+        if reason:
+            what += f" (reden: {reason})"
+        who = names.get(e.actor_id, "systeem") if e.actor_id else "systeem"
+        lines.append(HistoryLine(e.created_at, who, what))
+    return lines

@@ -1,0 +1,117 @@
+"""Dutch labels for the codes the services use (statuses, kinds, levels, rules)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+QUESTION_STATUS = {
+    "draft": "Concept",
+    "submitted": "Ingediend",
+    "open": "Open",
+    "matched": "Gekoppeld",
+    "in_progress": "In uitvoering",
+    "completed": "Afgerond",
+    "withdrawn": "Ingetrokken",
+    "not_matched": "Niet gekoppeld",
+}
+MATCH_STATUS = {
+    "proposed": "Voorgesteld",
+    "confirmed": "Bevestigd",
+    "in_progress": "In uitvoering",
+    "completed": "Afgerond",
+    "rejected": "Afgewezen",
+    "cancelled": "Geannuleerd",
+}
+OFFER_STATUS = {"active": "Actief", "paused": "Gepauzeerd", "archived": "Gearchiveerd"}
+OFFER_KIND = {
+    "course": "Cursus of minor",
+    "thesis": "Afstudeerplaatsen",
+    "research": "Onderzoeksexpertise",
+}
+LEVEL = {"mbo": "mbo", "hbo": "hbo", "wo": "wo (universiteit)"}
+LANGUAGE = {"nl": "Nederlands", "en": "Engels"}
+EXPECTED_OUTPUT = {
+    "advies": "Advies",
+    "onderzoek": "Onderzoek",
+    "ontwerp": "Ontwerp",
+    "praktijkhulp": "Praktijkhulp",
+    "evaluatie": "Evaluatie",
+}
+# Score components of the matching engine, in the words a broker uses.
+COMPONENT = {
+    "dense": "Inhoud (taalmodel)",
+    "concept": "Gedeelde begrippen",
+    "lexical": "Zelfde woorden",
+    "theme": "Thema",
+    "place": "Wijk",
+    "window": "Periode",
+}
+# Badge colour per status (classes of the NL Design System status badge).
+_BADGE = {
+    "draft": "neutral",
+    "submitted": "warning",
+    "open": "active",
+    "matched": "success",
+    "in_progress": "active",
+    "completed": "success",
+    "withdrawn": "inactive",
+    "not_matched": "danger",
+    "proposed": "warning",
+    "confirmed": "success",
+    "rejected": "danger",
+    "cancelled": "inactive",
+    "active": "success",
+    "paused": "warning",
+    "archived": "inactive",
+}
+EVENT_ACTION = {
+    "created": "aangemaakt",
+    "updated": "gewijzigd",
+    "status_changed": "status gewijzigd",
+    "proposed": "voorgesteld",
+}
+ENTITY = {"question": "Vraag", "match": "Koppeling", "offer": "Aanbod"}
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def label(mapping: dict[str, str], code: str | None) -> str:
+    """The Dutch label, or the code itself when there is none (never an error)."""
+    if code is None:
+        return ""
+    return mapping.get(code, code)
+
+
+def badge(status: str | None) -> str:
+    return _BADGE.get(status or "", "neutral")
+
+
+def date_nl(value: date | datetime | None) -> str:
+    """15 januari 2027; datetimes are shown in Dutch time with hours and minutes."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        local = value.astimezone(_AMSTERDAM) if value.tzinfo else value
+        return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def percent(score: float | None) -> int:
+    """A score in [0, 1] as a whole percentage, clamped."""
+    if score is None:
+        return 0
+    return max(0, min(100, round(score * 100)))

@@ -1,0 +1,170 @@
+"""Helpers for the portal pages: lenient filter parsing and the interest form.
+
+A page never answers a bad query string with an error page: an empty date field is
+simply no filter, and an unknown value is shown as a message above the list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.requests import Request
+
+from app.errors import TooManyRequestsError, UnprocessableError
+from app.interests import service as interest_service
+from app.interests.schemas import InterestCreate
+from app.portal import service as portal_service
+from app.portal.service import PortalQuery
+from app.ratelimit import client_key, get_rate_limiter
+from app.vocab import repository as vocab_repository
+from app.vocab import service as vocab
+from app.web.forms import FormState, payload, read_form
+from app.web.portal_texts import KINDS, LEVELS, OUTPUTS, TEXTS, PortalLang
+
+INTEREST_FIELDS = ("name", "email", "institution", "level", "motivation")
+
+
+@dataclass
+class Filters:
+    """The visitor's filters as typed (to re-show them) and the service query."""
+
+    values: dict[str, str]
+    query: PortalQuery
+    error: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    def links(self, lang: PortalLang) -> dict[str, str]:
+        """Query strings for the pager (this language) and the language switch."""
+        other = "nl" if lang == "en" else "en"
+        return {
+            "query": urlencode({**self.params, "lang": lang}),
+            "switch_query": urlencode({**self.params, "lang": other}),
+        }
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def read_filters(
+    raw: dict[str, str | None], *, municipality: str, lang: PortalLang
+) -> Filters:
+    """Clean the query string; bad dates or levels become a message, not a 400."""
+    values = {k: (v or "").strip()[:200] for k, v in raw.items()}
+    texts = TEXTS[lang]
+    error = ""
+    try:
+        start, end = _date(values.get("from", "")), _date(values.get("until", ""))
+    except ValueError:
+        start = end = None
+        error = texts["err_period"]
+    level = values.get("level") or None
+    if level not in (None, *LEVELS):
+        level, error = None, texts["err_filter"]
+    query = PortalQuery(
+        municipality=municipality,
+        level=level,
+        theme=values.get("theme") or None,
+        neighbourhood=values.get("neighbourhood") or None,
+        period_from=start,
+        period_until=end,
+        q=values.get("q") or None,
+        lang=lang,
+    )
+    params = {k: v for k, v in values.items() if v}
+    return Filters(values=values, query=query, error=error, params=params)
+
+
+def page_context(session: Session, city: str, lang: PortalLang) -> dict[str, object]:
+    """What every portal page shows: words, choice lists and the language switch."""
+    municipality = vocab.resolve_municipality(session, city)
+    themes = vocab_repository.list_themes(session)
+    return {
+        "t": TEXTS[lang],
+        "lang": lang,
+        "other_lang": "nl" if lang == "en" else "en",
+        "outputs": OUTPUTS[lang],
+        "kinds": KINDS[lang],
+        "level_options": [(lv, lv) for lv in LEVELS],
+        "themes": [
+            (t.slug, t.label_en if lang == "en" else t.label_nl) for t in themes
+        ],
+        "hoods": [
+            (h.slug, h.name)
+            for h in vocab_repository.list_neighbourhoods(session, municipality.id)
+        ],
+    }
+
+
+def filter_error(exc: UnprocessableError, lang: PortalLang) -> str:
+    if "until" in exc.fields or "on" in exc.fields:
+        return TEXTS[lang]["err_period"]
+    return TEXTS[lang]["err_filter"]
+
+
+@dataclass
+class InterestResult:
+    state: FormState
+    status_code: int = 422
+    saved: bool = False
+
+
+def _labels(lang: PortalLang) -> dict[str, str]:
+    texts = TEXTS[lang]
+    names = ("name", "email", "institution", "your_level", "motivation")
+    return dict(zip(INTEREST_FIELDS, (texts[n] for n in names), strict=True))
+
+
+def empty_form(lang: PortalLang) -> FormState:
+    return FormState(labels=_labels(lang))
+
+
+def submit_interest(
+    request: Request,
+    session: Session,
+    question_id: uuid.UUID,
+    form: FormData,
+    *,
+    lang: PortalLang,
+) -> InterestResult:
+    """Count the attempt, validate, store; errors come back per field in `lang`."""
+    texts = TEXTS[lang]
+    data = read_form(form, skip=("lang",))
+    state = FormState(
+        data={k: v for k, v in data.items() if k in INTEREST_FIELDS},
+        labels=_labels(lang),
+    )
+    try:
+        get_rate_limiter(request).hit("interest", client_key(request))
+    except TooManyRequestsError:
+        state.errors["form"] = texts["err_rate"]
+        return InterestResult(state, status_code=429)
+    body: dict[str, Any] = {
+        k: v for k, v in payload(state.data).items() if k in INTEREST_FIELDS
+    }
+    try:
+        interest_service.express_interest(
+            session, question_id, InterestCreate.model_validate(body)
+        )
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err.get("loc") else "form"
+            if name in INTEREST_FIELDS:
+                state.errors.setdefault(name, texts[f"err_{name}"])
+        return InterestResult(state)
+    except UnprocessableError:
+        # The only service-side 422: a level the assignment does not take.
+        session.rollback()
+        accepted = portal_service.get_public_assignment(session, question_id).levels
+        state.errors["level"] = texts["err_level_not_accepted"].format(
+            levels=" / ".join(accepted)
+        )
+        return InterestResult(state)
+    return InterestResult(state, status_code=303, saved=True)

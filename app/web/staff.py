@@ -1,0 +1,152 @@
+"""Pages for municipal staff: their city's questions, the intake, one question."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import EncoderDep, SessionDep
+from app.matches import ranking
+from app.matches import service as match_service
+from app.questions import service as question_service
+from app.questions.lifecycle import MANUAL
+from app.questions.schemas import TransitionRequest
+from app.web import question_form
+from app.web.actions import attempt
+from app.web.deps import CsrfForm, StaffPage
+from app.web.labels import QUESTION_STATUS
+from app.web.session import flash
+from app.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+_PAGE_SIZE = 50
+_OWNER_STEPS = {"submitted": "Indienen", "withdrawn": "Intrekken"}
+
+
+@router.get("/vragen")
+def questions_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """The city's questions with their status, newest first."""
+    chosen = status if status in QUESTION_STATUS else None
+    rows, total = question_service.list_questions(
+        session,
+        user,
+        statuses=[chosen] if chosen else [],
+        theme=None,
+        neighbourhood=None,
+        q=None,
+        mine=mine,
+        limit=_PAGE_SIZE,
+        offset=(page - 1) * _PAGE_SIZE,
+    )
+    return render(
+        request,
+        "staff/questions.html",
+        {
+            "questions": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // _PAGE_SIZE)),
+            "status": chosen or "",
+            "mine": mine,
+            "statuses": list(QUESTION_STATUS.items()),
+        },
+    )
+
+
+@router.get("/vragen/nieuw")
+def intake_page(request: Request, session: SessionDep, user: StaffPage) -> Response:
+    """The guided intake form."""
+    state = question_form.empty_state(user)
+    context = question_form.form_context(session, user, state)
+    return render(request, "staff/question_form.html", context)
+
+
+@router.post("/vragen/nieuw")
+def create_question(
+    request: Request, session: SessionDep, user: StaffPage, form: CsrfForm
+) -> Response:
+    """Save the question as a draft or submit it; errors re-show what was typed."""
+    result = question_form.save_question(session, form, user=user)
+    if result.question is None:
+        context = question_form.form_context(session, user, result.state)
+        return render(request, "staff/question_form.html", context, status_code=422)
+    submitted = result.question.status == "submitted"
+    flash(
+        request,
+        "Uw vraag is ingediend bij de kennismakelaar."
+        if submitted
+        else "Uw vraag is opgeslagen als concept.",
+    )
+    return RedirectResponse(f"/vragen/{result.question.id}?nieuw=1", status_code=303)
+
+
+@router.get("/vragen/{question_id}")
+def question_page(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    encoder: EncoderDep,
+    nieuw: bool = False,
+) -> Response:
+    """Follow one question: status, matches and outcome, and similar questions."""
+    question = question_service.get_visible_question(session, question_id, user)
+    matches = [
+        match_service.match_read(m)
+        for m in ranking.question_matches(session, question.id)
+    ]
+    similar = ranking.similar(session, encoder, question.id, user=user, limit=5)
+    steps = []
+    if question.owner_id == user.id:
+        steps = [
+            (to, text)
+            for to, text in _OWNER_STEPS.items()
+            if "owner" in MANUAL.get((question.status, to), frozenset())
+        ]
+    return render(
+        request,
+        "staff/question_detail.html",
+        {
+            "question": question,
+            "matches": matches,
+            "similar": similar,
+            "steps": steps,
+            "just_saved": nieuw,
+        },
+    )
+
+
+@router.post("/vragen/{question_id}/status")
+def change_status(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    form: CsrfForm,
+) -> Response:
+    """Submit or withdraw one's own question."""
+    to = str(form.get("to") or "")
+    if to not in _OWNER_STEPS:
+        flash(request, "Kies indienen of intrekken.", "error")
+    else:
+        step = TransitionRequest.model_validate({"to": to})
+        attempt(
+            request,
+            session,
+            lambda: question_service.transition_question(
+                session, question_id, step, actor=user
+            ),
+            f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
+        )
+    return RedirectResponse(f"/vragen/{question_id}", status_code=303)

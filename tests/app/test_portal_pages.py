@@ -1,0 +1,256 @@
+"""The student pages /portaal and /resultaten, and the report page /rapportage."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Interest
+from tests.app.conftest import TEST_PASSWORD
+from tests.app.portal_world import (
+    add_match,
+    add_offer,
+    add_question,
+    fresh_limiter,
+    leaks,
+    personal_strings,
+    seed_demo,
+)
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def limiter(app):
+    app.state.rate_limiter = fresh_limiter()
+    yield app.state.rate_limiter
+    app.state.rate_limiter.reset()
+
+
+def csrf(client, path: str) -> str:
+    found = CSRF.search(client.get(path).text)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def log_in(client, user) -> None:
+    token = csrf(client, "/inloggen")
+    response = client.post(
+        "/inloggen",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def assignment(session, staff):
+    q = add_question(
+        session,
+        staff,
+        title="Éénzaamheid in de Kooi",
+        description="Welke ouderen bereikt het buurthuis niet?",
+        themes=["gezondheid-welzijn"],
+        neighbourhood="leiden-noord",
+        levels=["hbo", "wo"],
+        contact_name="Sanne Wijnands",
+        contact_email="s.wijnands@leiden.example",
+    )
+    add_question(session, staff, title="Geheime interne vraag", is_public=False)
+    session.commit()
+    return q
+
+
+def interest_form(token: str, **overrides: str) -> dict[str, str]:
+    data = {
+        "csrf_token": token,
+        "lang": "nl",
+        "name": "Zoë de Vries",
+        "email": "zoe@student.example",
+        "institution": "Hogeschool Leiden",
+        "level": "hbo",
+        "motivation": "Ik woon in Noord en studeer Social Work.",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestPortalPage:
+    def test_lists_and_searches_without_login(self, client, assignment):
+        page = client.get("/portaal")
+        assert page.status_code == 200
+        assert "Éénzaamheid in de Kooi" in page.text
+        assert "Geheime interne vraag" not in page.text
+        assert "Sanne" not in page.text
+        assert "wijnands" not in page.text.casefold()
+        found = client.get(
+            "/portaal", params={"q": "eenzaamheid", "level": "", "from": ""}
+        )
+        assert "1 opdracht gevonden" in found.text
+        none = client.get("/portaal", params={"q": "parkeren"})
+        assert "Geen opdrachten gevonden" in none.text
+
+    def test_english_version(self, client, assignment):
+        page = client.get("/portaal", params={"lang": "en", "q": "wellbeing"})
+        assert page.status_code == 200
+        assert '<div lang="en">' in page.text
+        assert "1 assignment found" in page.text
+        assert "Health, lifestyle and wellbeing" in page.text
+        assert 'hreflang="nl"' in page.text
+
+    def test_bad_filters_give_a_message_not_an_error_page(self, client, assignment):
+        page = client.get("/portaal", params={"from": "gisteren", "theme": "x"})
+        assert page.status_code == 200
+        assert "Vul geldige datums in" in page.text
+        page = client.get("/portaal", params={"theme": "ruimtevaart"})
+        assert page.status_code == 200
+        assert "kies een waarde uit de lijst" in page.text
+
+    def test_hidden_assignment_page_is_404(self, client, session, staff):
+        q = add_question(session, staff, title="Niet publiek", is_public=False)
+        session.commit()
+        assert client.get(f"/portaal/{q.id}").status_code == 404
+
+
+class TestInterestForm:
+    def test_sign_up_then_thank_you(self, client, session, assignment):
+        path = f"/portaal/{assignment.id}"
+        response = client.post(path, data=interest_form(csrf(client, path)))
+        assert response.status_code == 200  # after the redirect
+        assert "Bedankt!" in response.text
+        stored = session.scalars(select(Interest)).one()
+        assert stored.name == "Zoë de Vries"
+        assert "zoe@student.example" not in response.text
+
+    def test_without_csrf_token_nothing_is_stored(self, client, session, assignment):
+        response = client.post(
+            f"/portaal/{assignment.id}", data=interest_form("forged")
+        )
+        assert response.status_code == 403
+        assert session.scalar(select(func.count()).select_from(Interest)) == 0
+
+    def test_errors_are_shown_per_field_and_input_kept(
+        self, client, session, assignment
+    ):
+        path = f"/portaal/{assignment.id}"
+        response = client.post(
+            path,
+            data=interest_form(csrf(client, path), email="geen-adres", level="mbo"),
+        )
+        assert response.status_code == 422
+        assert "Vul een geldig e-mailadres in" in response.text
+        assert 'value="Zoë de Vries"' in response.text
+        assert 'aria-invalid="true"' in response.text
+        response = client.post(
+            path, data=interest_form(csrf(client, path), level="mbo")
+        )
+        assert response.status_code == 422
+        assert "Deze opdracht is voor hbo / wo." in response.text
+        assert session.scalar(select(func.count()).select_from(Interest)) == 0
+
+    def test_english_errors(self, client, assignment):
+        path = f"/portaal/{assignment.id}?lang=en"
+        response = client.post(
+            f"/portaal/{assignment.id}",
+            data=interest_form(csrf(client, path), lang="en", motivation="short"),
+        )
+        assert response.status_code == 422
+        assert "Write 10 to 1000 characters." in response.text
+
+    def test_rate_limit_shows_a_message(self, client, assignment):
+        path = f"/portaal/{assignment.id}"
+        token = csrf(client, path)
+        codes = [
+            client.post(path, data=interest_form(token, email=f"s{n}@student.example"),
+                        follow_redirects=False).status_code
+            for n in range(6)
+        ]  # fmt: skip
+        assert codes == [303] * 5 + [429]
+        page = client.post(path, data=interest_form(token))
+        assert "te vaak achter elkaar" in page.text
+
+
+class TestResultsPage:
+    def test_results_without_remarks(self, client, session, staff, provider, leiden):
+        q = add_question(session, staff, title="Rookvrije sportparken", status="completed",
+                         themes=["gezondheid-welzijn"], neighbourhood="merenwijk")  # fmt: skip
+        o = add_offer(session, provider, title="Minor Preventie", places_taken=1,
+                      institution_name="Hogeschool Leiden", municipality=leiden)  # fmt: skip
+        add_match(session, q, o, status="completed", rating=4, remarks="Privé opmerking",
+                  outcome_summary="Minder roken langs de velden.",
+                  result_url="javascript:alert(1)")  # fmt: skip
+        session.commit()
+        page = client.get("/resultaten")
+        assert page.status_code == 200
+        assert "Minder roken langs de velden." in page.text
+        assert "Privé opmerking" not in page.text
+        assert "javascript:" not in page.text
+        assert "4,0 van 5" in page.text
+        assert "Merenwijk</a> (1)" in page.text
+
+
+def test_demo_pages_leak_nothing(client, session, settings):
+    seed_demo(session, settings)
+    personal = personal_strings(session)
+    pages = [client.get(p, params={"lang": lang}) for p in ("/portaal", "/resultaten")
+             for lang in ("nl", "en")]  # fmt: skip
+    links = set(re.findall(r'href="(/portaal/[0-9a-f-]{36})', pages[0].text))
+    assert links
+    pages += [client.get(link) for link in links]
+    for page in pages:
+        assert page.status_code == 200
+        body = page.text.replace("&#39;", "'").replace("&amp;", "&")
+        assert leaks(body, personal) == []
+
+
+class TestReportPage:
+    def test_broker_sees_charts_with_tables_and_downloads(
+        self, client, broker, session, staff
+    ):
+        add_question(session, staff, title="Café-vraag", status="open",
+                     themes=["erfgoed-cultuur"])  # fmt: skip
+        session.commit()
+        log_in(client, broker)
+        page = client.get("/rapportage", params={"from": "", "until": ""})
+        assert page.status_code == 200
+        assert page.text.count('role="img"') == 9
+        assert page.text.count("<table") == 9
+        assert "Cultureel erfgoed en collecties" in page.text
+        svg = re.search(r"<svg .*?</svg>", page.text, re.S).group(0)
+        ET.fromstring(svg)
+        assert "/rapportage/kpi.csv" in page.text
+        download = client.get("/rapportage/koppelingen.csv")
+        assert download.status_code == 200
+        assert download.content.startswith(b"\xef\xbb\xbf")
+        rows = list(
+            csv.reader(
+                io.StringIO(
+                    client.get("/rapportage/kpi.csv").content.decode("utf-8-sig")
+                )
+            )
+        )
+        assert rows[0] == ["sectie", "sleutel", "omschrijving", "waarde"]
+
+    def test_bad_period_is_a_message(self, client, broker):
+        log_in(client, broker)
+        page = client.get(
+            "/rapportage", params={"from": "2026-05-01", "until": "2026-01-01"}
+        )
+        assert page.status_code == 200
+        assert "De einddatum ligt vóór de begindatum" in page.text
+
+    def test_only_brokers(self, client, staff):
+        anonymous = client.get("/rapportage", follow_redirects=False)
+        assert anonymous.status_code == 303
+        assert anonymous.headers["location"].startswith("/inloggen")
+        assert (
+            client.get("/rapportage/kpi.csv", follow_redirects=False).status_code == 303
+        )
+        log_in(client, staff)
+        assert client.get("/rapportage").status_code == 403
+        assert client.get("/rapportage/koppelingen.csv").status_code == 403
