@@ -166,6 +166,15 @@ def propose_match(
     return m
 
 
+def _reload_columns(session: Session, m: Match) -> None:
+    """Re-read the match's own columns after a Core UPDATE.
+
+    Only columns: a full refresh would unload the `lazy="raise"` relationships
+    (question, offer) that the caller still needs.
+    """
+    session.refresh(m, attribute_names=[c.key for c in Match.__mapper__.column_attrs])
+
+
 def _step(
     session: Session,
     m: Match,
@@ -181,12 +190,12 @@ def _step(
     if not repository.move(
         session, m.id, from_statuses=from_statuses, to=to, at=now, **values
     ):
-        session.refresh(m)
+        _reload_columns(session, m)
         raise ConflictError(
             f"cannot move a match from {m.status!r} to {to!r}; "
             f"only from {' or '.join(repr(s) for s in from_statuses)}"
         )
-    session.refresh(m)
+    _reload_columns(session, m)
     _record(
         session,
         m,

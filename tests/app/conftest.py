@@ -17,6 +17,8 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -27,13 +29,16 @@ from app.config import Settings
 from app.db import get_session, make_engine
 from app.main import create_app
 from app.models import Municipality, Neighbourhood, User
-from app.security import create_token, hash_password
+from app.security import create_token
 from seeds.loader import SeedReport, load_reference, read_data
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
-# One argon2 hash computed once: hashing per factory user would slow every test.
+# One argon2 hash for every factory user, with the cheapest parameters: the app
+# verifies with the parameters stored in the hash, so test logins stay fast.
 TEST_PASSWORD = "correct horse battery"
-_PASSWORD_HASH = hash_password(TEST_PASSWORD)
+_PASSWORD_HASH = PasswordHash(
+    (Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),)
+).hash(TEST_PASSWORD)
 
 
 def _database_url_for(tmp_dir: Path) -> str:
@@ -93,10 +98,17 @@ def app(engine: Engine, session: Session, settings: Settings) -> FastAPI:
     app = create_app(settings, engine=engine)
 
     def _session() -> Iterator[Session]:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        # A new session per request, as in production (a shared one would hide
+        # identity-map effects), on the test's connection so it sees its data.
+        with Session(
+            bind=session.connection(),
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        ) as request_session:
+            try:
+                yield request_session
+            finally:
+                request_session.rollback()
 
     app.dependency_overrides[get_session] = _session
     return app
