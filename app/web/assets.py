@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
+from app.config import get_settings
 from app.web.errors import PageNotFoundError
 from app.web.templating import STATIC_DIR
 
@@ -29,8 +30,15 @@ _CACHE = "public, max-age=86400"
 
 
 def node_modules() -> Path | None:
-    """The installed node_modules: next to the source tree, else the working directory."""
-    for candidate in (_REPO_ROOT / "node_modules", Path.cwd() / "node_modules"):
+    """The installed node_modules: KENNISBRUG_NODE_MODULES, else next to the source
+    tree, else the working directory."""
+    configured = get_settings().node_modules
+    candidates = [configured] if configured else []
+    for candidate in (
+        *candidates,
+        _REPO_ROOT / "node_modules",
+        Path.cwd() / "node_modules",
+    ):
         if candidate.is_dir():
             return candidate
     return None

@@ -160,3 +160,21 @@ class TestExportImport:
         with target.begin() as conn, pytest.raises(ImportRefusedError):
             import_data(conn, {"format": "something-else"})
         target.dispose()
+
+
+def test_vendor_css_location_is_configurable(tmp_path, monkeypatch):
+    from app.config import get_settings
+    from app.web.assets import VENDOR_FILES, vendor_path
+
+    relative = VENDOR_FILES["nlds-components.css"]
+    target = tmp_path / relative
+    target.parent.mkdir(parents=True)
+    target.write_text("/* css */")
+    monkeypatch.setenv("KENNISBRUG_NODE_MODULES", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert vendor_path("nlds-components.css") == target
+        assert vendor_path("../../etc/passwd") is None
+    finally:
+        monkeypatch.delenv("KENNISBRUG_NODE_MODULES")
+        get_settings.cache_clear()
