@@ -11,7 +11,7 @@ exclusions can be ordered by the score they would have had (near-misses first).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -41,6 +41,7 @@ __all__ = [
     "offer_text",
     "question_text",
     "rank",
+    "score_offer",
 ]
 
 F32 = npt.NDArray[np.float32]
@@ -179,6 +180,26 @@ class OfferIndex:
     def __len__(self) -> int:
         return len(self.offers)
 
+    def with_availability(self, offers: Sequence[OfferInput]) -> OfferIndex:
+        """The same index after capacities or statuses changed, texts unchanged.
+
+        Only the hard-rule columns are rebuilt (cheap); the lexical, concept and
+        dense parts depend on texts, themes and places and are reused.
+
+        Args:
+            offers: The same offers, in the same order, with new availability.
+
+        Returns:
+            A new index sharing the text models.
+
+        Raises:
+            InvalidQueryError: When the ids or their order differ.
+        """
+        offers = tuple(offers)
+        if [o.id for o in offers] != [o.id for o in self.offers]:
+            raise InvalidQueryError("with_availability needs the same offers in order")
+        return replace(self, offers=offers, rules=RuleTable.build(offers))
+
 
 def evidence(
     question: QuestionInput,
@@ -293,26 +314,10 @@ def rank(
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
 
     q_concept_ids = set(q_concepts.indices.tolist())
-    candidates: list[ScoredCandidate] = []
-    for i in top_k(scores, index.id_rank, eligible, limit).tolist():
-        offer = index.offers[i]
-        values = {name: round(float(arr[i]), 4) for name, arr in components.items()}
-        reasons = explain(
-            values,
-            shared_concepts=_shared_concepts(index, i, q_concept_ids),
-            question_themes=question.themes,
-            offer_themes=offer.themes,
-            config=config,
-        )
-        candidates.append(
-            ScoredCandidate(
-                offer_id=offer.id,
-                score=round(float(scores[i]), 4),
-                components=values,
-                reasons=reasons,
-                explanation=join_reasons(reasons),
-            )
-        )
+    candidates = [
+        _scored(question, index, components, scores, i, q_concept_ids, config)
+        for i in top_k(scores, index.id_rank, eligible, limit).tolist()
+    ]
     excluded: list[Exclusion] = []
     for i in top_k(
         scores, index.id_rank, np.logical_not(eligible), excluded_limit
@@ -328,6 +333,72 @@ def rank(
             )
         )
     return Ranking(candidates=tuple(candidates), excluded=tuple(excluded))
+
+
+def score_offer(
+    question: QuestionInput,
+    question_vector: F32 | None,
+    index: OfferIndex,
+    offer_id: str,
+    *,
+    reference_date: date,
+    config: MatchConfig = DEFAULT_CONFIG,
+) -> ScoredCandidate | None:
+    """The candidate `rank` would list for one offer, explaining only that offer.
+
+    Args:
+        question: The question.
+        question_vector: (d,) L2-normalised query embedding, or None.
+        index: The offer set.
+        offer_id: The offer to score.
+        reference_date: "Today" for the expiry rule.
+        config: Weights; normally the one the index was built with.
+
+    Returns:
+        The scored candidate (same score and components as in `rank`), or None
+        when the offer breaks a hard rule.
+
+    Raises:
+        InvalidQueryError: When the offer is not in the index.
+    """
+    rows = [i for i, o in enumerate(index.offers) if o.id == offer_id]
+    if not rows:
+        raise InvalidQueryError(f"offer {offer_id!r} is not in the index")
+    row = rows[0]
+    if index.rules.violations(question, reference_date)[row].any():
+        return None
+    components, q_concepts = evidence(question, question_vector, index, config)
+    scores = fuse(components, config)
+    q_concept_ids = set(q_concepts.indices.tolist())
+    return _scored(question, index, components, scores, row, q_concept_ids, config)
+
+
+def _scored(
+    question: QuestionInput,
+    index: OfferIndex,
+    components: dict[str, F32],
+    scores: F32,
+    row: int,
+    q_concept_ids: set[int],
+    config: MatchConfig,
+) -> ScoredCandidate:
+    """One row of the evidence as a candidate with its Dutch reasons."""
+    offer = index.offers[row]
+    values = {name: round(float(arr[row]), 4) for name, arr in components.items()}
+    reasons = explain(
+        values,
+        shared_concepts=_shared_concepts(index, row, q_concept_ids),
+        question_themes=question.themes,
+        offer_themes=offer.themes,
+        config=config,
+    )
+    return ScoredCandidate(
+        offer_id=offer.id,
+        score=round(float(scores[row]), 4),
+        components=values,
+        reasons=reasons,
+        explanation=join_reasons(reasons),
+    )
 
 
 def _shared_concepts(index: OfferIndex, row: int, question_ids: set[int]) -> list[str]:

@@ -17,7 +17,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer
-from matching.pipeline import OfferIndex, offer_text, question_text, rank
+from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
 from matching.types import OfferInput, QuestionInput, Ranking
 
@@ -40,6 +40,7 @@ __all__ = [
     "question_input",
     "question_text_of",
     "rank",
+    "score_offer",
     "similar_questions",
     "text_hash",
 ]

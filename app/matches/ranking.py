@@ -7,8 +7,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -27,6 +27,7 @@ from app.matches.adapters import (
     question_input,
     question_text_of,
     rank,
+    score_offer,
     similar_questions,
 )
 from app.matches.schemas import (
@@ -58,11 +59,13 @@ class PairScore:
 
 
 class _IndexCache:
-    """A few recently built offer indexes, keyed by everything they are built from.
+    """A few recently built offer indexes, keyed by what their text models depend on.
 
-    Building an index (lexical and concept models) costs about 0.1 s for a city's
-    offers; ranking against it about 5 ms. The key holds the full ranking inputs of
-    every offer and the model name, so a changed offer simply misses the cache.
+    Building an index (lexical and concept models) costs about 0.1-0.3 s for a city's
+    offers; ranking against it a few ms. The key is every offer's ranking input
+    except its availability (remaining capacity, status), which changes with every
+    confirm: on a hit only the hard-rule columns are refreshed. One lock makes
+    concurrent misses wait for a single build instead of each building.
     """
 
     def __init__(self, size: int = 8) -> None:
@@ -70,19 +73,18 @@ class _IndexCache:
         self._items: OrderedDict[tuple[object, ...], OfferIndex] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> OfferIndex | None:
+    def get_or_build(
+        self, key: tuple[object, ...], build: Callable[[], OfferIndex]
+    ) -> OfferIndex:
         with self._lock:
             index = self._items.get(key)
-            if index is not None:
-                self._items.move_to_end(key)
-            return index
-
-    def put(self, key: tuple[object, ...], index: OfferIndex) -> None:
-        with self._lock:
-            self._items[key] = index
+            if index is None:
+                index = build()
+                self._items[key] = index
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+            return index
 
 
 _cache = _IndexCache()
@@ -103,15 +105,17 @@ def build_index(
     session: Session, encoder: Encoder | None, offers: Sequence[Offer]
 ) -> OfferIndex:
     inputs = tuple(offer_input(o) for o in offers)
-    key = (encoder.model_name if encoder else None, DEFAULT_CONFIG.version, inputs)
-    index = _cache.get(key)
-    if index is None:
+    texts_only = tuple(replace(o, remaining_capacity=0, is_active=True) for o in inputs)
+    key = (encoder.model_name if encoder else None, DEFAULT_CONFIG.version, texts_only)
+
+    def build() -> OfferIndex:
         vectors = (
             embeddings.offer_vectors(session, encoder, offers) if encoder else None
         )
-        index = OfferIndex.build(inputs, vectors, DEFAULT_CONFIG)
-        _cache.put(key, index)
-    return index
+        return OfferIndex.build(inputs, vectors, DEFAULT_CONFIG)
+
+    index = _cache.get_or_build(key, build)
+    return index if index.offers == inputs else index.with_availability(inputs)
 
 
 def rank_question(
@@ -190,9 +194,16 @@ def score_pair(
     session: Session, encoder: Encoder | None, q: Question, o: Offer, *, today: date
 ) -> PairScore:
     """The score the candidate list gives this (eligible) offer for the question."""
-    offers = offer_pool(session, q.municipality_id)
-    ranking = rank_question(session, encoder, q, offers, today=today, limit=len(offers))
-    hit = next((c for c in ranking.candidates if c.offer_id == str(o.id)), None)
+    index = build_index(session, encoder, offer_pool(session, q.municipality_id))
+    vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
+    hit = score_offer(
+        question_input(q),
+        vector,
+        index,
+        str(o.id),
+        reference_date=today,
+        config=DEFAULT_CONFIG,
+    )
     if hit is None:  # callers check the hard rules first; keep a clear error anyway
         raise UnprocessableError("this offer cannot be proposed for this question")
     return PairScore(

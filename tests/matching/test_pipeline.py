@@ -10,7 +10,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.dense import center_languages
 from matching.encoders import HashingEncoder
 from matching.errors import InvalidQueryError
-from matching.pipeline import OfferIndex, offer_text, question_text, rank
+from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.types import QuestionInput, Ranking
 from tests.matching._factories import REFERENCE, offer, question, unit_vectors
 
@@ -186,3 +186,51 @@ def test_center_languages_removes_the_language_offset():
     before = vectors[0] @ vectors[2]
     after = centred[0] @ centred[2]
     assert after > before
+
+
+def test_score_offer_equals_the_ranked_candidate():
+    index = OfferIndex.build(OFFERS, VECTORS, NO_SHIFT)
+    ranking = rank(
+        HEAT_QUESTION, Q_VECTOR, index, reference_date=REFERENCE, config=NO_SHIFT
+    )
+    for candidate in ranking.candidates:
+        alone = score_offer(
+            HEAT_QUESTION,
+            Q_VECTOR,
+            index,
+            candidate.offer_id,
+            reference_date=REFERENCE,
+            config=NO_SHIFT,
+        )
+        assert alone == candidate
+    assert (
+        score_offer(
+            HEAT_QUESTION, Q_VECTOR, index, "heat-full", reference_date=REFERENCE
+        )
+        is None
+    )
+    with pytest.raises(InvalidQueryError):
+        score_offer(HEAT_QUESTION, Q_VECTOR, index, "nope", reference_date=REFERENCE)
+
+
+def test_with_availability_refreshes_rules_and_keeps_the_text_models():
+    index = OfferIndex.build(OFFERS, VECTORS, NO_SHIFT)
+    freed = [dataclasses.replace(o, remaining_capacity=2) for o in OFFERS]
+    refreshed = index.with_availability(freed)
+    assert refreshed.lexical is index.lexical
+    assert refreshed.topics is index.topics
+    ids = [
+        c.offer_id
+        for c in rank(
+            HEAT_QUESTION, Q_VECTOR, refreshed, reference_date=REFERENCE
+        ).candidates
+    ]
+    assert "heat-full" in ids
+    rebuilt = OfferIndex.build(freed, VECTORS, NO_SHIFT)
+    assert rank(
+        HEAT_QUESTION, Q_VECTOR, refreshed, reference_date=REFERENCE, config=NO_SHIFT
+    ) == rank(
+        HEAT_QUESTION, Q_VECTOR, rebuilt, reference_date=REFERENCE, config=NO_SHIFT
+    )
+    with pytest.raises(InvalidQueryError):
+        index.with_availability(list(reversed(freed)))
