@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -120,6 +121,17 @@ def _require_accepting(q: Question) -> None:
         )
 
 
+def _refuse_duplicate(existing: Match | None) -> None:
+    """409 when the pair already has a match (unique per question and offer)."""
+    if existing is not None:
+        raise ConflictError(
+            f"this pair already has a match with status {existing.status!r}",
+            fields={
+                "offer_id": f"already matched with this question (match {existing.id})"
+            },
+        )
+
+
 def propose_match(
     session: Session,
     data: MatchCreate,
@@ -134,12 +146,7 @@ def propose_match(
     q = question_service.get_visible_question(session, data.question_id, actor)
     o = offer_service.get_visible_offer(session, data.offer_id, actor)
     _require_accepting(q)
-    existing = repository.find(session, q.id, o.id)
-    if existing is not None:
-        raise ConflictError(
-            f"this pair already has a match with status {existing.status!r}",
-            fields={"offer_id": str(existing.id)},
-        )
+    _refuse_duplicate(repository.find(session, q.id, o.id))
     broken = broken_rules(q, o, today)
     if broken:
         raise ConflictError(
@@ -159,8 +166,12 @@ def propose_match(
         model_name=scored.model_name,
         proposed_by_id=actor.id,
     )
-    session.add(m)
-    session.flush()
+    try:
+        with session.begin_nested():  # a parallel proposal of the same pair may win
+            session.add(m)
+    except IntegrityError:
+        _refuse_duplicate(repository.find(session, q.id, o.id))
+        raise
     _record(session, m, actor, "proposed", score=scored.score)
     session.commit()
     return m

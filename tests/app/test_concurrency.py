@@ -39,6 +39,8 @@ REQUESTS = 24
 class World:
     municipality_id: uuid.UUID
     offer_id: uuid.UUID
+    spare_offer_id: uuid.UUID
+    question_ids: list[uuid.UUID]
     match_ids: list[uuid.UUID]
     broker_token: str
 
@@ -73,7 +75,18 @@ def world(engine: Engine) -> Iterator[World]:
             capacity=CAPACITY,
             places_taken=0,
         )
-        s.add(offer)
+        spare = Offer(
+            municipality_id=city.id,
+            institution_id=institution.id,
+            owner_id=broker.id,
+            kind="course",
+            title="Nog vrije minor",
+            description="Nog niemand gekoppeld.",
+            level="hbo",
+            capacity=CAPACITY,
+            places_taken=0,
+        )
+        s.add_all([offer, spare])
         s.flush()
         matches = []
         for i in range(REQUESTS):
@@ -98,6 +111,8 @@ def world(engine: Engine) -> Iterator[World]:
         world = World(
             municipality_id=city.id,
             offer_id=offer.id,
+            spare_offer_id=spare.id,
+            question_ids=[m.question_id for m in matches],
             match_ids=[m.id for m in matches],
             broker_token=create_token(broker.id, TEST_SECRET, 10),
         )
@@ -139,3 +154,32 @@ def test_parallel_confirms_never_overbook(
             .where(Match.offer_id == world.offer_id, Match.status == "confirmed")
         )
         assert offer.places_taken == held == CAPACITY
+
+
+def test_parallel_proposals_of_one_pair_give_one_match(
+    engine: Engine, settings: Settings, world: World
+):
+    app = create_app(settings, engine=engine)
+    headers = {"Authorization": f"Bearer {world.broker_token}"}
+    body = {
+        "question_id": str(world.question_ids[0]),
+        "offer_id": str(world.spare_offer_id),
+    }
+    with (
+        live_server(app) as base,
+        httpx.Client(base_url=base, headers=headers, timeout=60) as http,
+        ThreadPoolExecutor(max_workers=8) as pool,
+    ):
+        statuses = list(
+            pool.map(
+                lambda _: http.post("/api/matches", json=body).status_code, range(8)
+            )
+        )
+    assert sorted(statuses) == [201] + [409] * 7
+    with Session(engine) as s:
+        count = s.scalar(
+            select(func.count())
+            .select_from(Match)
+            .where(Match.offer_id == world.spare_offer_id)
+        )
+        assert count == 1
