@@ -57,5 +57,11 @@ test: lint typecheck pytest
 bench: model
 	$(BIN)/python -m bench
 
+# Load test against a live server on a fresh PostgreSQL database (created and dropped):
+# 50 users for 3 minutes with the real model. Quick run:
+#   make load LOAD_ARGS="--model hashing-64 --users 20 --duration 30"
+load: model
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
