@@ -254,3 +254,32 @@ class TestReportPage:
         log_in(client, staff)
         assert client.get("/rapportage").status_code == 403
         assert client.get("/rapportage/koppelingen.csv").status_code == 403
+
+
+def test_page_past_the_end_offers_a_way_back(client, session, settings):
+    from seeds.loader import load_demo, read_data
+
+    load_demo(
+        session, read_data("demo.json"), password="kennisbrug-demo", settings=settings
+    )
+    page = client.get("/portaal?page=99")
+    assert page.status_code == 200
+    assert "voorbij het einde" in page.text
+    assert 'href="/portaal?' in page.text
+
+
+def test_english_form_errors_are_announced_in_english(client, session, settings):
+    from seeds.loader import load_demo, read_data
+
+    load_demo(
+        session, read_data("demo.json"), password="kennisbrug-demo", settings=settings
+    )
+    listing = client.get("/api/portal/assignments").json()
+    assignment_id = listing["items"][0]["id"]
+    page = client.get(f"/portaal/{assignment_id}?lang=en")
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = client.post(
+        f"/portaal/{assignment_id}?lang=en", data={"csrf_token": token, "lang": "en"}
+    )
+    assert "Error: " in answer.text
+    assert ">Fout: <" not in answer.text
