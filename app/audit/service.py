@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,6 +58,54 @@ def record(
     )
     session.add(event)
     return event
+
+
+class Audited(Protocol):
+    """A city-bound row: a question, an offer, a match or an interest."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def municipality_id(self) -> uuid.UUID: ...
+
+
+def record_for(
+    session: Session,
+    entity_type: str,
+    entity: Audited,
+    *,
+    actor: User | None,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+) -> Event:
+    """`record` for a city-bound row: its id and municipality come from the row."""
+    return record(
+        session,
+        actor=actor,
+        entity_type=entity_type,
+        entity_id=entity.id,
+        municipality_id=entity.municipality_id,
+        action=action,
+        changes=changes,
+    )
+
+
+def record_update(
+    session: Session,
+    entity_type: str,
+    entity: Audited,
+    *,
+    actor: User | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> None:
+    """Log an "updated" event with the changed fields, if any field changed."""
+    changes = diff(before, after)
+    if changes:
+        record_for(
+            session, entity_type, entity, actor=actor, action="updated", changes=changes
+        )
 
 
 def list_events(session: Session, *, entity_ids: Iterable[uuid.UUID]) -> list[Event]:

@@ -98,12 +98,11 @@ def get_visible_match(
 def _record(
     session: Session, m: Match, actor: User, action: str, **changes: Any
 ) -> None:
-    audit.record(
+    audit.record_for(
         session,
+        "match",
+        m,
         actor=actor,
-        entity_type="match",
-        entity_id=m.id,
-        municipality_id=m.municipality_id,
         action=action,
         changes={
             "question_id": str(m.question_id),

@@ -195,12 +195,11 @@ def stage_offer(
     )
     _apply(session, o, {k: v for k, v in fields.items() if v is not None})
     repository.add(session, o)
-    audit.record(
+    audit.record_for(
         session,
+        "offer",
+        o,
         actor=actor,
-        entity_type="offer",
-        entity_id=o.id,
-        municipality_id=o.municipality_id,
         action="created",
         changes=audit.diff({}, _snapshot(o)),
     )
@@ -243,16 +242,8 @@ def update_offer(
     o = get_visible_offer(session, offer_id, actor)
     before = _snapshot(o)
     _apply(session, o, data.model_dump(exclude_unset=True))
-    changes = audit.diff(before, _snapshot(o))
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            entity_type="offer",
-            entity_id=o.id,
-            municipality_id=o.municipality_id,
-            action="updated",
-            changes=changes,
-        )
+    audit.record_update(
+        session, "offer", o, actor=actor, before=before, after=_snapshot(o)
+    )
     session.commit()
     return o

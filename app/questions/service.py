@@ -140,12 +140,11 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
     )
     _apply(session, q, {k: v for k, v in fields.items() if v is not None})
     repository.add(session, q)
-    audit.record(
+    audit.record_for(
         session,
+        "question",
+        q,
         actor=actor,
-        entity_type="question",
-        entity_id=q.id,
-        municipality_id=q.municipality_id,
         action="created",
         changes=audit.diff({}, _snapshot(q)),
     )
@@ -211,17 +210,9 @@ def update_question(
         )
     before = _snapshot(q)
     _apply(session, q, data.model_dump(exclude_unset=True))
-    changes = audit.diff(before, _snapshot(q))
-    if changes:
-        audit.record(
-            session,
-            actor=actor,
-            entity_type="question",
-            entity_id=q.id,
-            municipality_id=q.municipality_id,
-            action="updated",
-            changes=changes,
-        )
+    audit.record_update(
+        session, "question", q, actor=actor, before=before, after=_snapshot(q)
+    )
     session.commit()
     return q
 
@@ -282,12 +273,6 @@ def set_status(
     if to == "submitted" and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to
-    audit.record(
-        session,
-        actor=actor,
-        entity_type="question",
-        entity_id=q.id,
-        municipality_id=q.municipality_id,
-        action="status_changed",
-        changes=changes,
+    audit.record_for(
+        session, "question", q, actor=actor, action="status_changed", changes=changes
     )
