@@ -1,18 +1,21 @@
 """Dependency aliases: the session, the settings and who is calling.
 
-A missing or bad token is 401; a valid user in the wrong role is 403.
+A missing or bad token is 401; a valid user in the wrong role is 403. Text with a
+NUL character is 422 for every route (`reject_nul_characters`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
 from app.db import get_session
@@ -78,6 +81,71 @@ def get_encoder(request: Request) -> Encoder | None:
 def get_today(settings: SettingsDep) -> date:
     """'Today' in the Netherlands, unless pinned by KENNISBRUG_REFERENCE_DATE."""
     return settings.reference_date or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+Location = tuple[str | int, ...]
+
+
+def _nul_locations(value: object, loc: Location) -> Iterator[Location]:
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield loc
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_locations(key, (*loc, key))
+            yield from _nul_locations(item, (*loc, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_locations(item, (*loc, index))
+
+
+async def _body(request: Request) -> Any:
+    """The parsed JSON or form body, if any (both are cached on the request)."""
+    content_type = request.headers.get("content-type", "").lower()
+    try:
+        if "json" in content_type:
+            return await request.json()
+        if content_type.startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    except (ValueError, StarletteHTTPException):
+        # Not parseable: the route's own body parsing reports it (or ignores it).
+        return None
+    return None
+
+
+async def reject_nul_characters(request: Request) -> None:
+    """422 for a NUL character in any text of the request: path, query or body.
+
+    PostgreSQL cannot store NUL in text (SQLite can), so without this check such
+    text would be a 500 on one database and stored on the other. An app-wide
+    dependency so that every route, page form and the token form is covered.
+    """
+    found: list[Location] = [
+        ("path", name)
+        for name, value in request.path_params.items()
+        if isinstance(value, str) and "\x00" in value
+    ]
+    found += [
+        ("query", name)
+        for name, value in request.query_params.multi_items()
+        if "\x00" in name + value
+    ]
+    found += _nul_locations(await _body(request), ("body",))
+    if found:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_nul",
+                    "loc": loc,
+                    "msg": "must not contain NUL (\\x00) characters",
+                    "input": None,
+                }
+                for loc in found
+            ]
+        )
 
 
 EncoderDep = Annotated[Encoder | None, Depends(get_encoder)]

@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from matching.errors import EncoderError, InvalidQueryError, MatchingError
 
@@ -69,6 +72,41 @@ class ServiceUnavailableError(AppError):
     status_code = 503
 
 
+class ErrorRead(BaseModel):
+    """The body of every API error response."""
+
+    error: str = Field(description="The kind, e.g. NotFoundError or ValidationError.")
+    detail: str = Field(description="What went wrong, for people.")
+    fields: dict[str, str] = Field(
+        description="Messages per input field (`body` for the body as a whole)."
+    )
+
+
+def error_responses(
+    described: Mapping[int, str],
+) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=` for its error statuses, all with the ErrorRead shape."""
+    return {
+        code: {"model": ErrorRead, "description": text}
+        for code, text in described.items()
+    }
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path, for a 405's `Allow` header.
+
+    Starlette fills `Allow` from the first route whose path matches, but FastAPI
+    registers one route per method, so that would name only one of them.
+    """
+    methods: set[str] = set()
+    # Included routers are one entry each in app.routes; this walks their routes.
+    for route in iter_route_contexts(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(route.methods or ())
+    return ", ".join(sorted(methods))
+
+
 def allowed(values: Sequence[str]) -> str:
     """Render allowed values for an error message: "'a', 'b' or 'c'"."""
     quoted = [f"'{v}'" for v in values]
@@ -105,6 +143,14 @@ def validation_fields(exc: RequestValidationError) -> dict[str, str]:
     return fields
 
 
+def http_error_headers(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
+    """The headers of a framework HTTP error, with a complete `Allow` on a 405."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+    return headers
+
+
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -130,6 +176,17 @@ def register_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = http_error_headers(request, exc)
+        if exc.status_code == 400:
+            # FastAPI and Starlette raise 400 for a body they cannot parse at all
+            # (JSON that is not UTF-8, broken multipart). Malformed JSON is already
+            # a 422 ValidationError, so every unparseable body is one as well.
+            detail = f"malformed request body: {exc.detail}"
+            return JSONResponse(
+                error_body("ValidationError", detail, {"body": detail}),
+                status_code=422,
+                headers=headers,
+            )
         kind = {
             404: "NotFoundError",
             405: "MethodNotAllowed",
@@ -138,7 +195,7 @@ def register_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body(kind, str(exc.detail)),
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
 
     @app.exception_handler(MatchingError)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.db import make_session_factory
+from app.deps import reject_nul_characters
 from app.errors import register_error_handlers
 from app.health.router import router as health_router
 from app.interests.router import router as interests_router
@@ -48,6 +49,7 @@ def create_app(
         summary="Links a city's questions to the capacity of its knowledge institutions.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(reject_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine

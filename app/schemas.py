@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 
 T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    # pydantic's lax date also takes Unix timestamps (0 -> 1970-01-01, in a query
+    # "0" too) and midnight datetimes; an API date is YYYY-MM-DD and nothing else.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, date):
+        return value
+    raise ValueError("use a date written as YYYY-MM-DD")
+
+
+# Far enough for any question, course or report period, and far from date.min and
+# date.max: a day's midnight in Amsterdam, or the day after a period, must still be a
+# valid datetime (0001-01-01 in Amsterdam is before datetime.min in UTC).
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2999, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"use a date from {MIN_DATE} to {MAX_DATE}")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_in_range)]
+"""A calendar date as the API accepts it: YYYY-MM-DD, from 1900 to 2999."""
 
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
 OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth import service
 from app.auth.schemas import MeRead, TokenRead
 from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.errors import error_responses
 from app.models import User
 from app.ratelimit import RateLimiterDep, client_key
 from app.security import create_token
@@ -30,10 +31,14 @@ def me_read(user: User) -> MeRead:
 
 @router.post(
     "/token",
-    responses={
-        401: {"description": "wrong email or password"},
-        429: {"description": "too many failed attempts"},
-    },
+    responses=error_responses(
+        {
+            401: "wrong email or password",
+            422: "missing username or password",
+            429: "too many failed attempts",
+            503: "the rate-limit storage is unreachable",
+        }
+    ),
 )
 def issue_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -57,7 +62,7 @@ def issue_token(
     return TokenRead(access_token=token, expires_in=settings.token_ttl_minutes * 60)
 
 
-@router.get("/me")
+@router.get("/me", responses=error_responses({401: "not authenticated"}))
 def who_am_i(user: CurrentUser) -> MeRead:
     """The calling user. Any authenticated user."""
     return me_read(user)

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.deps import EncoderDep, SessionDep
 
 router = APIRouter(tags=["health"])
+
+
+class HealthRead(BaseModel):
+    status: Literal["ok", "ready", "degraded", "error"]
+    database: Literal["ok", "unreachable"]
+    model: str | None = None
+
+
+_UNREACHABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": HealthRead, "description": "database unreachable"}
+}
 
 
 def _database_ok(session: SessionDep) -> bool:
@@ -20,7 +34,7 @@ def _database_ok(session: SessionDep) -> bool:
     return True
 
 
-@router.get("/healthz", responses={503: {"description": "database unreachable"}})
+@router.get("/healthz", response_model=HealthRead, responses=_UNREACHABLE)
 def healthz(session: SessionDep) -> JSONResponse:
     """Is the service up and its database reachable? Anyone."""
     if not _database_ok(session):
@@ -30,7 +44,7 @@ def healthz(session: SessionDep) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-@router.get("/readyz", responses={503: {"description": "database unreachable"}})
+@router.get("/readyz", response_model=HealthRead, responses=_UNREACHABLE)
 def readyz(session: SessionDep, encoder: EncoderDep) -> JSONResponse:
     """Ready to serve? Database reachable; model loaded, or `degraded` when ranking
     runs on words and themes only (the service still works). Anyone."""

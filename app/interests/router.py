@@ -9,20 +9,23 @@ from fastapi.responses import Response
 
 from app.csvexport import Separator, csv_response
 from app.deps import BrokerUser, SessionDep
+from app.errors import error_responses
 from app.interests import service
 from app.interests.schemas import InterestRead
 
 router = APIRouter(prefix="/api/questions", tags=["interests"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "not a broker"},
-    404: {"description": "no such question in your municipality"},
-    422: {"description": "invalid input"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "not a broker",
+        404: "no such question in your municipality",
+        422: "invalid input",
+    }
+)
 
 
-@router.get("/{question_id}/interests", responses=_ERRORS)
+@router.get("/{question_id:uuid}/interests", responses=_ERRORS)
 def list_interests(
     question_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> list[InterestRead]:
@@ -34,7 +37,7 @@ def list_interests(
 
 
 @router.get(
-    "/{question_id}/interests.csv",
+    "/{question_id:uuid}/interests.csv",
     response_class=Response,
     responses={**_ERRORS, 200: {"content": {"text/csv": {}}}},
 )

@@ -8,8 +8,14 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic.config import JsonDict
 
 Level = Literal["mbo", "hbo", "wo"]
+
+
+# The same rule as _no_control_characters, for the OpenAPI schema; the validator
+# stays, because its message is clearer than "should match pattern".
+_ONE_LINE: JsonDict = {"pattern": r"^[^\u0000-\u001f\u007f-\u009f]*$"}
 
 
 def _no_control_characters(value: str) -> str:
@@ -21,10 +27,18 @@ def _no_control_characters(value: str) -> str:
 class InterestCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=2, max_length=120, description="Your name.")
+    name: str = Field(
+        min_length=2,
+        max_length=120,
+        description="Your name, on one line.",
+        json_schema_extra=_ONE_LINE,
+    )
     email: EmailStr = Field(max_length=254, description="Where the broker replies.")
     institution: str = Field(
-        min_length=2, max_length=120, description="Where you study."
+        min_length=2,
+        max_length=120,
+        description="Where you study, on one line.",
+        json_schema_extra=_ONE_LINE,
     )
     level: Level = Field(description="Your level: mbo, hbo or wo.")
     motivation: str = Field(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from app.audit import service as audit
 from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
+from app.errors import error_responses
 from app.matches import ranking, service
 from app.matches.schemas import (
     AllocationRead,
@@ -24,16 +25,18 @@ from app.questions import service as question_service
 
 router = APIRouter(prefix="/api", tags=["broker"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "wrong role"},
-    404: {"description": "no such question in your city"},
-    422: {"description": "invalid input"},
-    503: {"description": "embedding model failed"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "wrong role",
+        404: "no such question in your city",
+        422: "invalid input",
+        503: "embedding model failed",
+    }
+)
 
 
-@router.get("/questions/{question_id}/candidates", responses=_ERRORS)
+@router.get("/questions/{question_id:uuid}/candidates", responses=_ERRORS)
 def question_candidates(
     question_id: uuid.UUID,
     session: SessionDep,
@@ -48,7 +51,7 @@ def question_candidates(
     )
 
 
-@router.get("/questions/{question_id}/similar", responses=_ERRORS)
+@router.get("/questions/{question_id:uuid}/similar", responses=_ERRORS)
 def similar_questions(
     question_id: uuid.UUID,
     session: SessionDep,
@@ -60,7 +63,7 @@ def similar_questions(
     return ranking.similar(session, encoder, question_id, user=user, limit=limit)
 
 
-@router.get("/questions/{question_id}/matches", responses=_ERRORS)
+@router.get("/questions/{question_id:uuid}/matches", responses=_ERRORS)
 def question_matches(
     question_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> list[MatchRead]:
@@ -73,7 +76,7 @@ def _actor_names(session: SessionDep, ids: set[uuid.UUID]) -> dict[uuid.UUID, st
     return {i: u.name for i in ids if (u := session.get(User, i)) is not None}
 
 
-@router.get("/questions/{question_id}/events", responses=_ERRORS)
+@router.get("/questions/{question_id:uuid}/events", responses=_ERRORS)
 def question_events(
     question_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> list[EventRead]:

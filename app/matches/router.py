@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
+from app.errors import error_responses
 from app.matches import service
 from app.matches.schemas import (
     CancelRequest,
@@ -21,13 +22,15 @@ from app.schemas import LimitQuery, OffsetQuery, Page
 
 router = APIRouter(prefix="/api/matches", tags=["matches"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "wrong role"},
-    404: {"description": "no such match in your city"},
-    409: {"description": "invalid lifecycle step, or the offer is full"},
-    422: {"description": "invalid input"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "wrong role",
+        404: "no such match in your city",
+        409: "invalid lifecycle step, or the offer is full",
+        422: "invalid input",
+    }
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -69,7 +72,7 @@ def list_matches(
     )
 
 
-@router.get("/{match_id}", responses=_ERRORS)
+@router.get("/{match_id:uuid}", responses=_ERRORS)
 def read_match(
     match_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> MatchRead:
@@ -79,7 +82,7 @@ def read_match(
     )
 
 
-@router.post("/{match_id}/confirm", responses=_ERRORS)
+@router.post("/{match_id:uuid}/confirm", responses=_ERRORS)
 def confirm_match(
     match_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
@@ -87,7 +90,7 @@ def confirm_match(
     return service.match_read(service.confirm_match(session, match_id, actor=user))
 
 
-@router.post("/{match_id}/reject", responses=_ERRORS)
+@router.post("/{match_id:uuid}/reject", responses=_ERRORS)
 def reject_match(
     match_id: uuid.UUID, data: RejectRequest, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
@@ -95,7 +98,7 @@ def reject_match(
     return service.match_read(service.reject_match(session, match_id, data, actor=user))
 
 
-@router.post("/{match_id}/start", responses=_ERRORS)
+@router.post("/{match_id:uuid}/start", responses=_ERRORS)
 def start_match(
     match_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
@@ -103,7 +106,7 @@ def start_match(
     return service.match_read(service.start_match(session, match_id, actor=user))
 
 
-@router.post("/{match_id}/complete", responses=_ERRORS)
+@router.post("/{match_id:uuid}/complete", responses=_ERRORS)
 def complete_match(
     match_id: uuid.UUID, data: CompleteRequest, session: SessionDep, user: QuestionUser
 ) -> MatchRead:
@@ -113,7 +116,7 @@ def complete_match(
     )
 
 
-@router.post("/{match_id}/cancel", responses=_ERRORS)
+@router.post("/{match_id:uuid}/cancel", responses=_ERRORS)
 def cancel_match(
     match_id: uuid.UUID, data: CancelRequest, session: SessionDep, user: BrokerUser
 ) -> MatchRead:

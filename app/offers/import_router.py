@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from app.deps import OfferUser, SessionDep, SettingsDep
-from app.errors import PayloadTooLargeError
+from app.errors import PayloadTooLargeError, error_responses
 from app.offers import importer, service
 from app.offers.schemas import OfferRead
 
@@ -24,15 +24,15 @@ class ImportRead(BaseModel):
 @router.post(
     "/import",
     status_code=status.HTTP_201_CREATED,
-    responses={
-        401: {"description": "not authenticated"},
-        403: {"description": "wrong role"},
-        413: {"description": f"file larger than {importer.MAX_BYTES} bytes"},
-        422: {
-            "description": 'errors by row, e.g. {"fields": {"row 3.capacity": "..."}}; '
-            "nothing was imported"
-        },
-    },
+    responses=error_responses(
+        {
+            401: "not authenticated",
+            403: "wrong role",
+            413: f"file larger than {importer.MAX_BYTES} bytes",
+            422: 'errors by row, e.g. {"fields": {"row 3.capacity": "..."}}; '
+            "nothing was imported",
+        }
+    ),
 )
 def import_offers(
     file: Annotated[UploadFile, File(description="CSV, UTF-8, ';' or ','")],

@@ -132,12 +132,20 @@ def _decode(data: bytes) -> str:
             f"the file is larger than {MAX_BYTES // 1_000_000} MB; split it into smaller files"
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnprocessableError(
             "the file is not UTF-8 text; save it as 'CSV UTF-8'",
             fields={"file": "not UTF-8"},
         ) from exc
+    if "\x00" in text:
+        # Spreadsheet binaries have them; PostgreSQL cannot store them in text.
+        raise UnprocessableError(
+            "the file contains NUL characters, so it is not CSV text; "
+            "save it as 'CSV UTF-8'",
+            fields={"file": "contains NUL characters"},
+        )
+    return text
 
 
 def _delimiter(text: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from app.deps import EncoderDep, OfferUser, SessionDep, SettingsDep
+from app.errors import error_responses
 from app.matches import embeddings
 from app.offers import service
 from app.offers.schemas import (
@@ -19,16 +19,18 @@ from app.offers.schemas import (
     OfferStatus,
     OfferUpdate,
 )
-from app.schemas import LimitQuery, OffsetQuery, Page
+from app.schemas import IsoDate, LimitQuery, OffsetQuery, Page
 
 router = APIRouter(prefix="/api/offers", tags=["offers"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "wrong role or institution"},
-    404: {"description": "no such offer visible to you"},
-    422: {"description": "invalid input"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "wrong role or institution",
+        404: "no such offer visible to you",
+        422: "invalid input",
+    }
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -53,7 +55,7 @@ def list_offers(
     level: Level | None = None,
     theme: Annotated[str | None, Query(max_length=60)] = None,
     status: Annotated[list[OfferStatus] | None, Query()] = None,
-    available_on: date | None = None,
+    available_on: IsoDate | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: LimitQuery = 20,
     offset: OffsetQuery = 0,
@@ -79,15 +81,18 @@ def list_offers(
     )
 
 
-@router.get("/{offer_id}", responses=_ERRORS)
+@router.get("/{offer_id:uuid}", responses=_ERRORS)
 def read_offer(offer_id: uuid.UUID, session: SessionDep, user: OfferUser) -> OfferRead:
     """One offer with its remaining capacity. Its institution's providers or the broker."""
     return service.offer_read(service.get_visible_offer(session, offer_id, user))
 
 
 @router.patch(
-    "/{offer_id}",
-    responses={**_ERRORS, 409: {"description": "capacity below places taken"}},
+    "/{offer_id:uuid}",
+    responses={
+        **_ERRORS,
+        **error_responses({409: "capacity below places taken"}),
+    },
 )
 def update_offer(
     offer_id: uuid.UUID,

@@ -8,6 +8,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from app.schemas import IsoDate
+
 Level = Literal["mbo", "hbo", "wo"]
 OfferKind = Literal["course", "thesis", "research"]
 OfferStatus = Literal["active", "paused", "archived"]
@@ -23,9 +25,9 @@ class _OfferFields(BaseModel):
         max_length=20,
         description="Districts (or buurt names) the offer is tied to; empty = anywhere.",
     )
-    available_from: date | None = None
-    available_until: date | None = None
-    intake_deadline: date | None = None
+    available_from: IsoDate | None = None
+    available_until: IsoDate | None = None
+    intake_deadline: IsoDate | None = None
     language: Language | None = None
     contact_name: str | None = Field(default=None, max_length=120)
     contact_email: EmailStr | None = Field(default=None, max_length=254)

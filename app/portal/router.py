@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
 from app.deps import SessionDep, SettingsDep
+from app.errors import error_responses
 from app.interests import service as interest_service
 from app.interests.schemas import InterestCreate, InterestReceipt
 from app.portal import service
@@ -16,17 +16,21 @@ from app.portal.schemas import AssignmentRead, Lang, ResultsPage
 from app.portal.service import PortalQuery
 from app.questions.schemas import Level
 from app.ratelimit import rate_limit
-from app.schemas import LimitQuery, OffsetQuery, Page
+from app.schemas import IsoDate, LimitQuery, OffsetQuery, Page
 
 router = APIRouter(prefix="/api/portal", tags=["portal"])
 
-_LIST_ERRORS: dict[int | str, dict[str, str]] = {
-    422: {"description": "unknown theme, neighbourhood or municipality; bad period"},
-}
-_ONE_ERRORS: dict[int | str, dict[str, str]] = {
-    404: {"description": "no such public open assignment"},
-    422: {"description": "invalid input"},
-}
+_LIST_ERRORS = error_responses(
+    {
+        422: "unknown theme, neighbourhood or municipality; bad period",
+    }
+)
+_ONE_ERRORS = error_responses(
+    {
+        404: "no such public open assignment",
+        422: "invalid input",
+    }
+)
 
 LangQuery = Annotated[Lang, Query(description="Language of theme labels.")]
 TextQuery = Annotated[
@@ -54,10 +58,12 @@ def list_assignments(
     level: Level | None = None,
     theme: ThemeQuery = None,
     neighbourhood: HoodQuery = None,
-    on: Annotated[date | None, Query(description="Wanted window contains it.")] = None,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
+    on: Annotated[
+        IsoDate | None, Query(description="Wanted window contains it.")
+    ] = None,
+    period_from: Annotated[IsoDate | None, Query(alias="from")] = None,
     until: Annotated[
-        date | None, Query(description="Window overlaps from-until.")
+        IsoDate | None, Query(description="Window overlaps from-until.")
     ] = None,
     q: TextQuery = None,
     lang: LangQuery = "nl",
@@ -80,7 +86,7 @@ def list_assignments(
     return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/assignments/{question_id}", responses=_ONE_ERRORS)
+@router.get("/assignments/{question_id:uuid}", responses=_ONE_ERRORS)
 def read_assignment(
     question_id: uuid.UUID, session: SessionDep, lang: LangQuery = "nl"
 ) -> AssignmentRead:
@@ -89,14 +95,18 @@ def read_assignment(
 
 
 @router.post(
-    "/assignments/{question_id}/interest",
+    "/assignments/{question_id:uuid}/interest",
     status_code=status.HTTP_201_CREATED,
     dependencies=[Depends(rate_limit("interest"))],
     responses={
         **_ONE_ERRORS,
-        422: {"description": "invalid field, or a level the assignment does not take"},
-        429: {"description": "too many sign-ups from this address; try later"},
-        503: {"description": "the rate-limit storage is unreachable"},
+        **error_responses(
+            {
+                422: "invalid field, or a level the assignment does not take",
+                429: "too many sign-ups from this address; try later",
+                503: "the rate-limit storage is unreachable",
+            }
+        ),
     },
 )
 def express_interest(

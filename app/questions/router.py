@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.deps import EncoderDep, QuestionUser, SessionDep
+from app.errors import error_responses
 from app.matches import embeddings
 from app.questions import service
 from app.questions.schemas import (
@@ -21,12 +22,14 @@ from app.schemas import LimitQuery, OffsetQuery, Page
 
 router = APIRouter(prefix="/api/questions", tags=["questions"])
 
-_ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "wrong role"},
-    404: {"description": "no such question in your municipality"},
-    422: {"description": "invalid input"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "wrong role",
+        404: "no such question in your municipality",
+        422: "invalid input",
+    }
+)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
@@ -71,7 +74,7 @@ def list_questions(
     )
 
 
-@router.get("/{question_id}", responses=_ERRORS)
+@router.get("/{question_id:uuid}", responses=_ERRORS)
 def read_question(
     question_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> QuestionRead:
@@ -82,7 +85,8 @@ def read_question(
 
 
 @router.patch(
-    "/{question_id}", responses={**_ERRORS, 409: {"description": "not editable"}}
+    "/{question_id:uuid}",
+    responses={**_ERRORS, **error_responses({409: "not editable"})},
 )
 def update_question(
     question_id: uuid.UUID,
@@ -98,8 +102,8 @@ def update_question(
 
 
 @router.post(
-    "/{question_id}/transition",
-    responses={**_ERRORS, 409: {"description": "invalid lifecycle step"}},
+    "/{question_id:uuid}/transition",
+    responses={**_ERRORS, **error_responses({409: "invalid lifecycle step"})},
 )
 def transition_question(
     question_id: uuid.UUID,

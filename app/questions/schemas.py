@@ -8,6 +8,8 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from app.schemas import IsoDate
+
 Level = Literal["mbo", "hbo", "wo"]
 ExpectedOutput = Literal["advies", "onderzoek", "ontwerp", "praktijkhulp", "evaluatie"]
 QuestionStatus = Literal[
@@ -37,8 +39,8 @@ class _QuestionFields(BaseModel):
         max_length=120,
         description="District slug or a buurt name within it; null means citywide.",
     )
-    wanted_from: date | None = None
-    wanted_until: date | None = None
+    wanted_from: IsoDate | None = None
+    wanted_until: IsoDate | None = None
     wanted_matches: int | None = Field(default=None, ge=1, le=10)
     is_public: bool | None = None
     contact_name: str | None = Field(default=None, max_length=120)

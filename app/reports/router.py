@@ -10,27 +10,31 @@ from fastapi.responses import Response
 
 from app.csvexport import Separator, csv_response
 from app.deps import BrokerUser, SessionDep
+from app.errors import error_responses
 from app.reports import exports, figures, service
 from app.reports.schemas import SummaryRead
+from app.schemas import IsoDate
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "not authenticated"},
-    403: {"description": "not a broker"},
-    422: {"description": "invalid period"},
-}
+_ERRORS = error_responses(
+    {
+        401: "not authenticated",
+        403: "not a broker",
+        422: "invalid period",
+    }
+)
 _CSV: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
     200: {"content": {"text/csv": {}}},
 }
 
 FromQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(alias="from", description="Questions submitted on or after this day."),
 ]
 UntilQuery = Annotated[
-    date | None, Query(description="Questions submitted on or before this day.")
+    IsoDate | None, Query(description="Questions submitted on or before this day.")
 ]
 
 
@@ -89,7 +93,7 @@ def export_matches(
     responses={
         **_ERRORS,
         200: {"content": {"image/svg+xml": {}}},
-        422: {"description": "invalid period or unknown chart name"},
+        **error_responses({422: "invalid period or unknown chart name"}),
     },
 )
 def read_chart(

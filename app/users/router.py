@@ -7,10 +7,15 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.deps import AdminUser, SessionDep
+from app.errors import error_responses
 from app.users import service
 from app.users.schemas import UserCreate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(
+    prefix="/api/users",
+    tags=["users"],
+    responses=error_responses({401: "not authenticated", 403: "not an admin"}),
+)
 
 
 @router.get("")
@@ -19,13 +24,22 @@ def list_users(session: SessionDep, admin: AdminUser) -> list[UserRead]:
     return [service.user_read(u) for u in service.list_users(session)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses={409: {}, 422: {}})
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(
+        {409: "email address already in use", 422: "invalid input"}
+    ),
+)
 def create_user(data: UserCreate, session: SessionDep, admin: AdminUser) -> UserRead:
     """Create an account. Admin only."""
     return service.user_read(service.create_user(session, data, actor=admin))
 
 
-@router.patch("/{user_id}", responses={404: {}, 422: {}})
+@router.patch(
+    "/{user_id:uuid}",
+    responses=error_responses({404: "no such user", 422: "invalid input"}),
+)
 def update_user(
     user_id: uuid.UUID, data: UserUpdate, session: SessionDep, admin: AdminUser
 ) -> UserRead:

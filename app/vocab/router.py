@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.deps import SessionDep
+from app.errors import error_responses
 from app.models import Neighbourhood
 from app.vocab import repository, service
 from app.vocab.schemas import InstitutionRead, NeighbourhoodRead, ThemeRead
@@ -29,7 +30,10 @@ def _neighbourhood_read(hood: Neighbourhood) -> NeighbourhoodRead:
     )
 
 
-@router.get("/neighbourhoods")
+@router.get(
+    "/neighbourhoods",
+    responses=error_responses({422: "unknown municipality or too long a value"}),
+)
 def list_neighbourhoods(
     session: SessionDep,
     municipality: Annotated[str | None, Query(max_length=60)] = None,

@@ -19,14 +19,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from app.errors import AppError, NotFoundError, PermissionDeniedError
+from app.errors import (
+    AppError,
+    NotFoundError,
+    PermissionDeniedError,
+    http_error_headers,
+)
 from app.web.forms import app_error_message
 from app.web.security import apply_security_headers
 from app.web.templating import render
 
 logger = logging.getLogger(__name__)
 
-_API_PREFIXES = ("/api/", "/api", "/healthz", "/docs", "/redoc", "/openapi.json")
+_API_PREFIXES = (
+    "/api/",
+    "/api",
+    "/healthz",
+    "/readyz",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+)
 
 Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
@@ -137,7 +150,9 @@ def _app_error(request: Request, exc: AppError) -> Response:
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    return error_page(request, exc.status_code)
+    response = error_page(request, exc.status_code)
+    response.headers.update(http_error_headers(request, exc))
+    return response
 
 
 def _validation_error(request: Request, exc: RequestValidationError) -> Response:

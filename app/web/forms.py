@@ -95,6 +95,8 @@ def dutch_validation_message(error: Mapping[str, Any]) -> str:
         return f"Kies hoogstens {_limit(ctx, 'max_length')}."
     if kind.startswith("date") or kind.startswith("datetime"):
         return "Vul een geldige datum in (dag-maand-jaar)."
+    if kind == "value_error" and "use a date" in message:
+        return "Vul een geldige datum in, tussen 1900 en 2999."
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return "Vul een heel getal in."
     if kind == "greater_than_equal":

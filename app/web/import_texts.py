@@ -56,6 +56,11 @@ _FILE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "Het bestand bevat {n} regels aanbod; per import kunnen er hoogstens {m}.",
         ),
         (r"not valid CSV", "Het bestand is geen geldige CSV."),
+        (
+            r"NUL characters",
+            "Het bestand bevat NUL-tekens en is dus geen CSV-tekst. "
+            "Sla het op als 'CSV UTF-8'.",
+        ),
     )
 )
 _HEADER_PROBLEM = re.compile(r"(unknown|missing) column '([^']*)'")

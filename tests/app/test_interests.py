@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import socket
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from app.errors import ServiceUnavailableError, TooManyRequestsError
+from app.interests.schemas import InterestCreate
 from app.models import Event, Interest
 from app.ratelimit import RateLimiter, RateLimitSettings
 from tests.app.portal_world import add_question, fresh_limiter
@@ -114,6 +117,19 @@ class TestExpressInterest:
         assert body["error"] == "ValidationError"
         assert field in body["fields"]
         assert count(session) == 0
+
+    def test_one_line_rule_is_in_the_schema(self, app):
+        # So clients (and the fuzzer) know it; the same rule as the validator.
+        schema = app.openapi()["components"]["schemas"]["InterestCreate"]
+        pattern = re.compile(schema["properties"]["name"]["pattern"])
+        assert schema["properties"]["institution"]["pattern"] == pattern.pattern
+        for text in ("Zoë de Vries", "Ahmed\u00a0El Amrani"):
+            assert pattern.fullmatch(text)
+            assert InterestCreate.model_validate({**form(), "name": text})
+        for text in ("Zoë\nde Vries", "tab\there", "bell\x07", "c1\x85control"):
+            assert not pattern.fullmatch(text)
+            with pytest.raises(ValidationError):
+                InterestCreate.model_validate({**form(), "name": text})
 
     def test_missing_field_is_422(self, client, session, assignment):
         body = form()

@@ -144,6 +144,14 @@ class TestAccess:
 
 
 class TestListAndUpdate:
+    def test_import_address_is_not_an_offer_id(self, client, provider, auth):
+        # PATCH /api/offers/import used to be a 422 about `offer_id`.
+        response = client.patch("/api/offers/import", json={}, headers=auth(provider))
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
+        response = client.get("/api/offers/not-an-id", headers=auth(provider))
+        assert response.status_code == 404
+
     def test_filters_and_total(self, client, provider, auth):
         headers = auth(provider)
         create(client, headers, title="Scriptieplaatsen sociale huur", kind="thesis")

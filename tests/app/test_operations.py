@@ -94,6 +94,14 @@ class TestReadiness:
         body = client.get("/readyz").json()
         assert body == {"status": "ready", "database": "ok", "model": "hashing-64"}
 
+    @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+    def test_errors_are_json_like_the_api(self, client, path):
+        # /readyz got the Dutch HTML error page (without `Allow`) meant for pages.
+        response = client.request("TRACE", path)
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET"
+        assert response.json()["error"] == "MethodNotAllowed"
+
     def test_missing_model_degrades_gracefully(
         self, engine, settings, session, make_user, auth
     ):

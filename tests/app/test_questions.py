@@ -90,6 +90,11 @@ class TestValidation:
                 "wanted_until",
             ),
             ({"wanted_from": "niet-een-datum"}, "wanted_from", "date"),
+            # pydantic alone took these as 1970-01-01 and 2027-02-01 (found by fuzzing)
+            ({"wanted_from": 0}, "wanted_from", "YYYY-MM-DD"),
+            ({"wanted_from": "2027-02-01T00:00:00"}, "wanted_from", "YYYY-MM-DD"),
+            ({"wanted_from": "0001-01-01"}, "wanted_from", "1900-01-01"),
+            ({"wanted_until": "9999-12-31"}, "wanted_until", "2999-12-31"),
             ({"unknown_field": 1}, "unknown_field", "not permitted"),
         ],
     )
@@ -217,6 +222,16 @@ class TestListAndRead:
     def test_read_unknown_id_is_404(self, client, staff, auth):
         url = "/api/questions/00000000-0000-0000-0000-000000000000"
         assert client.get(url, headers=auth(staff)).status_code == 404
+
+    def test_malformed_id_is_404_not_422(self, client, staff, auth):
+        # Not a question's address at all; it was a 422 naming `question_id`.
+        headers = auth(staff)
+        response = client.get("/api/questions/lost", headers=headers)
+        assert response.status_code == 404
+        assert response.json()["error"] == "NotFoundError"
+        url = "/api/questions/lost/transition"
+        response = client.post(url, json={"to": "open"}, headers=headers)
+        assert response.status_code == 404
 
 
 class TestUpdate:

@@ -191,6 +191,24 @@ class TestSummaryFigures:
         assert response.status_code == 422
         assert "until" in response.json()["fields"]
 
+    @pytest.mark.parametrize(
+        ("params", "field"),
+        [
+            # A 500: 0001-01-01 at midnight in Amsterdam is before datetime.min in UTC.
+            ({"from": "0001-01-01"}, "from"),
+            ({"until": "9999-12-31"}, "until"),
+            # Taken as a Unix timestamp, i.e. 1970-01-01.
+            ({"until": "0"}, "until"),
+        ],
+    )
+    @pytest.mark.parametrize(
+        "url", [SUMMARY, "/api/reports/summary.csv", "/api/reports/matches.csv"]
+    )
+    def test_odd_period_dates_are_422(self, client, auth, broker, url, params, field):
+        response = client.get(url, params=params, headers=auth(broker))
+        assert response.status_code == 422, response.text
+        assert field in response.json()["fields"]
+
     def test_other_city_broker_sees_only_their_city(
         self, client, auth, make_user, other_city, world
     ):

@@ -775,6 +775,21 @@ class TestCsvImport:
         )
         assert "Kies een CSV-bestand" in response.text
 
+    def test_nul_characters_are_refused(self, client, provider, auth, session):
+        # Python's csv reads NUL since 3.11; PostgreSQL then failed with a 500.
+        before = offer_count(session)
+        data = self.rows(1).replace(b"Cursus 1", b"Cursus\x001")
+        response = client.post(
+            "/api/offers/import",
+            files={"file": ("a.csv", data, "text/csv")},
+            headers=auth(provider),
+        )
+        assert response.status_code == 422
+        assert response.json()["fields"] == {"file": "contains NUL characters"}
+        login(client, provider)
+        assert "NUL-tekens" in self.upload(client, data).text
+        assert offer_count(session) == before
+
     def test_template_download_imports_cleanly(self, client, provider, session):
         login(client, provider)
         template = client.get("/aanbod/import/sjabloon.csv")
