@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from app.audit import service as audit
 from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
 from app.errors import error_responses
-from app.matches import ranking, service
+from app.matches import allocation, ranking, service
 from app.matches.schemas import (
     AllocationRead,
     AllocationRequest,
@@ -108,6 +108,6 @@ def propose_allocation(
     today: TodayDep,
 ) -> AllocationRead:
     """Best total set of pairs for all open questions within capacities; proposes only. Broker."""
-    return ranking.allocation(
+    return allocation.propose_allocation(
         session, encoder, user=user, question_ids=data.question_ids, today=today
     )

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +21,6 @@ from app.matches.adapters import (
     Encoder,
     OfferIndex,
     Ranking,
-    allocate,
     offer_input,
     question_input,
     question_text_of,
@@ -31,22 +29,19 @@ from app.matches.adapters import (
     similar_questions,
 )
 from app.matches.schemas import (
-    AllocationPair,
-    AllocationRead,
     CandidateRead,
     CandidatesRead,
     ExcludedRead,
     SimilarQuestionRead,
 )
 from app.matches.service import offer_summary
-from app.models import HOLDING_STATUSES, Match, Offer, Question, User
+from app.models import Match, Offer, Question, User
 from app.questions import service as question_service
 
 LEXICAL_WARNING = (
     "Het taalmodel is niet beschikbaar: de kandidaten zijn alleen op woorden en "
     "thema's gerangschikt."
 )
-_ALLOCATION_TOP_K = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,115 +207,6 @@ def score_pair(
         explanation=hit.explanation,
         engine_version=DEFAULT_CONFIG.version,
         model_name=encoder.model_name if encoder else None,
-    )
-
-
-def _open_questions(
-    session: Session, user: User, question_ids: Sequence[uuid.UUID] | None
-) -> list[Question]:
-    if question_ids is None:
-        return list(
-            session.scalars(
-                select(Question)
-                .where(
-                    Question.municipality_id == user.municipality_id,
-                    Question.status == "open",
-                )
-                .order_by(Question.created_at, Question.id)
-            )
-        )
-    questions = [
-        question_service.get_visible_question(session, i, user)
-        for i in dict.fromkeys(question_ids)
-    ]
-    closed = [
-        q for q in questions if q.status not in ("open", "matched", "in_progress")
-    ]
-    if closed:
-        raise UnprocessableError(
-            f"question {closed[0].id} is {closed[0].status!r}; only open questions are allocated",
-            fields={"question_ids": "only open, matched or in-progress questions"},
-        )
-    return questions
-
-
-def allocation(
-    session: Session,
-    encoder: Encoder | None,
-    *,
-    user: User,
-    question_ids: Sequence[uuid.UUID] | None,
-    today: date,
-) -> AllocationRead:
-    """Propose the pairs with the highest total score within every offer's capacity."""
-    questions = _open_questions(session, user, question_ids)
-    assert user.municipality_id is not None
-    offers = offer_pool(session, user.municipality_id)
-    index = build_index(session, encoder, offers)
-    position = {str(o.id): k for k, o in enumerate(offers)}
-    matches = repository.list_for_questions(session, [q.id for q in questions])
-    taken = {(m.question_id, m.offer_id) for m in matches if m.status != "proposed"}
-    held = {q.id: 0 for q in questions}
-    for m in matches:
-        if m.status in HOLDING_STATUSES:
-            held[m.question_id] += 1
-    vectors = (
-        embeddings.question_vectors(session, encoder, questions) if encoder else None
-    )
-    session.commit()
-    pair_q: list[int] = []
-    pair_o: list[int] = []
-    pair_s: list[float] = []
-    explanations: dict[tuple[int, int], str] = {}
-    for qk, q in enumerate(questions):
-        ranking = rank(
-            question_input(q),
-            vectors[qk] if vectors is not None else None,
-            index,
-            reference_date=today,
-            limit=_ALLOCATION_TOP_K,
-            excluded_limit=0,
-        )
-        for c in ranking.candidates:
-            ok = position[c.offer_id]
-            if (q.id, offers[ok].id) in taken:
-                continue
-            pair_q.append(qk)
-            pair_o.append(ok)
-            pair_s.append(c.score)
-            explanations[(qk, ok)] = c.explanation
-    result = allocate(
-        len(questions),
-        np.array([o.remaining_capacity for o in offers], dtype=np.int64),
-        np.array(
-            [max(q.wanted_matches - held[q.id], 0) for q in questions], dtype=np.int64
-        ),
-        np.array(pair_q, dtype=np.int64),
-        np.array(pair_o, dtype=np.int64),
-        np.array(pair_s, dtype=np.float64),
-    )
-    pairs = [
-        AllocationPair(
-            question_id=questions[qk].id,
-            question_title=questions[qk].title,
-            offer=offer_summary(offers[ok]),
-            score=round(float(score), 4),
-            explanation=explanations[(qk, ok)],
-        )
-        for qk, ok, score in zip(
-            result.question_index.tolist(),
-            result.offer_index.tolist(),
-            result.scores.tolist(),
-            strict=True,
-        )
-    ]
-    return AllocationRead(
-        engine_version=DEFAULT_CONFIG.version,
-        pairs=pairs,
-        total_score=round(result.total_score, 4),
-        questions_considered=len(questions),
-        questions_served=result.questions_served,
-        warning=None if encoder else LEXICAL_WARNING,
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.errors import AppError
-from app.matches import ranking
+from app.matches import allocation as allocation_service
 from app.models import User
 from app.offers import service as offer_service
 from app.questions import service as question_service
@@ -55,7 +55,7 @@ def allocation_page(
     today: TodayDep,
 ) -> Response:
     """The proposed pairs with checkboxes."""
-    proposal = ranking.allocation(
+    proposal = allocation_service.propose_allocation(
         session, encoder, user=user, question_ids=None, today=today
     )
     return render(
@@ -90,7 +90,7 @@ def confirm_selected(
             results.append(_result(session, user, question_id, offer_id, refusal(exc)))
             continue
         results.append(_result(session, user, question_id, offer_id, None))
-    proposal = ranking.allocation(
+    proposal = allocation_service.propose_allocation(
         session, encoder, user=user, question_ids=None, today=today
     )
     return render(
