@@ -37,7 +37,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     demo: Annotated[
-        bool, typer.Option("--demo", help="Demo mode: allows the default secret key.")
+        bool,
+        typer.Option(
+            "--demo",
+            help="Demo mode: allows the default secret key and plain-http cookies.",
+        ),
     ] = False,
 ) -> None:
     """Serve the web app and API with uvicorn."""
@@ -48,6 +52,9 @@ def serve(
 
     if demo:
         os.environ["KENNISBRUG_DEMO_MODE"] = "1"
+        # The demo is served over plain http on this machine: a Secure session cookie
+        # would be dropped by some browsers. An explicit setting still wins.
+        os.environ.setdefault("KENNISBRUG_COOKIE_SECURE", "0")
         get_settings.cache_clear()
     settings = get_settings()
     configure_logging(json=settings.log_json)
