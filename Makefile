@@ -32,7 +32,7 @@ chromium:
 	  { $$(test "$$(id -u)" -eq 0 || echo sudo) apt-get update && \
 	    $$(test "$$(id -u)" -eq 0 || echo sudo) apt-get install -y chromium; }
 
-setup: $(STAMP) $(NPM_STAMP) chromium
+setup: $(STAMP) $(NPM_STAMP)
 
 model: setup
 	$(BIN)/kennisbrug model prepare
@@ -49,7 +49,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: model
+pytest: model chromium
 	scripts/run-tests.sh
 
 test: lint typecheck pytest
