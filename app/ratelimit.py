@@ -44,6 +44,9 @@ class RateLimitSettings(BaseSettings):
     storage: str = "memory://"
     enabled: bool = True
     interest: str = "5/minute;20/day"
+    # Every public read (portal API and pages) per client: generous for a person,
+    # a brake on scrapers and runaway scripts.
+    public: str = "120/minute;3000/hour"
     # Failed logins per (client, email); successful logins are not counted.
     login: str = "5/minute;20/hour"
 

@@ -194,6 +194,7 @@ def server_env(args: argparse.Namespace, db_url: str) -> dict[str, str]:
             "KENNISBRUG_SECRET_KEY": secrets.token_urlsafe(48),
             "KENNISBRUG_DEMO_MODE": "0",
             "KENNISBRUG_RATE_LIMIT_INTEREST": RAISED_INTEREST_LIMIT,
+            "KENNISBRUG_RATE_LIMIT_PUBLIC": RAISED_INTEREST_LIMIT,
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "PYTHONUNBUFFERED": "1",
@@ -1112,7 +1113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = f"http://127.0.0.1:{port}"
         print(
             f"== server: {args.workers} process(es) on {base}, "
-            f"KENNISBRUG_RATE_LIMIT_INTEREST={RAISED_INTEREST_LIMIT}"
+            f"KENNISBRUG_RATE_LIMIT_INTEREST and _PUBLIC={RAISED_INTEREST_LIMIT}"
         )
         proc = start_server(env, port, args.workers, log_path)
         try:

@@ -18,7 +18,17 @@ from app.questions.schemas import Level
 from app.ratelimit import rate_limit
 from app.schemas import IsoDate, LimitQuery, OffsetQuery, Page
 
-router = APIRouter(prefix="/api/portal", tags=["portal"])
+router = APIRouter(
+    prefix="/api/portal",
+    tags=["portal"],
+    dependencies=[Depends(rate_limit("public"))],
+    responses=error_responses(
+        {
+            429: "too many requests from this address; try later",
+            503: "the rate-limit storage is unreachable",
+        }
+    ),
+)
 
 _LIST_ERRORS = error_responses(
     {

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep, SettingsDep
 from app.errors import UnprocessableError
 from app.portal import service as portal_service
 from app.portal.schemas import AssignmentRead
+from app.ratelimit import rate_limit
 from app.web import portal_view
 from app.web.deps import CsrfForm, PageUserOrNone
 from app.web.forms import FormState
@@ -20,7 +21,9 @@ from app.web.portal_texts import TEXTS, pick
 from app.web.session import flash
 from app.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(rate_limit("public"))]
+)
 
 _PAGE_SIZE = 10
 Text = Annotated[str | None, Query(max_length=200)]

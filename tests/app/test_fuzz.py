@@ -350,7 +350,7 @@ def world(session, leiden, staff, broker, provider, admin):
 def asgi(app, client):
     """A schemathesis ASGI session on the app (`client` has run its lifespan)."""
     app.state.rate_limiter = fresh_limiter(
-        interest="100000/minute", login="100000/minute"
+        interest="100000/minute", login="100000/minute", public="100000/minute"
     )
     return get_client(app)
 

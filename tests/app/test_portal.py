@@ -434,3 +434,13 @@ class TestResults:
             select(Match).where(Match.status.in_(HOLDING_STATUSES))
         ).all()
         assert held
+
+
+def test_public_reads_are_rate_limited_per_client(app, client):
+    from app.ratelimit import RateLimiter, RateLimitSettings
+
+    app.state.rate_limiter = RateLimiter(RateLimitSettings(public="3/minute"))
+    codes = [client.get("/api/portal/assignments").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert client.get("/portaal").status_code == 429
+    assert client.get("/api/themes").status_code == 200  # vocabularies stay open
