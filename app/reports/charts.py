@@ -62,6 +62,19 @@ def _open(cid: str, title: str, desc: str, width: int, height: int) -> list[str]
     ]
 
 
+def _open_values(
+    items: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    desc: str | None,
+    chart_id: str | None,
+    size: tuple[int, int],
+) -> list[str]:
+    """`_open` for a chart of (label, value) items, described value by value."""
+    described = [f"{lbl}: {fmt_number(v)}" for lbl, v in items]
+    return _open(_chart_id(title, chart_id), title, _describe(desc, described), *size)
+
+
 def _empty(parts: list[str], width: int, height: int) -> str:
     parts.append(
         f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" '
@@ -90,15 +103,10 @@ def hbar_chart(
     width: int = 640,
 ) -> str:
     """Horizontal bars, one per (label, value), labels left and values right."""
-    cid = _chart_id(title, chart_id)
     row, top, label_w, value_w = 26, 10, 230, 50
     height = max(top * 2 + row * len(items), 60)
-    parts = _open(
-        cid,
-        title,
-        _describe(desc, [f"{lbl}: {fmt_number(v)}" for lbl, v in items]),
-        width,
-        height,
+    parts = _open_values(
+        items, title=title, desc=desc, chart_id=chart_id, size=(width, height)
     )
     if not items:
         return _empty(parts, width, height)
@@ -129,14 +137,15 @@ def paired_hbar_chart(
     width: int = 640,
 ) -> str:
     """Two horizontal bars per label (e.g. capacity offered vs used), with a legend."""
-    cid = _chart_id(title, chart_id)
     row, top, label_w, value_w = 40, 34, 230, 50
     height = max(top + row * len(items) + 10, 80)
     described = [
         f"{lbl}: {series[0]} {fmt_number(a)}, {series[1]} {fmt_number(b)}"
         for lbl, a, b in items
     ]
-    parts = _open(cid, title, _describe(desc, described), width, height)
+    parts = _open(
+        _chart_id(title, chart_id), title, _describe(desc, described), width, height
+    )
     for j, (name, colour) in enumerate(zip(series, (PRIMARY, SECONDARY), strict=True)):
         x = label_w + j * 130
         parts.append(
@@ -191,13 +200,8 @@ def bar_chart(
     height: int = 280,
 ) -> str:
     """Vertical bars with a value axis; for few, short labels (levels, months)."""
-    cid = _chart_id(title, chart_id)
-    parts = _open(
-        cid,
-        title,
-        _describe(desc, [f"{lbl}: {fmt_number(v)}" for lbl, v in items]),
-        width,
-        height,
+    parts = _open_values(
+        items, title=title, desc=desc, chart_id=chart_id, size=(width, height)
     )
     if not items:
         return _empty(parts, width, height)
@@ -230,13 +234,8 @@ def line_chart(
     height: int = 260,
 ) -> str:
     """A line with a dot per point, e.g. submissions per month."""
-    cid = _chart_id(title, chart_id)
-    parts = _open(
-        cid,
-        title,
-        _describe(desc, [f"{lbl}: {fmt_number(v)}" for lbl, v in items]),
-        width,
-        height,
+    parts = _open_values(
+        items, title=title, desc=desc, chart_id=chart_id, size=(width, height)
     )
     if not items:
         return _empty(parts, width, height)
