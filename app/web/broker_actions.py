@@ -18,17 +18,10 @@ from app.models import Match, User
 from app.web.actions import attempt
 from app.web.deps import BrokerPage, CsrfForm
 from app.web.errors import PageNotFoundError
+from app.web.labels import COMPLETE_LABELS
 from app.web.pairing import confirm_pair, proposal
 
 router = APIRouter(include_in_schema=False)
-
-COMPLETE_LABELS = {
-    "outcome_summary": "Resultaat",
-    "result_url": "Link naar het resultaat",
-    "rating": "Waardering",
-    "remarks": "Opmerkingen",
-    "reason": "Reden",
-}
 
 
 def _offer_id(raw: object) -> uuid.UUID | None:

@@ -115,3 +115,13 @@ def percent(score: float | None) -> int:
     if score is None:
         return 0
     return max(0, min(100, round(score * 100)))
+
+
+# Fields of the match step forms (complete, reject, cancel), for Dutch errors.
+COMPLETE_LABELS = {
+    "outcome_summary": "Resultaat",
+    "result_url": "Link naar het resultaat",
+    "rating": "Waardering",
+    "remarks": "Opmerkingen",
+    "reason": "Reden",
+}

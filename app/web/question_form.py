@@ -12,10 +12,11 @@ from starlette.datastructures import FormData
 from app.errors import AppError
 from app.models import Question, User
 from app.questions import service as question_service
-from app.questions.schemas import QuestionCreate
+from app.questions.schemas import QuestionCreate, QuestionUpdate
 from app.web import options
 from app.web.forms import (
     FormState,
+    FormValue,
     app_error_fields,
     payload,
     read_form,
@@ -42,6 +43,17 @@ LABELS = {
 }
 LIST_FIELDS = ("levels", "themes")
 BOOLEAN_FIELDS = ("is_public",)
+# An edit that empties these fields clears them: "" for free text, None otherwise.
+_CLEAR_TO_EMPTY = ("context", "decision")
+_CLEAR_TO_NONE = (
+    "expected_output",
+    "department",
+    "neighbourhood",
+    "wanted_from",
+    "wanted_until",
+    "contact_name",
+    "contact_email",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +69,34 @@ def empty_state(user: User) -> FormState:
     )
 
 
-def form_context(session: Session, user: User, state: FormState) -> dict[str, Any]:
+def state_of(question: Question) -> FormState:
+    """The form filled in with a question's current values."""
+    data: dict[str, FormValue] = {
+        "title": question.title,
+        "description": question.description,
+        "context": question.context,
+        "decision": question.decision,
+        "wanted_matches": str(question.wanted_matches),
+        "levels": list(question.levels),
+        "themes": [t.slug for t in question.themes],
+        "neighbourhood": question.neighbourhood.name if question.neighbourhood else "",
+        "is_public": "1" if question.is_public else "",
+    }
+    for name in _CLEAR_TO_NONE:
+        if name != "neighbourhood":
+            value = getattr(question, name)
+            data[name] = (
+                value.isoformat() if hasattr(value, "isoformat") else value or ""
+            )
+    return FormState(data=data, labels=LABELS)
+
+
+def form_context(
+    session: Session, user: User, state: FormState, question: Question | None = None
+) -> dict[str, Any]:
     return {
         "form": state,
+        "question": question,
         "themes": options.themes(session),
         "levels": options.LEVELS,
         "outputs": options.OUTPUTS,
@@ -85,3 +122,30 @@ def save_question(session: Session, form: FormData, *, user: User) -> IntakeResu
         state.errors = app_error_fields(exc, LABELS)
         return IntakeResult(None, state)
     return IntakeResult(question, state)
+
+
+def update_question(
+    session: Session, question: Question, form: FormData, *, user: User
+) -> IntakeResult:
+    """Validate like the API's PATCH and save; emptied optional fields are cleared."""
+    data = read_form(form, lists=LIST_FIELDS)
+    state = FormState(data=data, labels=LABELS)
+    fields = payload(data, booleans=BOOLEAN_FIELDS)
+    for name in _CLEAR_TO_EMPTY:
+        fields.setdefault(name, "")
+    for name in _CLEAR_TO_NONE:
+        fields.setdefault(name, None)
+    try:
+        update = QuestionUpdate.model_validate(fields)
+    except ValidationError as exc:
+        state.errors = validation_errors(exc)
+        return IntakeResult(None, state)
+    try:
+        saved = question_service.update_question(
+            session, question.id, update, actor=user
+        )
+    except AppError as exc:
+        session.rollback()
+        state.errors = app_error_fields(exc, LABELS)
+        return IntakeResult(None, state)
+    return IntakeResult(saved, state)

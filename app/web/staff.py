@@ -11,13 +11,15 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import EncoderDep, SessionDep
 from app.matches import ranking
 from app.matches import service as match_service
+from app.matches.schemas import CompleteRequest
 from app.questions import service as question_service
-from app.questions.lifecycle import MANUAL
+from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.web import question_form
 from app.web.actions import attempt
 from app.web.deps import CsrfForm, StaffPage
-from app.web.labels import QUESTION_STATUS
+from app.web.errors import PageNotFoundError
+from app.web.labels import COMPLETE_LABELS, QUESTION_STATUS
 from app.web.session import flash
 from app.web.templating import render
 
@@ -122,6 +124,8 @@ def question_page(
             "matches": matches,
             "similar": similar,
             "steps": steps,
+            "editable": question.status in EDITABLE,
+            "is_owner": question.owner_id == user.id,
             "just_saved": nieuw,
         },
     )
@@ -149,4 +153,67 @@ def change_status(
             ),
             f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
         )
+    return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+
+
+@router.get("/vragen/{question_id}/bewerken")
+def edit_page(
+    request: Request, question_id: uuid.UUID, session: SessionDep, user: StaffPage
+) -> Response:
+    """The intake form filled in with the question, while it can still change."""
+    question = question_service.get_visible_question(session, question_id, user)
+    if question.status not in EDITABLE:
+        flash(
+            request,
+            "Deze vraag is al in behandeling en kan niet meer worden gewijzigd.",
+            "error",
+        )
+        return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+    state = question_form.state_of(question)
+    context = question_form.form_context(session, user, state, question)
+    return render(request, "staff/question_form.html", context)
+
+
+@router.post("/vragen/{question_id}/bewerken")
+def update_question(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    form: CsrfForm,
+) -> Response:
+    """Save the changes; errors re-show what was typed, nothing is saved."""
+    question = question_service.get_visible_question(session, question_id, user)
+    result = question_form.update_question(session, question, form, user=user)
+    if result.question is None:
+        question = question_service.get_visible_question(session, question_id, user)
+        context = question_form.form_context(session, user, result.state, question)
+        return render(request, "staff/question_form.html", context, status_code=422)
+    flash(request, "De wijzigingen zijn opgeslagen.")
+    return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+
+
+@router.post("/vragen/{question_id}/koppelingen/{match_id}/afronden")
+def complete_match(
+    request: Request,
+    question_id: uuid.UUID,
+    match_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    form: CsrfForm,
+) -> Response:
+    """The question's owner records the result and their rating of the work."""
+    match = match_service.get_visible_match(session, match_id, user, owner_allowed=True)
+    if match.question_id != question_id:
+        raise PageNotFoundError("Deze koppeling hoort niet bij deze vraag.")
+    fields = {k: v for k, v in form.items() if k in COMPLETE_LABELS and v != ""}
+    attempt(
+        request,
+        session,
+        lambda: match_service.complete_match(
+            session, match_id, CompleteRequest.model_validate(fields), actor=user
+        ),
+        "Dank u wel: het resultaat en uw beoordeling zijn vastgelegd.",
+        labels=COMPLETE_LABELS,
+    )
     return RedirectResponse(f"/vragen/{question_id}", status_code=303)

@@ -343,6 +343,15 @@ PAGES: dict[
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("GET", "/vragen/{question_id}"): (("staff",), q_id),
     ("POST", "/vragen/{question_id}/status"): (("staff",), q_id),
+    ("GET", "/vragen/{question_id}/bewerken"): (("staff",), q_id),
+    ("POST", "/vragen/{question_id}/bewerken"): (("staff",), q_id),
+    ("POST", "/vragen/{question_id}/koppelingen/{match_id}/afronden"): (
+        ("staff",),
+        lambda w: {
+            "question_id": str(w.running.question_id),
+            "match_id": str(w.running.id),
+        },
+    ),
     ("GET", "/aanbod/import/sjabloon.csv"): (("provider", "broker"), lambda w: {}),
     ("GET", "/aanbod/import"): (("provider", "broker"), lambda w: {}),
     ("POST", "/aanbod/import"): (("provider", "broker"), lambda w: {}),

@@ -15,7 +15,7 @@ from app.models import Match, Offer, Question
 from app.offers import importer
 from app.web.setup import SESSION_COOKIE
 from tests.app.conftest import TEST_PASSWORD
-from tests.app.helpers import OFFER, QUESTION, offer, open_question
+from tests.app.helpers import OFFER, QUESTION, offer, open_question, propose, step
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -455,6 +455,183 @@ class TestStaffPages:
             f"{path}/status", data={"csrf_token": csrf(client, path), "to": "withdrawn"}
         )
         assert "U mag dit niet doen" in response.text or "alleen" in response.text
+
+
+class TestStaffEditsAndFeedback:
+    def _draft(self, client, staff) -> str:
+        login(client, staff)
+        created = client.post(
+            "/vragen/nieuw",
+            data={
+                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "title": "Hitte in de Slaaghwijk",
+                "description": "Waar is het 's zomers het heetst?",
+                "context": "Klachten van bewoners.",
+                "neighbourhood": "Slaaghwijk",
+                "themes": ["duurzaamheid-biodiversiteit"],
+                "contact_email": "team@leiden.example",
+                "is_public": "1",
+                "action": "draft",
+            },
+            follow_redirects=False,
+        )
+        assert created.status_code == 303, created.text
+        return created.headers["location"].split("?")[0]
+
+    def test_owner_edits_a_draft_and_can_clear_fields(self, client, staff, session):
+        path = self._draft(client, staff)
+        assert f'href="{path}/bewerken"' in client.get(path).text
+        form = client.get(f"{path}/bewerken").text
+        assert 'value="Hitte in de Slaaghwijk"' in form
+        assert 'value="Merenwijk"' in form
+        assert re.search(r'value="duurzaamheid-biodiversiteit"\s*checked', form)
+        saved = client.post(
+            f"{path}/bewerken",
+            data={
+                "csrf_token": csrf(client, f"{path}/bewerken"),
+                "title": "Hittestress in de Merenwijk",
+                "description": "Waar is het 's zomers het heetst, en voor wie?",
+                "levels": ["hbo"],
+                "wanted_matches": "2",
+            },
+        )
+        assert "De wijzigingen zijn opgeslagen." in saved.text
+        question = session.get(Question, uuid.UUID(path.split("/")[2]))
+        session.refresh(question)
+        assert question.title == "Hittestress in de Merenwijk"
+        assert question.status == "draft"
+        assert question.levels == ["hbo"]
+        assert question.wanted_matches == 2
+        # Emptied fields are cleared, an unticked box is false.
+        assert question.neighbourhood is None
+        assert question.themes == []
+        assert question.context == ""
+        assert question.contact_email is None
+        assert not question.is_public
+
+    def test_edit_errors_keep_input_and_save_nothing(self, client, staff, session):
+        path = self._draft(client, staff)
+        response = client.post(
+            f"{path}/bewerken",
+            data={
+                "csrf_token": csrf(client, f"{path}/bewerken"),
+                "title": "Ab",
+                "description": "Nieuwe tekst die blijft staan",
+                "neighbourhood": "Atlantis",
+            },
+        )
+        assert response.status_code == 422
+        assert errors_on(response.text)["title"] == "Gebruik minstens 3 tekens."
+        assert "Nieuwe tekst die blijft staan" in response.text
+        assert "Vraag wijzigen" in response.text
+        question = session.get(Question, uuid.UUID(path.split("/")[2]))
+        session.refresh(question)
+        assert question.title == "Hitte in de Slaaghwijk"
+
+    def test_a_question_in_progress_cannot_be_edited(
+        self, client, staff, broker, provider, auth, session
+    ):
+        question = open_question(client, auth(staff), auth(broker))
+        place = offer(client, auth(provider))
+        match = propose(client, auth(broker), question["id"], place["id"])
+        step(client, auth(broker), match["id"], "confirm")
+        login(client, staff)
+        path = f"/vragen/{question['id']}"
+        assert "/bewerken" not in client.get(path).text
+        page = client.get(f"{path}/bewerken")
+        assert "kan niet meer worden gewijzigd" in page.text
+        refused = client.post(
+            f"{path}/bewerken",
+            data={
+                "csrf_token": csrf(client, path),
+                "title": "Een andere titel",
+                "description": "Andere tekst",
+            },
+        )
+        assert refused.status_code == 422
+        assert "kan niet meer worden gewijzigd" in refused.text
+        stored = session.get(Question, uuid.UUID(question["id"]))
+        session.refresh(stored)
+        assert stored.title == question["title"]
+
+    def _running_match(self, client, staff, broker, provider, auth) -> tuple[str, str]:
+        question = open_question(client, auth(staff), auth(broker))
+        place = offer(client, auth(provider))
+        match = propose(client, auth(broker), question["id"], place["id"])
+        for action in ("confirm", "start"):
+            assert step(client, auth(broker), match["id"], action).status_code == 200
+        return question["id"], match["id"]
+
+    def test_owner_completes_the_work_with_feedback(
+        self, client, staff, broker, provider, auth, session
+    ):
+        question_id, match_id = self._running_match(
+            client, staff, broker, provider, auth
+        )
+        login(client, staff)
+        path = f"/vragen/{question_id}"
+        page = client.get(path).text
+        action = f"{path}/koppelingen/{match_id}/afronden"
+        assert f'action="{action}"' in page
+        short = client.post(
+            action, data={"csrf_token": csrf(client, path), "outcome_summary": "kort"}
+        )
+        assert "Resultaat: Gebruik minstens 10 tekens." in short.text
+        done = client.post(
+            action,
+            data={
+                "csrf_token": csrf(client, path),
+                "outcome_summary": "Een kaart van hete plekken en drie maatregelen.",
+                "result_url": "https://example.org/rapport",
+                "rating": "4",
+                "remarks": "Bruikbaar voor het hitteplan.",
+            },
+        )
+        assert "uw beoordeling zijn vastgelegd" in done.text
+        assert "Waardering van de vraageigenaar: 4 van 5" in done.text
+        match = session.get(Match, uuid.UUID(match_id))
+        session.refresh(match)
+        assert (match.status, match.rating) == ("completed", 4)
+        assert match.remarks == "Bruikbaar voor het hitteplan."
+        assert session.get(Question, uuid.UUID(question_id)).status == "completed"
+
+    def test_only_the_owner_gets_the_feedback_form(
+        self, client, staff, make_user, broker, provider, auth, session
+    ):
+        question_id, match_id = self._running_match(
+            client, staff, broker, provider, auth
+        )
+        colleague = make_user("staff")
+        login(client, colleague)
+        path = f"/vragen/{question_id}"
+        assert "/afronden" not in client.get(path).text
+        refused = client.post(
+            f"{path}/koppelingen/{match_id}/afronden",
+            data={
+                "csrf_token": csrf(client, path),
+                "outcome_summary": "Een resultaat van iemand anders.",
+            },
+        )
+        assert refused.status_code == 403
+        match = session.get(Match, uuid.UUID(match_id))
+        session.refresh(match)
+        assert match.status == "in_progress"
+
+    def test_match_of_another_question_is_404(
+        self, client, staff, broker, provider, auth
+    ):
+        _, match_id = self._running_match(client, staff, broker, provider, auth)
+        other = open_question(client, auth(staff), auth(broker), title="Andere vraag")
+        login(client, staff)
+        path = f"/vragen/{other['id']}"
+        response = client.post(
+            f"{path}/koppelingen/{match_id}/afronden",
+            data={
+                "csrf_token": csrf(client, path),
+                "outcome_summary": "Dit hoort bij een andere vraag.",
+            },
+        )
+        assert response.status_code == 404
 
 
 class TestProviderPages:

@@ -85,6 +85,14 @@ def test_staff_provider_broker_main_paths(page: Page, context: BrowserContext):
     submit_question(page, QUESTION_B)
     expect(page.get_by_role("heading", name="Lijkt op eerdere vragen")).to_be_visible()
     expect(page.locator(".kb-similar")).to_contain_text(QUESTION_A)
+    # ...and, still submitted, the question can be sharpened.
+    page.get_by_role("link", name="Vraag wijzigen").click()
+    expect(page.get_by_label("Korte titel van uw vraag")).to_have_value(QUESTION_B)
+    audit(page, "staff: vraag wijzigen")
+    page.get_by_label("Aanleiding en wat u al weet").fill("Uit de wijkschouw van mei.")
+    page.get_by_role("button", name="Wijzigingen opslaan").click()
+    assert "De wijzigingen zijn opgeslagen" in flash(page)
+    expect(page.locator("dd", has_text="Uit de wijkschouw van mei.")).to_be_visible()
     logout(page)
 
     # --- Provider: an offer with one place ---------------------------------------
