@@ -8,16 +8,18 @@ Dutch messages next to the right field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.errors import AppError
 
 FormValue = str | list[str]
+T = TypeVar("T")
 
 
 @dataclass
@@ -249,3 +251,15 @@ def app_error_fields(exc: AppError, known: Iterable[str]) -> dict[str, str]:
     if not out:
         out["form"] = app_error_message(exc)
     return out
+
+
+def save_form(session: Session, state: FormState, save: Callable[[], T]) -> T | None:
+    """Validate and save; on a refusal, roll back and put the errors on the form."""
+    try:
+        return save()
+    except ValidationError as exc:
+        state.errors = validation_errors(exc)
+    except AppError as exc:
+        session.rollback()
+        state.errors = app_error_fields(exc, state.labels)
+    return None

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.config import Settings
-from app.errors import AppError
 from app.models import Offer, User
 from app.offers import service as offer_service
 from app.offers.schemas import OfferCreate, OfferUpdate
@@ -18,10 +16,9 @@ from app.web import options
 from app.web.forms import (
     FormState,
     FormValue,
-    app_error_fields,
     payload,
     read_form,
-    validation_errors,
+    save_form,
 )
 
 LABELS = {
@@ -102,18 +99,16 @@ def create_offer(
 ) -> OfferResult:
     data = read_form(form, lists=LIST_FIELDS)
     state = FormState(data=data, labels=LABELS)
-    try:
-        create = OfferCreate.model_validate(payload(data))
-        offer = offer_service.create_offer(
-            session, create, actor=user, settings=settings
-        )
-    except ValidationError as exc:
-        state.errors = validation_errors(exc)
-        return OfferResult(None, state)
-    except AppError as exc:
-        session.rollback()
-        state.errors = app_error_fields(exc, LABELS)
-        return OfferResult(None, state)
+    offer = save_form(
+        session,
+        state,
+        lambda: offer_service.create_offer(
+            session,
+            OfferCreate.model_validate(payload(data)),
+            actor=user,
+            settings=settings,
+        ),
+    )
     return OfferResult(offer, state)
 
 
@@ -125,14 +120,11 @@ def update_offer(
     fields = payload(data)
     for name in _CLEARABLE:
         fields.setdefault(name, None)
-    try:
-        update = OfferUpdate.model_validate(fields)
-        saved = offer_service.update_offer(session, offer.id, update, actor=user)
-    except ValidationError as exc:
-        state.errors = validation_errors(exc)
-        return OfferResult(None, state)
-    except AppError as exc:
-        session.rollback()
-        state.errors = app_error_fields(exc, LABELS)
-        return OfferResult(None, state)
+    saved = save_form(
+        session,
+        state,
+        lambda: offer_service.update_offer(
+            session, offer.id, OfferUpdate.model_validate(fields), actor=user
+        ),
+    )
     return OfferResult(saved, state)

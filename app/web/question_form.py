@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.errors import AppError
 from app.models import Question, User
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate, QuestionUpdate
@@ -17,10 +15,9 @@ from app.web import options
 from app.web.forms import (
     FormState,
     FormValue,
-    app_error_fields,
     payload,
     read_form,
-    validation_errors,
+    save_form,
 )
 
 LABELS = {
@@ -110,17 +107,13 @@ def save_question(session: Session, form: FormData, *, user: User) -> IntakeResu
     state = FormState(data=data, labels=LABELS)
     fields = payload(data, booleans=BOOLEAN_FIELDS)
     fields["status"] = "submitted" if form.get("action") == "submit" else "draft"
-    try:
-        create = QuestionCreate.model_validate(fields)
-    except ValidationError as exc:
-        state.errors = validation_errors(exc)
-        return IntakeResult(None, state)
-    try:
-        question = question_service.create_question(session, create, actor=user)
-    except AppError as exc:
-        session.rollback()
-        state.errors = app_error_fields(exc, LABELS)
-        return IntakeResult(None, state)
+    question = save_form(
+        session,
+        state,
+        lambda: question_service.create_question(
+            session, QuestionCreate.model_validate(fields), actor=user
+        ),
+    )
     return IntakeResult(question, state)
 
 
@@ -135,17 +128,11 @@ def update_question(
         fields.setdefault(name, "")
     for name in _CLEAR_TO_NONE:
         fields.setdefault(name, None)
-    try:
-        update = QuestionUpdate.model_validate(fields)
-    except ValidationError as exc:
-        state.errors = validation_errors(exc)
-        return IntakeResult(None, state)
-    try:
-        saved = question_service.update_question(
-            session, question.id, update, actor=user
-        )
-    except AppError as exc:
-        session.rollback()
-        state.errors = app_error_fields(exc, LABELS)
-        return IntakeResult(None, state)
+    saved = save_form(
+        session,
+        state,
+        lambda: question_service.update_question(
+            session, question.id, QuestionUpdate.model_validate(fields), actor=user
+        ),
+    )
     return IntakeResult(saved, state)
