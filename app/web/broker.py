@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import ranking
 from app.questions import service as question_service
-from app.questions.lifecycle import MANUAL
+from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.web import broker_views
 from app.web.actions import attempt
@@ -68,6 +68,7 @@ def question_page(
             "matches": matches,
             "history": broker_views.history(session, question, matches),
             "steps": steps,
+            "editable": question.status in EDITABLE,
         },
     )
 

@@ -59,6 +59,8 @@ def require_page_roles(*roles: str) -> Callable[[Request, User | None], User]:
 
 
 StaffPage = Annotated[User, Depends(require_page_roles("staff"))]
+# Staff edit their city's questions; the broker sharpens them (themes, place, level).
+QuestionEditorPage = Annotated[User, Depends(require_page_roles("staff", "broker"))]
 ProviderPage = Annotated[User, Depends(require_page_roles("provider", "broker"))]
 BrokerPage = Annotated[User, Depends(require_page_roles("broker"))]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,12 +89,19 @@ def state_of(question: Question) -> FormState:
     return FormState(data=data, labels=LABELS)
 
 
+def question_path(user: User, question_id: uuid.UUID) -> str:
+    """Where a question lives for this user: the broker's page or the staff page."""
+    prefix = "/makelaar/vragen" if user.role == "broker" else "/vragen"
+    return f"{prefix}/{question_id}"
+
+
 def form_context(
     session: Session, user: User, state: FormState, question: Question | None = None
 ) -> dict[str, Any]:
     return {
         "form": state,
         "question": question,
+        "back": question_path(user, question.id) if question else "/vragen",
         "themes": options.themes(session),
         "levels": options.LEVELS,
         "outputs": options.OUTPUTS,

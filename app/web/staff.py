@@ -17,7 +17,7 @@ from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.web import question_form
 from app.web.actions import attempt
-from app.web.deps import CsrfForm, StaffPage
+from app.web.deps import CsrfForm, QuestionEditorPage, StaffPage
 from app.web.errors import PageNotFoundError
 from app.web.labels import COMPLETE_LABELS, QUESTION_STATUS
 from app.web.session import flash
@@ -158,7 +158,10 @@ def change_status(
 
 @router.get("/vragen/{question_id}/bewerken")
 def edit_page(
-    request: Request, question_id: uuid.UUID, session: SessionDep, user: StaffPage
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: QuestionEditorPage,
 ) -> Response:
     """The intake form filled in with the question, while it can still change."""
     question = question_service.get_visible_question(session, question_id, user)
@@ -168,7 +171,9 @@ def edit_page(
             "Deze vraag is al in behandeling en kan niet meer worden gewijzigd.",
             "error",
         )
-        return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+        return RedirectResponse(
+            question_form.question_path(user, question_id), status_code=303
+        )
     state = question_form.state_of(question)
     context = question_form.form_context(session, user, state, question)
     return render(request, "staff/question_form.html", context)
@@ -179,7 +184,7 @@ def update_question(
     request: Request,
     question_id: uuid.UUID,
     session: SessionDep,
-    user: StaffPage,
+    user: QuestionEditorPage,
     form: CsrfForm,
 ) -> Response:
     """Save the changes; errors re-show what was typed, nothing is saved."""
@@ -190,7 +195,9 @@ def update_question(
         context = question_form.form_context(session, user, result.state, question)
         return render(request, "staff/question_form.html", context, status_code=422)
     flash(request, "De wijzigingen zijn opgeslagen.")
-    return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+    return RedirectResponse(
+        question_form.question_path(user, question_id), status_code=303
+    )
 
 
 @router.post("/vragen/{question_id}/koppelingen/{match_id}/afronden")

@@ -343,8 +343,8 @@ PAGES: dict[
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("GET", "/vragen/{question_id}"): (("staff",), q_id),
     ("POST", "/vragen/{question_id}/status"): (("staff",), q_id),
-    ("GET", "/vragen/{question_id}/bewerken"): (("staff",), q_id),
-    ("POST", "/vragen/{question_id}/bewerken"): (("staff",), q_id),
+    ("GET", "/vragen/{question_id}/bewerken"): (("staff", "broker"), q_id),
+    ("POST", "/vragen/{question_id}/bewerken"): (("staff", "broker"), q_id),
     ("POST", "/vragen/{question_id}/koppelingen/{match_id}/afronden"): (
         ("staff",),
         lambda w: {

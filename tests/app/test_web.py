@@ -554,6 +554,36 @@ class TestStaffEditsAndFeedback:
         session.refresh(stored)
         assert stored.title == question["title"]
 
+    def test_broker_sharpens_themes_and_returns_to_the_board_page(
+        self, client, staff, broker, auth, session
+    ):
+        question = open_question(client, auth(staff), auth(broker))
+        login(client, broker)
+        board_page = f"/makelaar/vragen/{question['id']}"
+        edit = f"/vragen/{question['id']}/bewerken"
+        assert f'href="{edit}"' in client.get(board_page).text
+        form = client.get(edit).text
+        assert f'href="{board_page}"' in form
+        saved = client.post(
+            edit,
+            data={
+                "csrf_token": csrf(client, edit),
+                "title": question["title"],
+                "description": question["description"],
+                "themes": ["sociaal-domein"],
+                "neighbourhood": "Leiden-Noord",
+                "wanted_matches": "1",
+                "is_public": "1",
+            },
+            follow_redirects=False,
+        )
+        assert saved.headers["location"] == board_page
+        stored = session.get(Question, uuid.UUID(question["id"]))
+        session.refresh(stored)
+        assert [t.slug for t in stored.themes] == ["sociaal-domein"]
+        assert stored.neighbourhood.slug == "leiden-noord"
+        assert stored.status == "open"
+
     def _running_match(self, client, staff, broker, provider, auth) -> tuple[str, str]:
         question = open_question(client, auth(staff), auth(broker))
         place = offer(client, auth(provider))
