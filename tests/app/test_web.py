@@ -623,6 +623,10 @@ class TestStaffEditsAndFeedback:
         session.refresh(match)
         assert (match.status, match.rating) == ("completed", 4)
         assert match.remarks == "Bruikbaar voor het hitteplan."
+        login(client, broker)
+        broker_page = client.get(f"/makelaar/vragen/{question_id}").text
+        assert "Waardering van de vraageigenaar: 4 van 5" in broker_page
+        assert "Bruikbaar voor het hitteplan." in broker_page
         assert session.get(Question, uuid.UUID(question_id)).status == "completed"
 
     def test_only_the_owner_gets_the_feedback_form(
