@@ -1,4 +1,5 @@
-"""Pages for municipal staff: their city's questions, the intake, one question."""
+"""Pages for municipal staff: their city's questions, the intake, one question, edits
+(staff and the broker) and the owner's completion of running work with feedback."""
 
 from __future__ import annotations
 
