@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args
 
 from app.reports.charts import bar_chart, hbar_chart, line_chart, paired_hbar_chart
 from app.reports.schemas import CapacityRow, CountRow, SummaryRead
@@ -22,50 +22,64 @@ def _capacity(rows: Sequence[CapacityRow]) -> list[tuple[str, float, float]]:
     return [(r.label, float(r.offered), float(r.used)) for r in rows]
 
 
-_CHARTS: dict[str, tuple[str, Callable[[SummaryRead, str, str], str]]] = {
+Draw = Callable[[SummaryRead, str, str], str]
+
+
+class CountChart(Protocol):
+    def __call__(
+        self, items: Sequence[tuple[str, float]], *, title: str, chart_id: str | None
+    ) -> str: ...
+
+
+def _counts(
+    chart: CountChart, rows: Callable[[SummaryRead], Sequence[CountRow]]
+) -> Draw:
+    """A count chart of one list of the summary."""
+    return lambda s, title, chart_id: chart(
+        _pairs(rows(s)), title=title, chart_id=chart_id
+    )
+
+
+def _offered_used(rows: Callable[[SummaryRead], Sequence[CapacityRow]]) -> Draw:
+    """Offered against used capacity, per row of one list of the summary."""
+    return lambda s, title, chart_id: paired_hbar_chart(
+        _capacity(rows(s)), title=title, chart_id=chart_id
+    )
+
+
+_CHARTS: dict[str, tuple[str, Draw]] = {
     "status": (
         "Vragen per status",
-        lambda s, t, i: hbar_chart(_pairs(s.questions_by_status), title=t, chart_id=i),
+        _counts(hbar_chart, lambda s: s.questions_by_status),
     ),
-    "themes": (
-        "Vragen per thema",
-        lambda s, t, i: hbar_chart(_pairs(s.questions_by_theme), title=t, chart_id=i),
-    ),
+    "themes": ("Vragen per thema", _counts(hbar_chart, lambda s: s.questions_by_theme)),
     "neighbourhoods": (
         "Vragen per wijk",
-        lambda s, t, i: hbar_chart(
-            _pairs(s.questions_by_neighbourhood), title=t, chart_id=i
-        ),
+        _counts(hbar_chart, lambda s: s.questions_by_neighbourhood),
     ),
     "months": (
         "Ingediende vragen per maand",
-        lambda s, t, i: line_chart(_pairs(s.questions_by_month), title=t, chart_id=i),
+        _counts(line_chart, lambda s: s.questions_by_month),
     ),
     "institutions": (
         "Koppelingen per instelling",
-        lambda s, t, i: hbar_chart(
-            _pairs(s.matches_by_institution), title=t, chart_id=i
-        ),
+        _counts(hbar_chart, lambda s: s.matches_by_institution),
     ),
     "levels": (
         "Koppelingen per niveau",
-        lambda s, t, i: bar_chart(_pairs(s.matches_by_level), title=t, chart_id=i),
+        _counts(bar_chart, lambda s: s.matches_by_level),
     ),
     "kinds": (
         "Koppelingen per soort aanbod",
-        lambda s, t, i: hbar_chart(_pairs(s.matches_by_kind), title=t, chart_id=i),
+        _counts(hbar_chart, lambda s: s.matches_by_kind),
     ),
     "capacity-institutions": (
         "Capaciteit per instelling: aangeboden en gebruikt",
-        lambda s, t, i: paired_hbar_chart(
-            _capacity(s.capacity_by_institution), title=t, chart_id=i
-        ),
+        _offered_used(lambda s: s.capacity_by_institution),
     ),
     "capacity-semesters": (
         "Capaciteit per semester: aangeboden en gebruikt",
-        lambda s, t, i: paired_hbar_chart(
-            _capacity(s.capacity_by_semester), title=t, chart_id=i
-        ),
+        _offered_used(lambda s: s.capacity_by_semester),
     ),
 }
 CHART_NAMES: tuple[ChartName, ...] = get_args(ChartName)
