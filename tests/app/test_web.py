@@ -58,6 +58,13 @@ def text_of(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
+def reloaded(session, model, id_: str | uuid.UUID):
+    """The row as the database holds it now (pages commit on their own session)."""
+    row = session.get(model, uuid.UUID(str(id_)))
+    session.refresh(row)
+    return row
+
+
 def offer_count(session) -> int:
     return session.scalar(select(func.count()).select_from(Offer)) or 0
 
@@ -496,8 +503,7 @@ class TestStaffEditsAndFeedback:
             },
         )
         assert "De wijzigingen zijn opgeslagen." in saved.text
-        question = session.get(Question, uuid.UUID(path.split("/")[2]))
-        session.refresh(question)
+        question = reloaded(session, Question, path.split("/")[2])
         assert question.title == "Hittestress in de Merenwijk"
         assert question.status == "draft"
         assert question.levels == ["hbo"]
@@ -524,8 +530,7 @@ class TestStaffEditsAndFeedback:
         assert errors_on(response.text)["title"] == "Gebruik minstens 3 tekens."
         assert "Nieuwe tekst die blijft staan" in response.text
         assert "Vraag wijzigen" in response.text
-        question = session.get(Question, uuid.UUID(path.split("/")[2]))
-        session.refresh(question)
+        question = reloaded(session, Question, path.split("/")[2])
         assert question.title == "Hitte in de Slaaghwijk"
 
     def test_a_question_in_progress_cannot_be_edited(
@@ -550,8 +555,7 @@ class TestStaffEditsAndFeedback:
         )
         assert refused.status_code == 422
         assert "kan niet meer worden gewijzigd" in refused.text
-        stored = session.get(Question, uuid.UUID(question["id"]))
-        session.refresh(stored)
+        stored = reloaded(session, Question, question["id"])
         assert stored.title == question["title"]
 
     def test_broker_sharpens_themes_and_returns_to_the_board_page(
@@ -578,8 +582,7 @@ class TestStaffEditsAndFeedback:
             follow_redirects=False,
         )
         assert saved.headers["location"] == board_page
-        stored = session.get(Question, uuid.UUID(question["id"]))
-        session.refresh(stored)
+        stored = reloaded(session, Question, question["id"])
         assert [t.slug for t in stored.themes] == ["sociaal-domein"]
         assert stored.neighbourhood.slug == "leiden-noord"
         assert stored.status == "open"
@@ -619,15 +622,14 @@ class TestStaffEditsAndFeedback:
         )
         assert "uw beoordeling zijn vastgelegd" in done.text
         assert "Waardering van de vraageigenaar: 4 van 5" in done.text
-        match = session.get(Match, uuid.UUID(match_id))
-        session.refresh(match)
+        match = reloaded(session, Match, match_id)
         assert (match.status, match.rating) == ("completed", 4)
         assert match.remarks == "Bruikbaar voor het hitteplan."
         login(client, broker)
         broker_page = client.get(f"/makelaar/vragen/{question_id}").text
         assert "Waardering van de vraageigenaar: 4 van 5" in broker_page
         assert "Bruikbaar voor het hitteplan." in broker_page
-        assert session.get(Question, uuid.UUID(question_id)).status == "completed"
+        assert reloaded(session, Question, question_id).status == "completed"
 
     def test_only_the_owner_gets_the_feedback_form(
         self, client, staff, make_user, broker, provider, auth, session
@@ -647,8 +649,7 @@ class TestStaffEditsAndFeedback:
             },
         )
         assert refused.status_code == 403
-        match = session.get(Match, uuid.UUID(match_id))
-        session.refresh(match)
+        match = reloaded(session, Match, match_id)
         assert match.status == "in_progress"
 
     def test_match_of_another_question_is_404(
