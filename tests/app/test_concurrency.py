@@ -64,28 +64,22 @@ def world(engine: Engine) -> Iterator[World]:
         )
         s.add(broker)
         s.flush()
-        offer = Offer(
-            municipality_id=city.id,
-            institution_id=institution.id,
-            owner_id=broker.id,
-            kind="course",
-            title="Populaire minor",
-            description="Iedereen wil deze minor.",
-            level="hbo",
-            capacity=CAPACITY,
-            places_taken=0,
-        )
-        spare = Offer(
-            municipality_id=city.id,
-            institution_id=institution.id,
-            owner_id=broker.id,
-            kind="course",
-            title="Nog vrije minor",
-            description="Nog niemand gekoppeld.",
-            level="hbo",
-            capacity=CAPACITY,
-            places_taken=0,
-        )
+
+        def course(title: str, description: str) -> Offer:
+            return Offer(
+                municipality_id=city.id,
+                institution_id=institution.id,
+                owner_id=broker.id,
+                kind="course",
+                title=title,
+                description=description,
+                level="hbo",
+                capacity=CAPACITY,
+                places_taken=0,
+            )
+
+        offer = course("Populaire minor", "Iedereen wil deze minor.")
+        spare = course("Nog vrije minor", "Nog niemand gekoppeld.")
         s.add_all([offer, spare])
         s.flush()
         matches = []
