@@ -38,25 +38,11 @@ from app.reports.schemas import (
     SummaryRead,
 )
 from app.vocab import repository as vocab_repository
+from app.vocab.labels import OFFER_KIND, QUESTION_STATUS
 
 REPORT_TZ = ZoneInfo("Europe/Amsterdam")
 NOT_ELIGIBLE: tuple[str, ...] = ("draft", "withdrawn")
 
-STATUS_LABELS: dict[str, str] = {
-    "draft": "Concept",
-    "submitted": "Ingediend",
-    "open": "Open",
-    "matched": "Gekoppeld",
-    "in_progress": "In uitvoering",
-    "completed": "Afgerond",
-    "withdrawn": "Ingetrokken",
-    "not_matched": "Niet gekoppeld",
-}
-KIND_LABELS: dict[str, str] = {
-    "course": "Cursus of minor",
-    "thesis": "Afstudeerplaatsen",
-    "research": "Onderzoeksexpertise",
-}
 CITYWIDE = ("stadsbreed", "Hele stad")
 
 
@@ -192,7 +178,7 @@ def summary(
         questions_total=sum(status_counts.values()),
         questions_by_status=_rows(
             status_counts,
-            {k: STATUS_LABELS[k] for k in QUESTION_STATUSES},
+            {k: QUESTION_STATUS[k] for k in QUESTION_STATUSES},
             keep_zeros=True,
         ),
         questions_by_theme=_ranked(
@@ -209,7 +195,7 @@ def summary(
         ),
         matches_by_kind=_rows(
             repository.count_holding_matches(session, s, Offer.kind),
-            {k: KIND_LABELS[k] for k in OFFER_KINDS},
+            {k: OFFER_KIND[k] for k in OFFER_KINDS},
             keep_zeros=True,
         ),
         matched_share=MatchedShare(

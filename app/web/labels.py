@@ -5,39 +5,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-QUESTION_STATUS = {
-    "draft": "Concept",
-    "submitted": "Ingediend",
-    "open": "Open",
-    "matched": "Gekoppeld",
-    "in_progress": "In uitvoering",
-    "completed": "Afgerond",
-    "withdrawn": "Ingetrokken",
-    "not_matched": "Niet gekoppeld",
-}
-MATCH_STATUS = {
-    "proposed": "Voorgesteld",
-    "confirmed": "Bevestigd",
-    "in_progress": "In uitvoering",
-    "completed": "Afgerond",
-    "rejected": "Afgewezen",
-    "cancelled": "Geannuleerd",
-}
-OFFER_STATUS = {"active": "Actief", "paused": "Gepauzeerd", "archived": "Gearchiveerd"}
-OFFER_KIND = {
-    "course": "Cursus of minor",
-    "thesis": "Afstudeerplaatsen",
-    "research": "Onderzoeksexpertise",
-}
-LEVEL = {"mbo": "mbo", "hbo": "hbo", "wo": "wo (universiteit)"}
-LANGUAGE = {"nl": "Nederlands", "en": "Engels"}
-EXPECTED_OUTPUT = {
-    "advies": "Advies",
-    "onderzoek": "Onderzoek",
-    "ontwerp": "Ontwerp",
-    "praktijkhulp": "Praktijkhulp",
-    "evaluatie": "Evaluatie",
-}
+from app.vocab.labels import (
+    EXPECTED_OUTPUT,
+    LANGUAGE,
+    LEVEL,
+    MATCH_STATUS,
+    OFFER_KIND,
+    OFFER_STATUS,
+    QUESTION_STATUS,
+)
+
+# The domain labels are re-exported: pages take every Dutch word from here.
+__all__ = [
+    "EXPECTED_OUTPUT",
+    "LANGUAGE",
+    "LEVEL",
+    "MATCH_STATUS",
+    "OFFER_KIND",
+    "OFFER_STATUS",
+    "QUESTION_STATUS",
+]
+
 # Score components of the matching engine, in the words a broker uses.
 COMPONENT = {
     "dense": "Inhoud (taalmodel)",
