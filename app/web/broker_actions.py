@@ -20,6 +20,7 @@ from app.web.deps import BrokerPage, CsrfForm
 from app.web.errors import PageNotFoundError
 from app.web.labels import COMPLETE_LABELS
 from app.web.pairing import confirm_pair, proposal
+from app.web.session import flash
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,6 +36,12 @@ def _back(question_id: uuid.UUID, anchor: str = "kandidaten") -> RedirectRespons
     return RedirectResponse(f"/makelaar/vragen/{question_id}#{anchor}", status_code=303)
 
 
+def _no_candidate(request: Request, question_id: uuid.UUID) -> RedirectResponse:
+    """A post without a valid offer id (a tampered or stale form): say so, change nothing."""
+    flash(request, "Kies een kandidaat uit de lijst.", "error")
+    return _back(question_id)
+
+
 @router.post("/makelaar/vragen/{question_id}/bevestigen")
 def confirm(
     request: Request,
@@ -47,20 +54,21 @@ def confirm(
 ) -> Response:
     """Propose and confirm one candidate in one click; a full offer is refused."""
     offer_id = _offer_id(form.get("offer_id"))
-    if offer_id is not None:
-        attempt(
-            request,
+    if offer_id is None:
+        return _no_candidate(request, question_id)
+    attempt(
+        request,
+        session,
+        lambda: confirm_pair(
             session,
-            lambda: confirm_pair(
-                session,
-                question_id=question_id,
-                offer_id=offer_id,
-                user=user,
-                encoder=encoder,
-                today=today,
-            ),
-            "De koppeling is bevestigd; er is een plaats van het aanbod bezet.",
-        )
+            question_id=question_id,
+            offer_id=offer_id,
+            user=user,
+            encoder=encoder,
+            today=today,
+        ),
+        "De koppeling is bevestigd; er is een plaats van het aanbod bezet.",
+    )
     return _back(question_id)
 
 
@@ -76,13 +84,15 @@ def reject(
 ) -> Response:
     """Reject a candidate with a reason (it is proposed first if needed)."""
     offer_id = _offer_id(form.get("offer_id"))
+    if offer_id is None:
+        return _no_candidate(request, question_id)
 
     def _reject() -> Match:
         data = RejectRequest.model_validate({"reason": form.get("reason") or ""})
         match = proposal(
             session,
             question_id=question_id,
-            offer_id=offer_id or uuid.UUID(int=0),
+            offer_id=offer_id,
             user=user,
             encoder=encoder,
             today=today,

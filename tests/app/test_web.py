@@ -836,6 +836,27 @@ class TestBrokerPages:
         assert "De kandidaat is afgewezen." in done.text
         assert "reden: te groot" in done.text
 
+    @pytest.mark.parametrize("action", ["bevestigen", "afwijzen"])
+    @pytest.mark.parametrize("offer_id", ["", "geen-id"])
+    def test_a_post_without_a_valid_offer_changes_nothing(
+        self, client, broker, broker_world, session, action, offer_id
+    ):
+        first, _, _ = broker_world
+        login(client, broker)
+        path = f"/makelaar/vragen/{first['id']}"
+        response = client.post(
+            f"{path}/{action}",
+            data={
+                "csrf_token": csrf(client, path),
+                "offer_id": offer_id,
+                "reason": "x",
+            },
+        )
+        assert response.status_code == 200
+        assert "Kies een kandidaat uit de lijst." in response.text
+        count = select(func.count()).select_from(Match)
+        assert session.scalar(count) == 0
+
     def test_match_lifecycle_buttons(self, client, broker, broker_world, session):
         first, _, single = broker_world
         login(client, broker)
