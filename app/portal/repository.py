@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Match, Question, QuestionLevel, Theme
-from app.models.question import question_themes
+from app.models import Match, Question, QuestionLevel
+from app.questions.repository import has_theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +41,7 @@ def _public(f: PublicFilter) -> Select[Question]:
         )
         stmt = stmt.where(or_(any_level, this_level))
     if f.theme:
-        stmt = stmt.where(
-            Question.id.in_(
-                select(question_themes.c.question_id)
-                .join(Theme, Theme.id == question_themes.c.theme_id)
-                .where(Theme.slug == f.theme)
-            )
-        )
+        stmt = stmt.where(has_theme(f.theme))
     if f.neighbourhood_id:
         stmt = stmt.where(Question.neighbourhood_id == f.neighbourhood_id)
     # An open end of the wanted window counts as "any time".

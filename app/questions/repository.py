@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Neighbourhood, Question, Theme
@@ -28,6 +28,15 @@ def get(session: Session, question_id: uuid.UUID) -> Question | None:
     return session.get(Question, question_id)
 
 
+def has_theme(slug: str) -> ColumnElement[bool]:
+    """The question carries the theme with this slug."""
+    return Question.id.in_(
+        select(question_themes.c.question_id)
+        .join(Theme, Theme.id == question_themes.c.theme_id)
+        .where(Theme.slug == slug)
+    )
+
+
 def _filtered(f: QuestionFilter) -> Select[Question]:
     stmt = select(Question).where(Question.municipality_id == f.municipality_id)
     if f.statuses:
@@ -37,13 +46,7 @@ def _filtered(f: QuestionFilter) -> Select[Question]:
     if f.is_public is not None:
         stmt = stmt.where(Question.is_public.is_(f.is_public))
     if f.theme:
-        stmt = stmt.where(
-            Question.id.in_(
-                select(question_themes.c.question_id)
-                .join(Theme, Theme.id == question_themes.c.theme_id)
-                .where(Theme.slug == f.theme)
-            )
-        )
+        stmt = stmt.where(has_theme(f.theme))
     if f.neighbourhood:
         stmt = stmt.where(
             Question.neighbourhood_id.in_(
