@@ -610,6 +610,16 @@ class TestStaffEditsAndFeedback:
             action, data={"csrf_token": csrf(client, path), "outcome_summary": "kort"}
         )
         assert "Resultaat: Gebruik minstens 10 tekens." in short.text
+        too_high = client.post(
+            action,
+            data={
+                "csrf_token": csrf(client, path),
+                "outcome_summary": "Een kaart van hete plekken.",
+                "rating": "9",
+            },
+        )
+        assert "Waardering: Vul een getal van hoogstens 5 in." in too_high.text
+        assert reloaded(session, Match, match_id).status == "in_progress"
         done = client.post(
             action,
             data={
