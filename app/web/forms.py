@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.errors import AppError
+from app.vocab.labels import MATCH_STATUS, QUESTION_STATUS
 
 FormValue = str | list[str]
 T = TypeVar("T")
@@ -205,19 +206,9 @@ _GENERIC = {
     429: "Te veel verzoeken; probeer het over een minuut opnieuw.",
     503: "Deze functie is tijdelijk niet beschikbaar.",
 }
+# Status codes inside a service message, as words in a Dutch sentence.
 _STATUS_WORDS = {
-    "draft": "concept",
-    "submitted": "ingediend",
-    "open": "open",
-    "matched": "gekoppeld",
-    "in_progress": "in uitvoering",
-    "completed": "afgerond",
-    "withdrawn": "ingetrokken",
-    "not_matched": "niet gekoppeld",
-    "proposed": "voorgesteld",
-    "confirmed": "bevestigd",
-    "rejected": "afgewezen",
-    "cancelled": "geannuleerd",
+    code: text.lower() for code, text in {**QUESTION_STATUS, **MATCH_STATUS}.items()
 }
 
 

@@ -554,7 +554,10 @@ class TestStaffEditsAndFeedback:
             },
         )
         assert refused.status_code == 422
-        assert "kan niet meer worden gewijzigd" in refused.text
+        assert (
+            "Een vraag met status 'gekoppeld' kan niet meer worden gewijzigd."
+            in text_of(refused.text)
+        )
         stored = reloaded(session, Question, question["id"])
         assert stored.title == question["title"]
 
