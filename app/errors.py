@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -151,6 +152,44 @@ def http_error_headers(request: Request, exc: StarletteHTTPException) -> dict[st
     return headers
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
+    """The domain error a database failure means for the caller, if it has one.
+
+    - a constraint the request broke (a duplicate created by a parallel request, a
+      capacity below the places taken) is a conflict: 409;
+    - a transaction the database aborted to resolve a race (serialisation failure,
+      deadlock: SQLSTATE class 40) is a conflict the caller may retry: 409;
+    - a database that cannot be reached, is restarting or locked, or a connection
+      pool that is exhausted: 503 with Retry-After. The pool re-connects by itself
+      (pre-ping) once the database is back.
+    Anything else is a bug and stays a 500.
+    """
+    if isinstance(exc, sa_exc.IntegrityError):
+        return ConflictError(
+            "this conflicts with data saved at the same moment "
+            "(a duplicate or a limit); reload and try again"
+        )
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    if isinstance(exc, sa_exc.OperationalError) and sqlstate.startswith("40"):
+        return ConflictError(
+            "another change to the same data was saved at the same moment; "
+            "reload and try again"
+        )
+    unavailable = isinstance(
+        exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError
+    ) or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated)
+    if unavailable:
+        logger.warning("database unavailable: %s", exc.__class__.__name__)
+        return ServiceUnavailableError(
+            "the database is unavailable; try again in a few seconds",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return None
+
+
 def register_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(request: Request, exc: AppError) -> JSONResponse:
@@ -197,6 +236,15 @@ def register_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=headers,
         )
+
+    @app.exception_handler(sa_exc.SQLAlchemyError)
+    async def _database(request: Request, exc: sa_exc.SQLAlchemyError) -> Any:
+        mapped = database_error(exc)
+        if mapped is None:
+            raise exc  # a bug: the last-resort handler logs it and answers 500
+        # The AppError handler in force (pages wrap it) renders the mapped error.
+        handler = request.app.exception_handlers[AppError]
+        return await handler(request, mapped)
 
     @app.exception_handler(MatchingError)
     async def _matching(request: Request, exc: MatchingError) -> JSONResponse:

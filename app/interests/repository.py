@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Interest
@@ -14,8 +14,7 @@ def get_by_email(
     session: Session, question_id: uuid.UUID, email: str
 ) -> Interest | None:
     stmt = select(Interest).where(
-        Interest.question_id == question_id,
-        func.lower(Interest.email) == email.lower(),
+        Interest.question_id == question_id, Interest.email == email.lower()
     )
     return session.scalars(stmt).first()
 

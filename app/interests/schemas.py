@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pydantic.config import JsonDict
 
+from app.schemas import require_visible
+
 Level = Literal["mbo", "hbo", "wo"]
 
 
@@ -48,17 +50,26 @@ class InterestCreate(BaseModel):
     )
 
     _single_line = field_validator("name", "institution")(_no_control_characters)
+    _visible = field_validator("name", "institution")(require_visible)
+
+
+RECEIVED = (
+    "Bedankt! De kennismakelaar neemt contact met je op. "
+    "Thank you! The knowledge broker will contact you."
+)
+ALREADY_RECEIVED = (
+    "Voor dit e-mailadres was al belangstelling vastgelegd; die eerste aanmelding "
+    "blijft staan. Interest from this e-mail address was already recorded; the "
+    "first sign-up stands."
+)
 
 
 class InterestReceipt(BaseModel):
-    """The answer to a student: received, nothing echoed back."""
+    """The answer to a student: received (or already), nothing echoed back."""
 
     assignment_id: uuid.UUID
-    status: Literal["received"] = "received"
-    detail: str = (
-        "Bedankt! De kennismakelaar neemt contact met je op. "
-        "Thank you! The knowledge broker will contact you."
-    )
+    status: Literal["received", "already_received"] = "received"
+    detail: str = RECEIVED
 
 
 class InterestRead(BaseModel):

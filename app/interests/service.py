@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -47,11 +48,12 @@ def interest_read(i: Interest) -> InterestRead:
 
 def express_interest(
     session: Session, question_id: uuid.UUID, data: InterestCreate
-) -> Interest:
+) -> tuple[Interest, bool]:
     """Store a student's interest in a public assignment (one per e-mail address).
 
-    A second sign-up with the same address updates the first, and the answer is the
-    same either way, so the endpoint never tells whether an address signed up before.
+    Returns the interest and whether it is new. A second sign-up with the same
+    address changes nothing: anyone can type someone else's address, so only the
+    first submission counts (also when two arrive at once: a unique index decides).
     """
     q = portal.get_public_assignment(session, question_id)
     if q.levels and data.level not in q.levels:
@@ -59,24 +61,33 @@ def express_interest(
             f"this assignment is for {allowed(list(q.levels))} students",
             fields={"level": f"this assignment accepts {allowed(list(q.levels))}"},
         )
-    interest = repository.get_by_email(session, q.id, data.email)
-    action = "updated" if interest else "created"
-    if interest is None:
-        interest = Interest(
-            municipality_id=q.municipality_id, question_id=q.id, email=data.email
-        )
-    interest.name = data.name
-    interest.institution = data.institution
-    interest.level = data.level
-    interest.message = data.motivation
-    repository.add(session, interest)
+    email = data.email.lower()
+    existing = repository.get_by_email(session, q.id, email)
+    if existing is not None:
+        return existing, False
+    interest = Interest(
+        municipality_id=q.municipality_id,
+        question_id=q.id,
+        email=email,
+        name=data.name,
+        institution=data.institution,
+        level=data.level,
+        message=data.motivation,
+    )
+    try:
+        with session.begin_nested():
+            repository.add(session, interest)
+    except IntegrityError:  # the same address, stored by a parallel request
+        existing = repository.get_by_email(session, q.id, email)
+        assert existing is not None
+        return existing, False
     audit.record(
         session,
         actor=None,
         entity_type="interest",
         entity_id=interest.id,
         municipality_id=q.municipality_id,
-        action=action,
+        action="created",
         changes={
             "question_id": str(q.id),
             "level": data.level,
@@ -84,7 +95,7 @@ def express_interest(
         },
     )
     session.commit()
-    return interest
+    return interest, True
 
 
 def list_interests(

@@ -8,7 +8,7 @@ cancel; the question's status follows its matches.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,7 @@ from app.matches.schemas import (
 from app.models import HOLDING_STATUSES, Match, Offer, Question, User
 from app.offers import repository as offer_repository
 from app.offers import service as offer_service
+from app.questions import repository as question_repository
 from app.questions import service as question_service
 
 # Questions in these states may take new or confirmed matches.
@@ -153,6 +154,11 @@ def propose_match(
             fields={"offer_id": ", ".join(broken)},
         )
     scored = ranking.score_pair(session, encoder, q, o, today=today)
+    # Decide under the question's lock (see _step): the question may have been
+    # withdrawn, or the same pair proposed, while the pair was being scored.
+    q = question_repository.lock(session, q.id)
+    _require_accepting(q)
+    _refuse_duplicate(repository.find(session, q.id, o.id))
     m = Match(
         municipality_id=q.municipality_id,
         question=q,
@@ -185,43 +191,86 @@ def _reload_columns(session: Session, m: Match) -> None:
     session.refresh(m, attribute_names=[c.key for c in Match.__mapper__.column_attrs])
 
 
+def _moved_elsewhere(
+    m: Match, to: str, from_statuses: Collection[str]
+) -> ConflictError:
+    return ConflictError(
+        f"cannot move a match from {m.status!r} to {to!r}; "
+        f"only from {' or '.join(repr(s) for s in sorted(from_statuses))}",
+        fields={"status": f"the match is now {m.status!r}"},
+    )
+
+
 def _step(
     session: Session,
     m: Match,
     actor: User,
     *,
-    from_statuses: Sequence[str],
+    from_statuses: Collection[str],
     to: str,
     **values: Any,
-) -> None:
-    """Compare-and-set the match status; 409 naming the current status otherwise."""
-    before = m.status
+) -> Question:
+    """Move the match from the status this request read to `to`, in one guarded step.
+
+    Decided on what the request saw: the compare-and-set UPDATE only succeeds while
+    the match still has exactly the status read at the start, so of two steps that
+    saw the same state one wins and the other gets 409 naming the new status (a
+    cancel can no longer free a place it read as not held). Places follow the
+    before/after status in the same transaction, and the question's status is
+    derived from its matches under the question's row lock. Lock order is always
+    question, match, offer, so concurrent steps cannot deadlock.
+
+    Returns the locked question; the caller commits.
+    """
+    expected = m.status
+    if expected not in from_statuses:
+        raise _moved_elsewhere(m, to, from_statuses)
+    q = question_repository.lock(session, m.question_id)
+    if to == "confirmed":
+        _require_accepting(q)
     now = utcnow()
     if not repository.move(
-        session, m.id, from_statuses=from_statuses, to=to, at=now, **values
+        session, m.id, from_statuses=(expected,), to=to, at=now, **values
     ):
+        session.rollback()
         _reload_columns(session, m)
+        raise _moved_elsewhere(m, to, from_statuses)
+    takes = to in HOLDING_STATUSES and expected not in HOLDING_STATUSES
+    frees = expected in HOLDING_STATUSES and to not in HOLDING_STATUSES
+    if takes and not offer_repository.take_place(session, m.offer_id):
+        session.rollback()  # undo the status change before reading the offer
+        full = offer_repository.get(session, m.offer_id)
+        assert full is not None  # the match's foreign key keeps it
         raise ConflictError(
-            f"cannot move a match from {m.status!r} to {to!r}; "
-            f"only from {' or '.join(repr(s) for s in from_statuses)}"
+            f"offer {full.title!r} has no places left "
+            f"({full.places_taken} of {full.capacity} taken)",
+            fields={"offer_id": str(full.id)},
         )
+    if frees:
+        offer_repository.free_place(session, m.offer_id)
     _reload_columns(session, m)
     _record(
         session,
         m,
         actor,
         "status_changed",
-        status={"before": before, "after": to},
+        status={"before": expected, "after": to},
         **{
             k: str(v)
             for k, v in values.items()
             if v is not None and not k.endswith("_at")
         },
     )
+    sync_question_status(session, q, actor)
+    return q
 
 
 def sync_question_status(session: Session, q: Question, actor: User) -> None:
-    """Derive the question's status from its matches (open/matched/in_progress/completed)."""
+    """Derive the question's status from its matches (open/matched/in_progress/completed).
+
+    The caller holds the question's row lock (`question_repository.lock`), so no
+    other match of this question changes between the count and the write.
+    """
     if q.status not in MATCH_DRIVEN:
         return
     counts = repository.count_by_status(session, q.id)
@@ -237,6 +286,13 @@ def sync_question_status(session: Session, q: Question, actor: User) -> None:
     question_service.set_status(session, q, target, actor=actor)
 
 
+def _finish(session: Session, m: Match) -> Match:
+    session.commit()
+    session.refresh(m.offer)
+    session.refresh(m.question)
+    return m
+
+
 def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
     """Confirm a proposal, taking one place of its offer; 409 when the offer is full.
 
@@ -244,7 +300,6 @@ def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Matc
     so parallel confirms can never take more places than exist.
     """
     m = get_visible_match(session, match_id, actor)
-    _require_accepting(m.question)
     _step(
         session,
         m,
@@ -253,19 +308,7 @@ def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Matc
         to="confirmed",
         confirmed_at=utcnow(),
     )
-    if not offer_repository.take_place(session, m.offer_id):
-        session.rollback()  # undo the status change before reading the offer
-        full = offer_repository.get(session, m.offer_id)
-        assert full is not None  # the match's foreign key keeps it
-        raise ConflictError(
-            f"offer {full.title!r} has no places left "
-            f"({full.places_taken} of {full.capacity} taken)",
-            fields={"offer_id": str(full.id)},
-        )
-    sync_question_status(session, m.question, actor)
-    session.commit()
-    session.refresh(m.offer)
-    return m
+    return _finish(session, m)
 
 
 def reject_match(
@@ -281,17 +324,14 @@ def reject_match(
         to="rejected",
         reason=data.reason,
     )
-    session.commit()
-    return m
+    return _finish(session, m)
 
 
 def start_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
     """Mark a confirmed match as started."""
     m = get_visible_match(session, match_id, actor)
     _step(session, m, actor, from_statuses=("confirmed",), to="in_progress")
-    sync_question_status(session, m.question, actor)
-    session.commit()
-    return m
+    return _finish(session, m)
 
 
 def complete_match(
@@ -311,9 +351,7 @@ def complete_match(
         rating=data.rating,
         remarks=data.remarks,
     )
-    sync_question_status(session, m.question, actor)
-    session.commit()
-    return m
+    return _finish(session, m)
 
 
 def cancel_match(
@@ -321,7 +359,6 @@ def cancel_match(
 ) -> Match:
     """Cancel a match that is not finished; a held place is freed."""
     m = get_visible_match(session, match_id, actor)
-    held = m.status in HOLDING_STATUSES
     _step(
         session,
         m,
@@ -330,12 +367,7 @@ def cancel_match(
         to="cancelled",
         reason=data.reason,
     )
-    if held:
-        offer_repository.free_place(session, m.offer_id)
-    sync_question_status(session, m.question, actor)
-    session.commit()
-    session.refresh(m.offer)
-    return m
+    return _finish(session, m)
 
 
 def list_matches(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -12,7 +12,10 @@ from app.models.mixins import IdMixin, TimestampMixin
 
 
 class Interest(IdMixin, TimestampMixin, Base):
+    """`email` is stored in lower case; one interest per address and question."""
+
     __tablename__ = "interests"
+    __table_args__ = (UniqueConstraint("question_id", "email"),)
 
     municipality_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("municipalities.id"), index=True

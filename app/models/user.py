@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -24,6 +24,9 @@ class User(IdMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Carried in every token and session cookie; raising it (logout, password
+    # change, deactivation) ends all of them at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     department: Mapped[str | None] = mapped_column(String(120))
     municipality_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("municipalities.id"), index=True

@@ -30,6 +30,20 @@ def get(session: Session, offer_id: uuid.UUID) -> Offer | None:
     return session.get(Offer, offer_id)
 
 
+def lock(session: Session, offer_id: uuid.UUID) -> Offer:
+    """Re-read the offer and hold its row until the transaction ends.
+
+    An edit of capacity is checked against the places taken as they are now; a
+    confirm that takes a place meanwhile waits for the edit (or the edit for it).
+    """
+    return session.scalars(
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .with_for_update(of=Offer, key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _filtered(f: OfferFilter) -> Select[Offer]:
     stmt = select(Offer)
     if f.municipality_id is not None:

@@ -240,6 +240,7 @@ def update_offer(
 ) -> Offer:
     """Edit an offer, pause or archive it; capacity never below the places taken."""
     o = get_visible_offer(session, offer_id, actor)
+    o = repository.lock(session, o.id)  # capacity is checked on the places taken now
     before = _snapshot(o)
     _apply(session, o, data.model_dump(exclude_unset=True))
     audit.record_update(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, status
 from app.deps import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.interests import service as interest_service
-from app.interests.schemas import InterestCreate, InterestReceipt
+from app.interests.schemas import ALREADY_RECEIVED, InterestCreate, InterestReceipt
 from app.portal import service
 from app.portal.schemas import AssignmentRead, Lang, ResultsPage
 from app.portal.service import PortalQuery
@@ -123,8 +123,12 @@ def express_interest(
     question_id: uuid.UUID, data: InterestCreate, session: SessionDep
 ) -> InterestReceipt:
     """Tell the broker you would like to work on this assignment (rate-limited). Anyone."""
-    interest_service.express_interest(session, question_id, data)
-    return InterestReceipt(assignment_id=question_id)
+    _, is_new = interest_service.express_interest(session, question_id, data)
+    if is_new:
+        return InterestReceipt(assignment_id=question_id)
+    return InterestReceipt(
+        assignment_id=question_id, status="already_received", detail=ALREADY_RECEIVED
+    )
 
 
 @router.get("/results", responses=_LIST_ERRORS)

@@ -28,6 +28,24 @@ def get(session: Session, question_id: uuid.UUID) -> Question | None:
     return session.get(Question, question_id)
 
 
+def lock(session: Session, question_id: uuid.UUID) -> Question:
+    """Re-read the question and hold its row until the transaction ends.
+
+    Every step that changes a question's status (its own transitions and every match
+    step) takes this lock first, so the status is decided on the latest committed
+    state and derived from matches that cannot change meanwhile. `FOR NO KEY UPDATE`
+    (not `FOR UPDATE`) still lets other transactions insert rows that reference the
+    question. SQLite ignores the clause: its writers are serialised already.
+    """
+    q = session.scalars(
+        select(Question)
+        .where(Question.id == question_id)
+        .with_for_update(of=Question, key_share=True)
+        .execution_options(populate_existing=True)
+    ).one()
+    return q
+
+
 def has_theme(slug: str) -> ColumnElement[bool]:
     """The question carries the theme with this slug."""
     return Question.id.in_(

@@ -203,6 +203,7 @@ def update_question(
 ) -> Question:
     """Edit a question's text or settings while it is not yet being worked on."""
     q = get_visible_question(session, question_id, actor)
+    q = repository.lock(session, q.id)  # decide on the latest status, see lock()
     if q.status not in lifecycle.EDITABLE:
         raise ConflictError(
             f"a question in status {q.status!r} can no longer be edited; "
@@ -250,6 +251,19 @@ def transition_question(
     if not who & _actor_kinds(q, actor):
         raise PermissionDeniedError(
             f"only the {' or '.join(sorted(who))} may move this question to {data.to!r}"
+        )
+    # The step was decided on the status this request read; it succeeds only if
+    # the question still has that status once its row is locked. Of several steps
+    # sent at once, one wins and the others get 409 naming the new status.
+    expected = q.status
+    q = repository.lock(session, q.id)
+    if q.status != expected:
+        current = q.status
+        session.rollback()
+        raise ConflictError(
+            f"the question moved from {expected!r} to {current!r} meanwhile; "
+            f"cannot move it to {data.to!r} now",
+            fields={"status": f"the question is now {current!r}"},
         )
     set_status(session, q, data.to, actor=actor, note=data.note)
     session.commit()

@@ -96,6 +96,7 @@ def _assignment(
             **portal_view.page_context(session, settings.default_municipality, chosen),
             "item": item,
             "form": form,
+            "retention_days": settings.interest_retention_days,
         },
         status_code=status_code,
     )
@@ -133,7 +134,7 @@ def express_interest(
             request, session, settings, question_id, chosen, result.state,
             status_code=result.status_code,
         )  # fmt: skip
-    flash(request, TEXTS[chosen]["thanks"])
+    flash(request, TEXTS[chosen]["already" if result.already else "thanks"])
     return RedirectResponse(f"/portaal/{question_id}?lang={chosen}", status_code=303)
 
 

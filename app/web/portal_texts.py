@@ -61,6 +61,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "send": "Verstuur",
         "required": "verplicht",
         "thanks": "Bedankt! De kennismakelaar neemt contact met je op.",
+        "privacy_note": "Wat we bewaren: je naam, e-mailadres, instelling, niveau en "
+        "motivatie. Alleen de kennismakelaar van de gemeente ziet ze, om contact met je "
+        "op te nemen over deze opdracht. We verwijderen ze na {days} dagen, of eerder "
+        "als je de kennismakelaar daarom vraagt.",
+        "already": "Voor dit e-mailadres was al belangstelling vastgelegd; "
+        "die eerste aanmelding blijft staan.",
         "error_summary": "Controleer je invoer",
         "err_name": "Vul je naam in (2 tot 120 tekens, op één regel).",
         "err_email": "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
@@ -126,6 +132,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "send": "Send",
         "required": "required",
         "thanks": "Thank you! The knowledge broker will contact you.",
+        "privacy_note": "What we keep: your name, e-mail address, institution, level "
+        "and motivation. Only the city's knowledge broker sees them, to contact you "
+        "about this assignment. We delete them after {days} days, or sooner if you "
+        "ask the broker.",
+        "already": "Interest from this e-mail address was already recorded; "
+        "the first sign-up stands.",
         "error_summary": "Please check your input",
         "err_name": "Enter your name (2 to 120 characters, on one line).",
         "err_email": "Enter a valid e-mail address, like name@example.com.",

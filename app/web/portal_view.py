@@ -114,6 +114,7 @@ class InterestResult:
     state: FormState
     status_code: int = 422
     saved: bool = False
+    already: bool = False  # an earlier sign-up from this address stands
 
 
 def _labels(lang: PortalLang) -> dict[str, str]:
@@ -150,7 +151,7 @@ def submit_interest(
         k: v for k, v in payload(state.data).items() if k in INTEREST_FIELDS
     }
     try:
-        interest_service.express_interest(
+        _, is_new = interest_service.express_interest(
             session, question_id, InterestCreate.model_validate(body)
         )
     except ValidationError as exc:
@@ -167,4 +168,4 @@ def submit_interest(
             levels=" / ".join(accepted)
         )
         return InterestResult(state)
-    return InterestResult(state, status_code=303, saved=True)
+    return InterestResult(state, status_code=303, saved=True, already=not is_new)

@@ -85,14 +85,24 @@ class TestExpressInterest:
         assert "zoe@student.example" not in str(event.changes)
         assert "Zoë" not in str(event.changes)
 
-    def test_second_signup_with_same_address_updates_the_first(
+    def test_second_signup_with_same_address_leaves_the_first_unchanged(
         self, client, session, assignment
     ):
-        assert post(client, assignment.id).status_code == 201
-        again = post(client, assignment.id, email="ZOE@student.example", level="wo")
+        # Anyone can type someone else's address: a second post must not overwrite.
+        assert post(client, assignment.id).json()["status"] == "received"
+        again = post(
+            client,
+            assignment.id,
+            email="ZOE@student.example",
+            level="wo",
+            motivation="Iemand anders die de aanmelding wil overschrijven.",
+        )
         assert again.status_code == 201
+        assert again.json()["status"] == "already_received"
         assert count(session) == 1
-        assert session.scalars(select(Interest)).one().level == "wo"
+        stored = session.scalars(select(Interest)).one()
+        assert (stored.level, stored.email) == ("hbo", "zoe@student.example")
+        assert "overschrijven" not in stored.message
 
     @pytest.mark.parametrize(
         ("overrides", "field"),
