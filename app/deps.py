@@ -43,10 +43,17 @@ def get_current_user(
 ) -> User:
     if not token:
         raise NotAuthenticatedError("not authenticated: send a bearer token")
-    user_id = read_token(token, settings.secret_key.get_secret_value())
-    user = session.get(User, user_id) if user_id else None
-    if user is None or not user.is_active:
-        raise NotAuthenticatedError("invalid or expired token")
+    claims = read_token(token, settings.secret_key.get_secret_value())
+    user = session.get(User, claims.user_id) if claims else None
+    if (
+        claims is None
+        or user is None
+        or not user.is_active
+        or user.session_version != claims.session_version
+    ):
+        raise NotAuthenticatedError(
+            "invalid, expired or revoked token (after a logout or password change)"
+        )
     return user
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
@@ -14,6 +14,7 @@ from app.errors import error_responses
 from app.models import User
 from app.ratelimit import RateLimiterDep, client_key
 from app.security import create_token
+from app.users import service as user_service
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -57,7 +58,10 @@ def issue_token(
         password=form.password,
     )
     token = create_token(
-        user.id, settings.secret_key.get_secret_value(), settings.token_ttl_minutes
+        user.id,
+        settings.secret_key.get_secret_value(),
+        settings.token_ttl_minutes,
+        session_version=user.session_version,
     )
     return TokenRead(access_token=token, expires_in=settings.token_ttl_minutes * 60)
 
@@ -66,3 +70,14 @@ def issue_token(
 def who_am_i(user: CurrentUser) -> MeRead:
     """The calling user. Any authenticated user."""
     return me_read(user)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses({401: "not authenticated"}),
+)
+def log_out(session: SessionDep, user: CurrentUser) -> Response:
+    """End every token and session of the calling user. Any authenticated user."""
+    user_service.end_all_sessions(session, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from app.schemas import require_visible
 
 Role = Literal["staff", "provider", "broker", "admin"]
 
@@ -21,6 +23,8 @@ class UserCreate(BaseModel):
     institution: str | None = Field(default=None, max_length=120)
     department: str | None = Field(default=None, max_length=120)
 
+    _visible = field_validator("name")(require_visible)
+
 
 class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -29,6 +33,8 @@ class UserUpdate(BaseModel):
     password: str | None = Field(default=None, min_length=10, max_length=200)
     is_active: bool | None = None
     department: str | None = Field(default=None, max_length=120)
+
+    _visible = field_validator("name")(require_visible)
 
 
 class UserRead(BaseModel):

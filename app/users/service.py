@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -31,6 +32,13 @@ def user_read(user: User) -> UserRead:
     )
 
 
+def _email_taken(email: str) -> ConflictError:
+    return ConflictError(
+        f"a user with email {email} already exists",
+        fields={"email": "already in use"},
+    )
+
+
 def build_user(
     session: Session, data: UserCreate, *, password_hash: str | None = None
 ) -> User:
@@ -39,10 +47,7 @@ def build_user(
     `password_hash` lets the seeder hash one shared demo password once.
     """
     if get_user_by_email(session, data.email) is not None:
-        raise ConflictError(
-            f"a user with email {data.email} already exists",
-            fields={"email": "already in use"},
-        )
+        raise _email_taken(data.email)
     user = User(
         email=data.email.lower(),
         name=data.name,
@@ -77,7 +82,11 @@ def create_user(
     """Create an account."""
     user = build_user(session, data, password_hash=password_hash)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same email, created by a parallel request
+        session.rollback()
+        raise _email_taken(data.email) from None
     audit.record(
         session,
         actor=actor,
@@ -113,6 +122,9 @@ def update_user(
         setattr(user, key, value)
     if password:
         user.password_hash = hash_password(password)
+    if password or (before["is_active"] and not user.is_active):
+        # A new password or a deactivated account ends every session and token.
+        user.session_version += 1
     audit.record(
         session,
         actor=actor,
@@ -125,3 +137,17 @@ def update_user(
     )
     session.commit()
     return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Log out everywhere: every token and session cookie of the user stops working."""
+    user.session_version += 1
+    audit.record(
+        session,
+        actor=user,
+        entity_type="user",
+        entity_id=user.id,
+        municipality_id=user.municipality_id,
+        action="logged_out",
+    )
+    session.commit()

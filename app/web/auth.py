@@ -12,6 +12,7 @@ from app.auth import service as auth_service
 from app.deps import SessionDep
 from app.errors import NotAuthenticatedError, TooManyRequestsError
 from app.ratelimit import RateLimiterDep, client_key
+from app.users import service as user_service
 from app.web.deps import CsrfForm, PageUserOrNone
 from app.web.forms import FormState
 from app.web.session import end_session, flash, start_session
@@ -96,8 +97,12 @@ def login(
 
 
 @router.post("/uitloggen")
-def logout(request: Request, form: CsrfForm) -> Response:
-    """End the session."""
+def logout(
+    request: Request, session: SessionDep, user: PageUserOrNone, form: CsrfForm
+) -> Response:
+    """End the session, and every other session and token of the user with it."""
+    if user is not None:
+        user_service.end_all_sessions(session, user)
     end_session(request)
     flash(request, "U bent uitgelogd.", "info")
     return RedirectResponse("/", status_code=303)

@@ -27,7 +27,12 @@ def optional_page_user(request: Request, session: SessionDep) -> User | None:
     if who is None:
         return None
     user = session.get(User, who.id)
-    if user is None or not user.is_active or user.role != who.role:
+    if (
+        user is None
+        or not user.is_active
+        or user.role != who.role
+        or user.session_version != who.session_version
+    ):
         end_session(request)
         return None
     return user

@@ -1,9 +1,10 @@
 """The browser session: who is logged in, the CSRF token and flash messages.
 
 The session is Starlette's signed cookie (itsdangerous, HttpOnly, SameSite=Lax,
-Secure per settings). It holds only the user's id, name and role (for the page
-header) and the CSRF token; every protected page still loads the user from the
-database, so a deactivated account loses access at once.
+Secure per settings). It holds only the user's id, name, role (for the page
+header) and session version, and the CSRF token; every protected page still loads
+the user from the database, so a deactivated account, a logout elsewhere or a
+password change ends the session at once (the version no longer matches).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class SessionUser:
     id: uuid.UUID
     name: str
     role: str
+    session_version: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,10 @@ def session_user(request: Request) -> SessionUser | None:
     if not isinstance(raw, dict):
         return None
     try:
-        return SessionUser(uuid.UUID(raw["id"]), str(raw["name"]), str(raw["role"]))
-    except (KeyError, ValueError):
+        return SessionUser(
+            uuid.UUID(raw["id"]), str(raw["name"]), str(raw["role"]), int(raw["ver"])
+        )
+    except (KeyError, ValueError, TypeError):
         return None
 
 
@@ -82,6 +86,7 @@ def start_session(request: Request, user: User) -> None:
         "id": str(user.id),
         "name": user.name,
         "role": user.role,
+        "ver": user.session_version,
     }
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)
 

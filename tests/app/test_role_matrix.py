@@ -205,6 +205,13 @@ API: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/api/auth/me"): Case(dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
+    ("POST", "/api/auth/logout"): Case(dict.fromkeys(ROLES, 204) | {"anonymous": 401}),
+    ("GET", "/api/privacy/export"): Case(
+        only(200, ("admin",)), query={"email": "student@example.org"}
+    ),
+    ("POST", "/api/privacy/erase"): Case(
+        only(200, ("admin",)), json=lambda w, r: {"email": "student@example.org"}
+    ),
     ("GET", "/api/users"): Case(only(200, ("admin",))),
     ("POST", "/api/users"): Case(
         only(201, ("admin",)),
@@ -448,6 +455,8 @@ def test_api_access(client, world, auth, method, path, role):
         kwargs["data"] = case.data(world, role)
     if case.files is not None:
         kwargs["files"] = case.files
+    if case.query is not None:
+        kwargs["params"] = case.query
     response = _call(client, method, url, **kwargs)
     assert response.status_code == case.expect[role], response.text[:300]
 
