@@ -39,7 +39,7 @@ model: setup
 
 run: model
 	$(BIN)/kennisbrug migrate
-	$(BIN)/kennisbrug seed --demo
+	KENNISBRUG_DEMO_MODE=1 $(BIN)/kennisbrug seed --demo
 	$(BIN)/kennisbrug serve --demo
 
 lint: setup

@@ -1,4 +1,5 @@
-"""The `kennisbrug` command line: serve, migrate, seed, create-user, model, reindex, eval."""
+"""The `kennisbrug` command line: serve, migrate, seed, create-user, model, reindex,
+eval, export/import and privacy."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 
 from app.config import Settings, get_settings
+from app.privacy.cli import privacy_cli
 
 cli = typer.Typer(
     help="Kennisbrug: links a city's questions to the capacity of its knowledge institutions.",
@@ -20,6 +22,7 @@ cli = typer.Typer(
 )
 model_cli = typer.Typer(help="The embedding model.", no_args_is_help=True)
 cli.add_typer(model_cli, name="model")
+cli.add_typer(privacy_cli, name="privacy")
 
 
 def alembic_config(database_url: str) -> Config:
@@ -49,6 +52,7 @@ def serve(
 
     from app.main import create_app
     from app.observability import configure_logging
+    from app.server import SERVER_OPTIONS
 
     if demo:
         os.environ["KENNISBRUG_DEMO_MODE"] = "1"
@@ -74,7 +78,7 @@ def serve(
             ("admin@kennisbrug.example", "beheerder"),
         ):
             typer.echo(f"  {email:42} {role}")
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)
 
 
 @cli.command()
@@ -104,6 +108,13 @@ def seed(
     from seeds.loader import SeedReport, load_demo, load_reference, read_data
 
     settings = get_settings()
+    if demo and not settings.demo_mode:
+        typer.echo(
+            "error: --demo adds demo users with a known password; it runs only in "
+            "demo mode (KENNISBRUG_DEMO_MODE=1), never against a real database",
+            err=True,
+        )
+        raise typer.Exit(2)
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as session:

@@ -37,10 +37,26 @@ class Settings(BaseSettings):
         default=None,
         description="Pin 'today' for ranking (demos, tests); default the real date.",
     )
+    interest_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Students' interests older than this are deleted by "
+        "`kennisbrug privacy purge` (and the daily job).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (10.0.0.0/8) of reverse "
+        "proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Empty: "
+        "none, so a client cannot pick its own address (rate limits, logs).",
+    )
 
     @property
     def uses_default_secret(self) -> bool:
         return self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     @property
     def is_sqlite(self) -> bool:

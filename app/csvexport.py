@@ -57,5 +57,6 @@ def csv_response(text: str, filename: str) -> Response:
     return Response(
         content=("\ufeff" + text).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": disposition},
+        # Exports may hold personal data (students' interests): never cached.
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
@@ -19,6 +20,7 @@ from app.observability import RequestContextMiddleware
 from app.offers.import_router import router as offers_import_router
 from app.offers.router import router as offers_router
 from app.portal.router import router as portal_router
+from app.privacy.router import router as privacy_router
 from app.questions.router import router as questions_router
 from app.reports.router import router as reports_router
 from app.users.router import router as users_router
@@ -27,6 +29,8 @@ from app.web.portal_pages import router as portal_pages_router
 from app.web.report_pages import router as report_pages_router
 from app.web.router import router as web_router
 from app.web.setup import install_web
+
+MIN_SECRET_LENGTH = 32
 
 
 class InsecureConfigurationError(RuntimeError):
@@ -38,6 +42,12 @@ def create_app(
 ) -> FastAPI:
     """Build the app; `engine` lets tests and tools share an existing database engine."""
     settings = settings or get_settings()
+    if len(settings.secret_key.get_secret_value()) < MIN_SECRET_LENGTH:
+        raise InsecureConfigurationError(
+            f"KENNISBRUG_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters "
+            "(it signs tokens and session cookies); generate one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
     if settings.uses_default_secret and not settings.demo_mode:
         raise InsecureConfigurationError(
             "refusing to start with the default KENNISBRUG_SECRET_KEY outside demo mode; "
@@ -70,10 +80,17 @@ def create_app(
         interests_router,
         portal_router,
         reports_router,
+        privacy_router,
         web_router,
         portal_pages_router,
         report_pages_router,
     ):
         app.include_router(router)
     install_web(app, settings)
+    if settings.trusted_proxy_list:
+        # Outermost, so every layer sees the client the proxy names. The server
+        # itself never reads forwarded headers (see app/server.py).
+        app.add_middleware(
+            ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list
+        )
     return app

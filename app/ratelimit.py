@@ -8,9 +8,9 @@ The counters live in the storage named by `KENNISBRUG_RATE_LIMIT_STORAGE`:
 `memory://` (default) is right for one process; several app processes must share
 `redis://host:6379` so that a client cannot multiply its quota by the process count.
 
-The client is identified by `request.client.host`. Behind a reverse proxy run uvicorn
-with `--proxy-headers --forwarded-allow-ips=<proxy>` so that is the real client
-address; forwarded headers are never trusted here.
+The client is identified by `request.client.host`. Behind a reverse proxy set
+`KENNISBRUG_TRUSTED_PROXIES` to its address: only then does the app take the client
+from X-Forwarded-For (app.main), so nobody else can choose their own address.
 """
 
 from __future__ import annotations

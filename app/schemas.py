@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Generic, TypeVar
 
@@ -39,6 +40,23 @@ def _in_range(value: date) -> date:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_in_range)]
 """A calendar date as the API accepts it: YYYY-MM-DD, from 1900 to 2999."""
+
+
+def require_visible(value: str | None) -> str | None:
+    """A field validator for titles and names (`field_validator(...)(require_visible)`).
+
+    Used as a field validator, not an Annotated type, so that the field's own length
+    constraints keep their usual error types.
+    """
+    # Zero-width spaces, direction marks, control characters or combining marks
+    # alone pass a length check but show nothing: such a title names nothing.
+    if value and all(unicodedata.category(c)[0] in "CZM" for c in value):
+        raise ValueError(
+            "must contain visible characters, not only spaces, invisible or "
+            "control characters"
+        )
+    return value
+
 
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
 OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]

@@ -1099,7 +1099,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"== set-up: database {name}, model {args.model}")
         timings = {
             "migrate": run_cli(env, "migrate"),
-            "seed": run_cli(env, "seed", "--demo"),
+            # The demo world is seeded in demo mode only; the server runs without it.
+            "seed": run_cli({**env, "KENNISBRUG_DEMO_MODE": "1"}, "seed", "--demo"),
         }
         began = time.perf_counter()
         generate_world(db_url, args.offers, args.questions, args.seed)

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from app.server import SERVER_OPTIONS
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -23,7 +25,9 @@ def free_port() -> int:
 def live_server(app: FastAPI) -> Iterator[str]:
     """Serve `app` until the block ends; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", **SERVER_OPTIONS
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -2,8 +2,9 @@
 
 Format (documented for users on /aanbod/import, template at
 /aanbod/import/sjabloon.csv):
-- UTF-8, with or without a byte-order mark; `;` or `,` between cells (sniffed).
-- First line: column names from COLUMNS, in any order; `kind`, `title`,
+- UTF-8, with or without a byte-order mark; `;` or `,` between cells (whichever
+  the header uses more).
+- First line: column names from COLUMNS, each once, in any order; `kind`, `title`,
   `description` and `capacity` are required.
 - Lists (`themes`, `neighbourhoods`) separate their items with `|`.
 - Dates as 2027-02-01 (also 1-2-2027 as Dutch spreadsheets write them).
@@ -148,12 +149,52 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(header, delimiters=";,").delimiter
-    except csv.Error:
-        return ";" if header.count(";") >= header.count(",") else ","
+MAX_HEADER_CHARS = 2_000  # the longest real header (every column) is ~200
+
+
+def _header_line(text: str) -> str:
+    """The first line, refused when it is too long to be a header of column names.
+
+    Bounded before any parsing: csv.Sniffer's regular expressions take quadratic
+    time on a crafted line (a 96 KB header took 40 s), which would block the
+    process for everyone.
+    """
+    end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
+    if end == -1 and len(text) > MAX_HEADER_CHARS:
+        raise UnprocessableError(
+            f"the first line is longer than {MAX_HEADER_CHARS} characters; "
+            "it must hold the column names",
+            fields={"header": f"longer than {MAX_HEADER_CHARS} characters"},
+        )
+    return text if end == -1 else text[:end]
+
+
+def _delimiter(header: str) -> str:
+    """`;` or `,`: whichever separates more cells of the header (outside quotes)."""
+    counts = {";": 0, ",": 0}
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return ";" if counts[";"] >= counts[","] else ","
+
+
+def _check_header(header: list[str]) -> None:
+    unknown = [h for h in header if h and h not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in header]
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    problems = [f"unknown column {h!r}" for h in unknown[:10]]
+    if len(unknown) > 10:
+        problems.append(f"and {len(unknown) - 10} more unknown columns")
+    problems += [f"missing column {c!r}" for c in missing]
+    problems += [f"column {h!r} appears more than once" for h in repeated]
+    if problems:
+        raise UnprocessableError(
+            "; ".join(problems) + f"; columns: {', '.join(COLUMNS)}",
+            fields={"header": "; ".join(problems)},
+        )
 
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -161,7 +202,8 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     text = _decode(data)
     if not text.strip():
         raise UnprocessableError("the file is empty", fields={"file": "empty"})
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(_header_line(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:
@@ -169,15 +211,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
             f"the file is not valid CSV: {exc}", fields={"file": "not valid CSV"}
         ) from exc
     header = [h.strip().lower() for h in records[0]]
-    unknown = [h for h in header if h and h not in COLUMNS]
-    missing = [c for c in REQUIRED if c not in header]
-    if unknown or missing:
-        problems = [f"unknown column {h!r}" for h in unknown]
-        problems += [f"missing column {c!r}" for c in missing]
-        raise UnprocessableError(
-            "; ".join(problems) + f"; columns: {', '.join(COLUMNS)}",
-            fields={"header": "; ".join(problems)},
-        )
+    _check_header(header)
     rows = [
         (number, {h: cell.strip() for h, cell in zip(header, cells, strict=False) if h})
         for number, cells in enumerate(records[1:], start=2)

@@ -6,9 +6,16 @@ import uuid
 from datetime import date, datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from app.schemas import IsoDate
+from app.schemas import IsoDate, require_visible
 
 Level = Literal["mbo", "hbo", "wo"]
 OfferKind = Literal["course", "thesis", "research"]
@@ -31,6 +38,10 @@ class _OfferFields(BaseModel):
     language: Language | None = None
     contact_name: str | None = Field(default=None, max_length=120)
     contact_email: EmailStr | None = Field(default=None, max_length=254)
+
+    _visible = field_validator("title", "contact_name", check_fields=False)(
+        require_visible
+    )
 
     @model_validator(mode="after")
     def _window_in_order(self) -> Self:

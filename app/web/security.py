@@ -56,11 +56,19 @@ def apply_security_headers(headers: MutableHeaders, path: str) -> None:
         headers["Cache-Control"] = "no-store"
 
 
-class SecurityHeadersMiddleware:
-    """Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer streaming)."""
+HSTS = "max-age=31536000; includeSubDomains"
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class SecurityHeadersMiddleware:
+    """Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer streaming).
+
+    `hsts`: also send Strict-Transport-Security, for a site served over HTTPS only
+    (the same deployments that mark the session cookie Secure).
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,7 +78,10 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                apply_security_headers(MutableHeaders(scope=message), path)
+                headers = MutableHeaders(scope=message)
+                apply_security_headers(headers, path)
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -25,6 +25,6 @@ def install_web(app: FastAPI, settings: Settings) -> None:
         https_only=settings.cookie_secure,
     )
     # Added last, so it is the outermost: every response gets the headers.
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     register_page_error_handlers(app)
     app.mount("/static/web", own_static_files(), name="static")

@@ -202,4 +202,5 @@ def test_serve_demo_allows_plain_http_cookies(monkeypatch, env):
     assert settings.demo_mode is True
     assert settings.cookie_secure is False
     assert seen["port"] == 8123
+    assert seen["proxy_headers"] is False  # forwarded headers only via the app
     assert "makelaar@leiden.example" in result.output

@@ -1,0 +1,190 @@
+"""A person's data on request (AVG art. 15 and 17) and the retention of interests.
+
+Questions, offers and matches are the city's records and stay; what identifies a
+person (account, interests, contact fields, names and addresses in the audit log)
+is exported or erased. Admin only (router), or `kennisbrug privacy` on the server.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.db import utcnow
+from app.models import Event, Offer, Question, User
+from app.privacy import repository
+from app.privacy.schemas import ErasureReport, PersonExport, PurgeReport
+from app.security import hash_password
+
+ERASED = "[verwijderd]"
+ERASED_NAME = "Verwijderde gebruiker"
+
+
+def _account(user: User) -> dict[str, Any]:
+    return audit.snapshot(
+        user,
+        ("id", "email", "name", "role", "department", "is_active", "created_at"),
+    ) | {
+        "municipality": user.municipality.slug if user.municipality else None,
+        "institution": user.institution.name if user.institution else None,
+    }
+
+
+def _contact_rows(session: Session, email: str) -> list[Question | Offer]:
+    return [
+        *repository.questions_with_contact(session, email),
+        *repository.offers_with_contact(session, email),
+    ]
+
+
+def _names(session: Session, email: str) -> set[str]:
+    """Every name stored beside this address: accounts, interests, contact fields."""
+    names = {u.name for u in repository.users_with_email(session, email)}
+    names |= {i.name for i in repository.interests_with_email(session, email)}
+    names |= {r.contact_name for r in _contact_rows(session, email) if r.contact_name}
+    return {n for n in names if n and n != ERASED_NAME}
+
+
+def _mentions(value: Any, needles: set[str]) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in needles
+    if isinstance(value, dict):
+        return any(_mentions(v, needles) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, needles) for v in value)
+    return False
+
+
+def _scrubbed(value: Any, needles: set[str]) -> Any:
+    if isinstance(value, str):
+        return ERASED if value.strip().lower() in needles else value
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, needles) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, needles) for v in value]
+    return value
+
+
+def _events(session: Session, email: str, names: set[str]) -> list[Event]:
+    """Audit events made by the person, or with their address or name as a value."""
+    actors = [u.id for u in repository.users_with_email(session, email)]
+    needles = {email, *(n.lower() for n in names)}
+    return [
+        e
+        for e in repository.events_naming(session, {email, *names}, actors)
+        if e.actor_id in actors or _mentions(e.changes, needles)
+    ]
+
+
+def export_person(session: Session, email: str) -> PersonExport:
+    """Everything stored about the person with this address."""
+    email = email.strip().lower()
+    names = _names(session, email)
+    accounts = repository.users_with_email(session, email)
+    own_ids = {u.id for u in accounts}
+    return PersonExport(
+        email=email,
+        exported_at=utcnow(),
+        accounts=[_account(u) for u in accounts],
+        interests=[
+            audit.snapshot(
+                i,
+                (
+                    "id",
+                    "question_id",
+                    "name",
+                    "email",
+                    "institution",
+                    "level",
+                    "message",
+                    "created_at",
+                ),
+            )
+            for i in repository.interests_with_email(session, email)
+        ],
+        question_contacts=[
+            audit.snapshot(q, ("id", "title", "contact_name", "contact_email"))
+            for q in repository.questions_with_contact(session, email)
+        ],
+        offer_contacts=[
+            audit.snapshot(o, ("id", "title", "contact_name", "contact_email"))
+            for o in repository.offers_with_contact(session, email)
+        ],
+        audit_events=[
+            audit.snapshot(
+                e, ("id", "entity_type", "entity_id", "action", "changes", "created_at")
+            )
+            | {"by_this_person": e.actor_id in own_ids}
+            for e in _events(session, email, names)
+        ],
+    )
+
+
+def erase_person(session: Session, email: str, *, actor: User | None) -> ErasureReport:
+    """Delete the person's interests, anonymise their account and contact fields and
+    scrub their name and address from the audit log, in one transaction."""
+    email = email.strip().lower()
+    names = _names(session, email)
+    needles = {email, *(n.lower() for n in names)}
+    events = _events(session, email, names)
+    scrubbed = 0
+    for event in events:
+        cleaned = _scrubbed(event.changes, needles)
+        if cleaned != event.changes:
+            event.changes = cleaned
+            scrubbed += 1
+    interests = repository.interests_with_email(session, email)
+    for interest in interests:
+        session.delete(interest)
+    cleared = 0
+    for row in _contact_rows(session, email):
+        row.contact_name = None
+        row.contact_email = None
+        cleared += 1
+    accounts = repository.users_with_email(session, email)
+    for user in accounts:
+        _anonymise(user)
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="person",
+        entity_id=accounts[0].id if accounts else uuid.uuid4(),
+        municipality_id=None,
+        action="erased",
+        changes={
+            "interests_deleted": len(interests),
+            "contact_fields_cleared": cleared,
+            "audit_events_scrubbed": scrubbed,
+        },
+    )
+    session.commit()
+    return ErasureReport(
+        accounts_anonymised=[u.id for u in accounts],
+        interests_deleted=len(interests),
+        contact_fields_cleared=cleared,
+        audit_events_scrubbed=scrubbed,
+    )
+
+
+def _anonymise(user: User) -> None:
+    """The account stays (questions and offers point to it) but names no one."""
+    user.email = f"verwijderd-{user.id.hex}@verwijderd.invalid"
+    user.name = ERASED_NAME
+    user.department = None
+    user.is_active = False
+    user.password_hash = hash_password(uuid.uuid4().hex)  # nobody knows it
+    user.session_version += 1
+
+
+def purge_interests(
+    session: Session, *, retention_days: int, now: datetime | None = None
+) -> PurgeReport:
+    """Delete students' interests older than the retention period."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    deleted = repository.delete_interests_before(session, cutoff)
+    session.commit()
+    return PurgeReport(interests_deleted=deleted, older_than=cutoff)
