@@ -23,10 +23,10 @@ from app.questions.router import router as questions_router
 from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router
-from app.web.portal_pages import router as portal_pages_router
-from app.web.report_pages import router as report_pages_router
+from app.web.core.setup import install_web
+from app.web.portal.student_pages import router as portal_pages_router
+from app.web.reports.summary_page import router as report_pages_router
 from app.web.router import router as web_router
-from app.web.setup import install_web
 
 
 class InsecureConfigurationError(RuntimeError):

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web import (
-    allocation,
-    assets,
-    auth,
-    broker,
-    broker_actions,
-    common,
-    imports,
-    provider,
-    staff,
-)
+from app.web.broker import allocation_page, match_actions, question_page
+from app.web.core import assets, home, login
+from app.web.provider import import_page, offer_pages
+from app.web.staff import question_pages
 
 router = APIRouter(include_in_schema=False)
 for _module in (
     assets,
-    auth,
-    common,
-    staff,
-    imports,
-    provider,
-    broker,
-    broker_actions,
-    allocation,
+    login,
+    home,
+    question_pages,
+    import_page,
+    offer_pages,
+    question_page,
+    match_actions,
+    allocation_page,
 ):
     router.include_router(_module.router)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.models import Match, Offer, Question
 from app.offers import importer
-from app.web.setup import SESSION_COOKIE
+from app.web.core.setup import SESSION_COOKIE
 from tests.app.conftest import TEST_PASSWORD
 from tests.app.helpers import OFFER, QUESTION, offer, open_question, propose, step
 
@@ -240,12 +240,12 @@ class TestHeadersAndErrors:
         assert client.get("/vragen/geen-uuid").status_code == 404
 
     def test_unexpected_error_is_a_dutch_500_without_trace(self, app, monkeypatch):
-        from app.web import common
+        from app.web.core import home
 
         def boom(*args, **kwargs):
             raise RuntimeError("secret detail")
 
-        monkeypatch.setattr(common, "render", boom)
+        monkeypatch.setattr(home, "render", boom)
         with TestClient(app, raise_server_exceptions=False) as client:
             page = client.get("/")
         assert page.status_code == 500

@@ -12,10 +12,10 @@ from app.auth import service as auth_service
 from app.deps import SessionDep
 from app.errors import NotAuthenticatedError, TooManyRequestsError
 from app.ratelimit import RateLimiterDep, client_key
-from app.web.deps import CsrfForm, PageUserOrNone
-from app.web.forms import FormState
-from app.web.session import end_session, flash, start_session
-from app.web.templating import render
+from app.web.core.forms import FormState
+from app.web.core.page_deps import CsrfForm, PageUserOrNone
+from app.web.core.session import end_session, flash, start_session
+from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,10 +10,10 @@ from app.deps import SessionDep, SettingsDep
 from app.errors import AppError
 from app.offers import importer
 from app.offers.import_router import read_upload
-from app.web import import_texts
-from app.web.deps import CsrfForm, ProviderPage
-from app.web.session import flash
-from app.web.templating import render
+from app.web.core.page_deps import CsrfForm, ProviderPage
+from app.web.core.session import flash
+from app.web.core.templating import render
+from app.web.provider import import_texts
 
 router = APIRouter(include_in_schema=False)
 

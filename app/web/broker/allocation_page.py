@@ -17,10 +17,10 @@ from app.matches import allocation as allocation_service
 from app.models import User
 from app.offers import service as offer_service
 from app.questions import service as question_service
-from app.web.actions import refusal
-from app.web.deps import BrokerPage, CsrfForm
-from app.web.pairing import confirm_pair
-from app.web.templating import render
+from app.web.broker.pairing import confirm_pair
+from app.web.core.actions import refusal
+from app.web.core.page_deps import BrokerPage, CsrfForm
+from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from app.errors import AppError
 from app.offers import importer
-from app.web.forms import dutch_validation_message, known_message
-from app.web.offer_form import LABELS
+from app.web.core.forms import dutch_validation_message, known_message
+from app.web.provider.offer_form import LABELS
 
 COLUMN_HELP: tuple[tuple[str, str], ...] = (
     (

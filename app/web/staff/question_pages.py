@@ -16,13 +16,13 @@ from app.matches.schemas import CompleteRequest
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
-from app.web import question_form
-from app.web.actions import attempt
-from app.web.deps import CsrfForm, QuestionEditorPage, StaffPage
-from app.web.errors import PageNotFoundError
-from app.web.labels import COMPLETE_LABELS, QUESTION_STATUS
-from app.web.session import flash
-from app.web.templating import render
+from app.web.core.actions import attempt
+from app.web.core.display import COMPLETE_LABELS, QUESTION_STATUS
+from app.web.core.error_pages import PageNotFoundError
+from app.web.core.page_deps import CsrfForm, QuestionEditorPage, StaffPage
+from app.web.core.session import flash
+from app.web.core.templating import render
+from app.web.staff import question_form
 
 router = APIRouter(include_in_schema=False)
 

@@ -17,8 +17,8 @@ from app.deps import SessionDep
 from app.reports import exports, figures
 from app.reports import service as report_service
 from app.reports.schemas import CapacityRow, CountRow, SummaryRead
-from app.web.deps import BrokerPage
-from app.web.templating import render
+from app.web.core.page_deps import BrokerPage
+from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 

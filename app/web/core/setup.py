@@ -7,9 +7,9 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.config import Settings
-from app.web.assets import own_static_files
-from app.web.errors import register_page_error_handlers
-from app.web.security import SecurityHeadersMiddleware
+from app.web.core.assets import own_static_files
+from app.web.core.error_pages import register_page_error_handlers
+from app.web.core.headers import SecurityHeadersMiddleware
 
 SESSION_COOKIE = "kennisbrug_session"
 

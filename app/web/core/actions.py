@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from app.errors import AppError
-from app.web.forms import app_error_message, validation_errors
-from app.web.session import flash
+from app.web.core.forms import app_error_message, validation_errors
+from app.web.core.session import flash
 
 T = TypeVar("T")
 

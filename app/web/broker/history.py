@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.models import Match, Question, User
 from app.questions import service as question_service
-from app.web import labels
+from app.web.core import display
 
 BOARD_STATUSES = ["submitted", "open"]
 BOARD_LIMIT = 100
@@ -62,8 +62,8 @@ def board(session: Session, user: User, today: date) -> tuple[list[BoardRow], in
 def _status_text(mapping: dict[str, str], change: Any) -> str:
     if not isinstance(change, dict):
         return ""
-    before = labels.label(mapping, change.get("before"))
-    after = labels.label(mapping, change.get("after"))
+    before = display.label(mapping, change.get("before"))
+    after = display.label(mapping, change.get("after"))
     return f"{before} → {after}" if before else after
 
 
@@ -81,11 +81,11 @@ def history(session: Session, q: Question, matches: list[Match]) -> list[History
         changes = e.changes or {}
         if e.entity_type == "match":
             subject = f"Koppeling met '{offers.get(e.entity_id, 'aanbod')}'"
-            status = _status_text(labels.MATCH_STATUS, changes.get("status"))
+            status = _status_text(display.MATCH_STATUS, changes.get("status"))
         else:
             subject = "Vraag"
-            status = _status_text(labels.QUESTION_STATUS, changes.get("status"))
-        action = labels.label(labels.EVENT_ACTION, e.action)
+            status = _status_text(display.QUESTION_STATUS, changes.get("status"))
+        action = display.label(display.EVENT_ACTION, e.action)
         what = f"{subject}: {status}" if status else f"{subject} {action}"
         reason = changes.get("reason") or changes.get("note")
         if reason:

@@ -12,8 +12,8 @@ from app.config import Settings
 from app.models import Offer, User
 from app.offers import service as offer_service
 from app.offers.schemas import OfferCreate, OfferUpdate
-from app.web import options
-from app.web.forms import (
+from app.web.core import options
+from app.web.core.forms import (
     FormState,
     FormValue,
     payload,

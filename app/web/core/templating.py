@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from app.web import labels
-from app.web.session import (
+from app.web.core import display
+from app.web.core.session import (
     CSRF_FIELD,
     SessionUser,
     csrf_token,
@@ -26,8 +26,9 @@ from app.web.session import (
     session_user,
 )
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
+_WEB_DIR = Path(__file__).resolve().parents[1]
+TEMPLATES_DIR = _WEB_DIR / "templates"
+STATIC_DIR = _WEB_DIR / "static"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +75,17 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        date_nl=labels.date_nl,
-        percent=labels.percent,
-        question_status=lambda c: labels.label(labels.QUESTION_STATUS, c),
-        match_status=lambda c: labels.label(labels.MATCH_STATUS, c),
-        offer_status=lambda c: labels.label(labels.OFFER_STATUS, c),
-        offer_kind=lambda c: labels.label(labels.OFFER_KIND, c),
-        level=lambda c: labels.label(labels.LEVEL, c),
-        language=lambda c: labels.label(labels.LANGUAGE, c),
-        expected_output=lambda c: labels.label(labels.EXPECTED_OUTPUT, c),
-        badge=labels.badge,
-        component=lambda c: labels.label(labels.COMPONENT, c),
+        date_nl=display.date_nl,
+        percent=display.percent,
+        question_status=lambda c: display.label(display.QUESTION_STATUS, c),
+        match_status=lambda c: display.label(display.MATCH_STATUS, c),
+        offer_status=lambda c: display.label(display.OFFER_STATUS, c),
+        offer_kind=lambda c: display.label(display.OFFER_KIND, c),
+        level=lambda c: display.label(display.LEVEL, c),
+        language=lambda c: display.label(display.LANGUAGE, c),
+        expected_output=lambda c: display.label(display.EXPECTED_OUTPUT, c),
+        badge=display.badge,
+        component=lambda c: display.label(display.COMPONENT, c),
     )
     env.globals.update(CSRF_FIELD=CSRF_FIELD)
     return env

@@ -10,11 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import SessionDep, SettingsDep
 from app.offers import service as offer_service
 from app.offers.schemas import OfferUpdate
-from app.web import offer_form
-from app.web.actions import attempt
-from app.web.deps import CsrfForm, ProviderPage
-from app.web.session import flash
-from app.web.templating import render
+from app.web.core.actions import attempt
+from app.web.core.page_deps import CsrfForm, ProviderPage
+from app.web.core.session import flash
+from app.web.core.templating import render
+from app.web.provider import offer_form
 
 router = APIRouter(include_in_schema=False)
 

@@ -25,8 +25,8 @@ from app.portal.service import PortalQuery
 from app.ratelimit import client_key, get_rate_limiter
 from app.vocab import repository as vocab_repository
 from app.vocab import service as vocab
-from app.web.forms import FormState, payload, read_form
-from app.web.portal_texts import KINDS, LEVELS, OUTPUTS, TEXTS, PortalLang
+from app.web.core.forms import FormState, payload, read_form
+from app.web.portal.translations import KINDS, LEVELS, OUTPUTS, TEXTS, PortalLang
 
 INTEREST_FIELDS = ("name", "email", "institution", "level", "motivation")
 

@@ -15,12 +15,12 @@ from fastapi.responses import FileResponse
 from starlette.staticfiles import StaticFiles
 
 from app.config import get_settings
-from app.web.errors import PageNotFoundError
-from app.web.templating import STATIC_DIR
+from app.web.core.error_pages import PageNotFoundError
+from app.web.core.templating import STATIC_DIR
 
 logger = logging.getLogger(__name__)
 
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 VENDOR_FILES: dict[str, str] = {
     "nlds-components.css": "@utrecht/component-library-css/dist/index.css",

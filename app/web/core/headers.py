@@ -2,7 +2,7 @@
 
 The Content-Security-Policy allows no inline script or style at all: pages load
 only their own files from /static. Form posts are protected separately by the
-CSRF token (app.web.deps.CsrfForm).
+CSRF token (app.web.core.page_deps.CsrfForm).
 """
 
 from __future__ import annotations

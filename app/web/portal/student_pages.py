@@ -14,12 +14,12 @@ from app.errors import UnprocessableError
 from app.portal import service as portal_service
 from app.portal.schemas import AssignmentRead
 from app.ratelimit import rate_limit
-from app.web import portal_view
-from app.web.deps import CsrfForm, PageUserOrNone
-from app.web.forms import FormState
-from app.web.portal_texts import TEXTS, pick
-from app.web.session import flash
-from app.web.templating import render
+from app.web.core.forms import FormState
+from app.web.core.page_deps import CsrfForm, PageUserOrNone
+from app.web.core.session import flash
+from app.web.core.templating import render
+from app.web.portal import interest_form
+from app.web.portal.translations import TEXTS, pick
 
 router = APIRouter(
     include_in_schema=False, dependencies=[Depends(rate_limit("public"))]
@@ -48,7 +48,7 @@ def assignments_page(
     """Public open assignments with search, filters and a language switch."""
     chosen = pick(lang)
     raw = {"q": q, "level": level, "theme": theme, "neighbourhood": neighbourhood}
-    f = portal_view.read_filters(
+    f = interest_form.read_filters(
         {**raw, "from": period_from, "until": until},
         municipality=settings.default_municipality,
         lang=chosen,
@@ -61,12 +61,14 @@ def assignments_page(
                 session, f.query, limit=_PAGE_SIZE, offset=(page - 1) * _PAGE_SIZE
             )
         except UnprocessableError as exc:
-            f.error = portal_view.filter_error(exc, chosen)
+            f.error = interest_form.filter_error(exc, chosen)
     return render(
         request,
         "portal/assignments.html",
         {
-            **portal_view.page_context(session, settings.default_municipality, chosen),
+            **interest_form.page_context(
+                session, settings.default_municipality, chosen
+            ),
             "filters": f.values,
             "error": f.error,
             "items": items,
@@ -93,7 +95,9 @@ def _assignment(
         request,
         "portal/assignment.html",
         {
-            **portal_view.page_context(session, settings.default_municipality, chosen),
+            **interest_form.page_context(
+                session, settings.default_municipality, chosen
+            ),
             "item": item,
             "form": form,
         },
@@ -111,7 +115,7 @@ def assignment_page(
     lang: Text = None,
 ) -> Response:
     """One public assignment with its placements and the interest form."""
-    form = portal_view.empty_form(pick(lang))
+    form = interest_form.empty_form(pick(lang))
     return _assignment(request, session, settings, question_id, pick(lang), form)
 
 
@@ -125,7 +129,7 @@ def express_interest(
 ) -> Response:
     """Store a student's interest (rate-limited like the API), then show a thank-you."""
     chosen = pick(str(form.get("lang") or ""))
-    result = portal_view.submit_interest(
+    result = interest_form.submit_interest(
         request, session, question_id, form, lang=chosen
     )
     if not result.saved:
@@ -151,7 +155,7 @@ def results_page(
 ) -> Response:
     """What earlier assignments produced, by theme and neighbourhood."""
     chosen = pick(lang)
-    f = portal_view.read_filters(
+    f = interest_form.read_filters(
         {"q": q, "theme": theme, "neighbourhood": neighbourhood},
         municipality=settings.default_municipality,
         lang=chosen,
@@ -162,12 +166,14 @@ def results_page(
             session, f.query, limit=_PAGE_SIZE, offset=(page - 1) * _PAGE_SIZE
         )
     except UnprocessableError as exc:
-        f.error = portal_view.filter_error(exc, chosen)
+        f.error = interest_form.filter_error(exc, chosen)
     return render(
         request,
         "portal/results.html",
         {
-            **portal_view.page_context(session, settings.default_municipality, chosen),
+            **interest_form.page_context(
+                session, settings.default_municipality, chosen
+            ),
             "filters": f.values,
             "error": f.error,
             "results": results,

@@ -25,9 +25,9 @@ from app.errors import (
     PermissionDeniedError,
     http_error_headers,
 )
-from app.web.forms import app_error_message
-from app.web.security import apply_security_headers
-from app.web.templating import render
+from app.web.core.forms import app_error_message
+from app.web.core.headers import apply_security_headers
+from app.web.core.templating import render
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.vocab import repository as vocab_repository
-from app.web import labels
+from app.web.core import display
 
 Options = list[tuple[str, str]]
 
@@ -49,7 +49,7 @@ def from_labels(mapping: dict[str, str]) -> Options:
     return list(mapping.items())
 
 
-LEVELS = from_labels(labels.LEVEL)
-OUTPUTS = from_labels(labels.EXPECTED_OUTPUT)
-KINDS = from_labels(labels.OFFER_KIND)
-LANGUAGES = from_labels(labels.LANGUAGE)
+LEVELS = from_labels(display.LEVEL)
+OUTPUTS = from_labels(display.EXPECTED_OUTPUT)
+KINDS = from_labels(display.OFFER_KIND)
+LANGUAGES = from_labels(display.LANGUAGE)

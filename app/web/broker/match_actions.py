@@ -15,12 +15,12 @@ from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import service as match_service
 from app.matches.schemas import CancelRequest, CompleteRequest, RejectRequest
 from app.models import Match, User
-from app.web.actions import attempt
-from app.web.deps import BrokerPage, CsrfForm
-from app.web.errors import PageNotFoundError
-from app.web.labels import COMPLETE_LABELS
-from app.web.pairing import confirm_pair, proposal
-from app.web.session import flash
+from app.web.broker.pairing import confirm_pair, proposal
+from app.web.core.actions import attempt
+from app.web.core.display import COMPLETE_LABELS
+from app.web.core.error_pages import PageNotFoundError
+from app.web.core.page_deps import BrokerPage, CsrfForm
+from app.web.core.session import flash
 
 router = APIRouter(include_in_schema=False)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.web.deps import PageUserOrNone
-from app.web.templating import render
+from app.web.core.page_deps import PageUserOrNone
+from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,8 +12,8 @@ from starlette.datastructures import FormData
 from app.models import Question, User
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate, QuestionUpdate
-from app.web import options
-from app.web.forms import (
+from app.web.core import options
+from app.web.core.forms import (
     FormState,
     FormValue,
     payload,

@@ -14,8 +14,8 @@ from starlette.datastructures import FormData
 
 from app.deps import SessionDep
 from app.models import User
-from app.web.errors import CsrfError, LoginRequiredError, PageForbiddenError
-from app.web.session import CSRF_FIELD, csrf_matches, end_session, session_user
+from app.web.core.error_pages import CsrfError, LoginRequiredError, PageForbiddenError
+from app.web.core.session import CSRF_FIELD, csrf_matches, end_session, session_user
 
 # Pages that posts may come back from a form upload (CSV import): 1 MB file + margin.
 MAX_FORM_PART_BYTES = 2 * 1024 * 1024

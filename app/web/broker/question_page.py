@@ -12,12 +12,12 @@ from app.matches import ranking
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
-from app.web import broker_views
-from app.web.actions import attempt
-from app.web.deps import BrokerPage, CsrfForm
-from app.web.labels import QUESTION_STATUS
-from app.web.session import flash
-from app.web.templating import render
+from app.web.broker import history
+from app.web.core.actions import attempt
+from app.web.core.display import QUESTION_STATUS
+from app.web.core.page_deps import BrokerPage, CsrfForm
+from app.web.core.session import flash
+from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +35,7 @@ def board_page(
     request: Request, session: SessionDep, user: BrokerPage, today: TodayDep
 ) -> Response:
     """Submitted and open questions, the longest waiting first, with their age."""
-    rows, total = broker_views.board(session, user, today)
+    rows, total = history.board(session, user, today)
     return render(request, "broker/board.html", {"rows": rows, "total": total})
 
 
@@ -66,7 +66,7 @@ def question_page(
             "question": question,
             "ranking": candidates,
             "matches": matches,
-            "history": broker_views.history(session, question, matches),
+            "history": history.history(session, question, matches),
             "steps": steps,
             "editable": question.status in EDITABLE,
         },
