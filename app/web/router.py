@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web.broker import allocation_page, match_actions, question_page
+from app.web.broker import allocation_page, board, match_actions, question_page
 from app.web.core import assets, home, login
 from app.web.provider import import_page, offer_pages
 from app.web.staff import question_pages
@@ -17,6 +17,7 @@ for _module in (
     question_pages,
     import_page,
     offer_pages,
+    board,
     question_page,
     match_actions,
     allocation_page,

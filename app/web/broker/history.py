@@ -1,34 +1,17 @@
-"""What the broker pages show, built from the services: the board and a question's
-history in Dutch."""
+"""A question's history for the broker, in Dutch: its own and its matches' events."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.models import Match, Question, User
-from app.questions import service as question_service
 from app.web.core import display
-
-BOARD_STATUSES = ["submitted", "open"]
-BOARD_LIMIT = 100
-OLD_AFTER_DAYS = 14
-
-
-@dataclass(frozen=True, slots=True)
-class BoardRow:
-    question: Question
-    waiting_since: datetime
-    age_days: int
-
-    @property
-    def is_old(self) -> bool:
-        return self.age_days > OLD_AFTER_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +19,6 @@ class HistoryLine:
     at: datetime
     who: str
     what: str
-
-
-def board(session: Session, user: User, today: date) -> tuple[list[BoardRow], int]:
-    """Submitted and open questions, the longest waiting first."""
-    rows, total = question_service.list_questions(
-        session,
-        user,
-        statuses=BOARD_STATUSES,
-        theme=None,
-        neighbourhood=None,
-        q=None,
-        mine=False,
-        limit=BOARD_LIMIT,
-        offset=0,
-    )
-    out = []
-    for q in rows:
-        since = q.submitted_at or q.created_at
-        out.append(BoardRow(q, since, max((today - since.date()).days, 0)))
-    out.sort(key=lambda r: (r.waiting_since, str(r.question.id)))
-    return out, total
 
 
 def _status_text(mapping: dict[str, str], change: Any) -> str:

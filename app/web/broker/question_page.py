@@ -1,4 +1,5 @@
-"""Pages for the broker: the board of questions and one question with candidates."""
+"""The broker's page for one question: ranked candidates with their explanation,
+near-misses, matches, history and the status steps."""
 
 from __future__ import annotations
 
@@ -28,15 +29,6 @@ _STEP_TEXT = {
     "draft": "Terug naar concept (aanvullen met de eigenaar)",
     "withdrawn": "Intrekken",
 }
-
-
-@router.get("/makelaar")
-def board_page(
-    request: Request, session: SessionDep, user: BrokerPage, today: TodayDep
-) -> Response:
-    """Submitted and open questions, the longest waiting first, with their age."""
-    rows, total = history.board(session, user, today)
-    return render(request, "broker/board.html", {"rows": rows, "total": total})
 
 
 @router.get("/makelaar/vragen/{question_id}")

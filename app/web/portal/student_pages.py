@@ -18,7 +18,7 @@ from app.web.core.forms import FormState
 from app.web.core.page_deps import CsrfForm, PageUserOrNone
 from app.web.core.session import flash
 from app.web.core.templating import render
-from app.web.portal import interest_form
+from app.web.portal import interest_form, search_filters
 from app.web.portal.translations import TEXTS, pick
 
 router = APIRouter(
@@ -48,7 +48,7 @@ def assignments_page(
     """Public open assignments with search, filters and a language switch."""
     chosen = pick(lang)
     raw = {"q": q, "level": level, "theme": theme, "neighbourhood": neighbourhood}
-    f = interest_form.read_filters(
+    f = search_filters.read_filters(
         {**raw, "from": period_from, "until": until},
         municipality=settings.default_municipality,
         lang=chosen,
@@ -61,12 +61,12 @@ def assignments_page(
                 session, f.query, limit=_PAGE_SIZE, offset=(page - 1) * _PAGE_SIZE
             )
         except UnprocessableError as exc:
-            f.error = interest_form.filter_error(exc, chosen)
+            f.error = search_filters.filter_error(exc, chosen)
     return render(
         request,
         "portal/assignments.html",
         {
-            **interest_form.page_context(
+            **search_filters.page_context(
                 session, settings.default_municipality, chosen
             ),
             "filters": f.values,
@@ -95,7 +95,7 @@ def _assignment(
         request,
         "portal/assignment.html",
         {
-            **interest_form.page_context(
+            **search_filters.page_context(
                 session, settings.default_municipality, chosen
             ),
             "item": item,
@@ -155,7 +155,7 @@ def results_page(
 ) -> Response:
     """What earlier assignments produced, by theme and neighbourhood."""
     chosen = pick(lang)
-    f = interest_form.read_filters(
+    f = search_filters.read_filters(
         {"q": q, "theme": theme, "neighbourhood": neighbourhood},
         municipality=settings.default_municipality,
         lang=chosen,
@@ -166,12 +166,12 @@ def results_page(
             session, f.query, limit=_PAGE_SIZE, offset=(page - 1) * _PAGE_SIZE
         )
     except UnprocessableError as exc:
-        f.error = interest_form.filter_error(exc, chosen)
+        f.error = search_filters.filter_error(exc, chosen)
     return render(
         request,
         "portal/results.html",
         {
-            **interest_form.page_context(
+            **search_filters.page_context(
                 session, settings.default_municipality, chosen
             ),
             "filters": f.values,
