@@ -24,9 +24,7 @@ from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router
 from app.web.core.setup import install_web
-from app.web.portal.student_pages import router as portal_pages_router
-from app.web.reports.summary_page import router as report_pages_router
-from app.web.router import router as web_router
+from app.web.routes import router as web_router
 
 
 class InsecureConfigurationError(RuntimeError):
@@ -71,8 +69,6 @@ def create_app(
         portal_router,
         reports_router,
         web_router,
-        portal_pages_router,
-        report_pages_router,
     ):
         app.include_router(router)
     install_web(app, settings)
