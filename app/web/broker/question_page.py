@@ -31,7 +31,7 @@ _STEP_TEXT = {
 }
 
 
-@router.get("/makelaar/vragen/{question_id}")
+@router.get("/makelaar/vragen/{question_id}", name="broker_question_page")
 def question_page(
     request: Request,
     question_id: uuid.UUID,
@@ -65,7 +65,7 @@ def question_page(
     )
 
 
-@router.post("/makelaar/vragen/{question_id}/status")
+@router.post("/makelaar/vragen/{question_id}/status", name="broker_change_status")
 def change_status(
     request: Request,
     question_id: uuid.UUID,

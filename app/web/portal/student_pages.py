@@ -119,7 +119,7 @@ def assignment_page(
     return _assignment(request, session, settings, question_id, pick(lang), form)
 
 
-@router.post("/portaal/{question_id}")
+@router.post("/portaal/{question_id}", name="portal_express_interest")
 def express_interest(
     request: Request,
     question_id: uuid.UUID,

@@ -48,7 +48,7 @@ def new_offer_page(
     return render(request, "provider/offer_form.html", context)
 
 
-@router.post("/aanbod/nieuw")
+@router.post("/aanbod/nieuw", name="provider_create_offer")
 def create_offer(
     request: Request,
     session: SessionDep,
@@ -76,7 +76,7 @@ def offer_page(
     return render(request, "provider/offer_form.html", context)
 
 
-@router.post("/aanbod/{offer_id}")
+@router.post("/aanbod/{offer_id}", name="provider_update_offer")
 def update_offer(
     request: Request,
     offer_id: uuid.UUID,
@@ -95,7 +95,7 @@ def update_offer(
     return RedirectResponse(f"/aanbod/{offer_id}", status_code=303)
 
 
-@router.post("/aanbod/{offer_id}/status")
+@router.post("/aanbod/{offer_id}/status", name="provider_change_status")
 def change_status(
     request: Request,
     offer_id: uuid.UUID,

@@ -75,7 +75,7 @@ def intake_page(request: Request, session: SessionDep, user: StaffPage) -> Respo
     return render(request, "staff/question_form.html", context)
 
 
-@router.post("/vragen/nieuw")
+@router.post("/vragen/nieuw", name="staff_create_question")
 def create_question(
     request: Request, session: SessionDep, user: StaffPage, form: CsrfForm
 ) -> Response:
@@ -94,7 +94,7 @@ def create_question(
     return RedirectResponse(f"/vragen/{result.question.id}?nieuw=1", status_code=303)
 
 
-@router.get("/vragen/{question_id}")
+@router.get("/vragen/{question_id}", name="staff_question_page")
 def question_page(
     request: Request,
     question_id: uuid.UUID,
@@ -132,7 +132,7 @@ def question_page(
     )
 
 
-@router.post("/vragen/{question_id}/status")
+@router.post("/vragen/{question_id}/status", name="staff_change_status")
 def change_status(
     request: Request,
     question_id: uuid.UUID,
@@ -180,7 +180,7 @@ def edit_page(
     return render(request, "staff/question_form.html", context)
 
 
-@router.post("/vragen/{question_id}/bewerken")
+@router.post("/vragen/{question_id}/bewerken", name="staff_update_question")
 def update_question(
     request: Request,
     question_id: uuid.UUID,
@@ -201,7 +201,9 @@ def update_question(
     )
 
 
-@router.post("/vragen/{question_id}/koppelingen/{match_id}/afronden")
+@router.post(
+    "/vragen/{question_id}/koppelingen/{match_id}/afronden", name="staff_complete_match"
+)
 def complete_match(
     request: Request,
     question_id: uuid.UUID,
