@@ -1,51 +1,26 @@
-"""The student pages /portaal and /resultaten, and the report page /rapportage."""
+"""The public student pages: /portaal, one assignment with the interest form, and
+/resultaten."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import func, select
 
 from app.models import Interest
-from tests.app.conftest import TEST_PASSWORD
 from tests.app.portal_world import (
     add_match,
     add_offer,
     add_question,
-    fresh_limiter,
     leaks,
     personal_strings,
     seed_demo,
 )
+from tests.app.web.support import csrf
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def limiter(app):
-    app.state.rate_limiter = fresh_limiter()
-    yield app.state.rate_limiter
-    app.state.rate_limiter.reset()
-
-
-def csrf(client, path: str) -> str:
-    found = CSRF.search(client.get(path).text)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
-
-
-def log_in(client, user) -> None:
-    token = csrf(client, "/inloggen")
-    response = client.post(
-        "/inloggen",
-        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert response.status_code == 303, response.text
+# The production limits in memory, counted from zero: the interest limit is tested.
+pytestmark = pytest.mark.usefixtures("limiter")
 
 
 @pytest.fixture
@@ -206,54 +181,6 @@ def test_demo_pages_leak_nothing(client, session, settings):
         assert page.status_code == 200
         body = page.text.replace("&#39;", "'").replace("&amp;", "&")
         assert leaks(body, personal) == []
-
-
-class TestReportPage:
-    def test_broker_sees_charts_with_tables_and_downloads(
-        self, client, broker, session, staff
-    ):
-        add_question(session, staff, title="Café-vraag", status="open",
-                     themes=["erfgoed-cultuur"])  # fmt: skip
-        session.commit()
-        log_in(client, broker)
-        page = client.get("/rapportage", params={"from": "", "until": ""})
-        assert page.status_code == 200
-        assert page.text.count('role="img"') == 9
-        assert page.text.count("<table") == 9
-        assert "Cultureel erfgoed en collecties" in page.text
-        svg = re.search(r"<svg .*?</svg>", page.text, re.S).group(0)
-        ET.fromstring(svg)
-        assert "/rapportage/kpi.csv" in page.text
-        download = client.get("/rapportage/koppelingen.csv")
-        assert download.status_code == 200
-        assert download.content.startswith(b"\xef\xbb\xbf")
-        rows = list(
-            csv.reader(
-                io.StringIO(
-                    client.get("/rapportage/kpi.csv").content.decode("utf-8-sig")
-                )
-            )
-        )
-        assert rows[0] == ["sectie", "sleutel", "omschrijving", "waarde"]
-
-    def test_bad_period_is_a_message(self, client, broker):
-        log_in(client, broker)
-        page = client.get(
-            "/rapportage", params={"from": "2026-05-01", "until": "2026-01-01"}
-        )
-        assert page.status_code == 200
-        assert "De einddatum ligt vóór de begindatum" in page.text
-
-    def test_only_brokers(self, client, staff):
-        anonymous = client.get("/rapportage", follow_redirects=False)
-        assert anonymous.status_code == 303
-        assert anonymous.headers["location"].startswith("/inloggen")
-        assert (
-            client.get("/rapportage/kpi.csv", follow_redirects=False).status_code == 303
-        )
-        log_in(client, staff)
-        assert client.get("/rapportage").status_code == 403
-        assert client.get("/rapportage/koppelingen.csv").status_code == 403
 
 
 def test_page_past_the_end_offers_a_way_back(client, session, settings):
