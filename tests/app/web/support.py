@@ -15,7 +15,9 @@ from tests.app.conftest import TEST_PASSWORD
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def csrf(client: TestClient, path: str = "/inloggen") -> str:
+def csrf(client: TestClient, path: str | None = None) -> str:
+    """The CSRF token on `path` (default: the login page)."""
+    path = path or str(client.app.url_path_for("login_page"))
     page = client.get(path)
     assert page.status_code == 200, page.text
     found = _TOKEN.search(page.text)
@@ -24,8 +26,9 @@ def csrf(client: TestClient, path: str = "/inloggen") -> str:
 
 
 def login(client: TestClient, user, next_path: str = "") -> str:
+    """Log in through the form; returns where the login redirects to."""
     response = client.post(
-        "/inloggen",
+        client.app.url_path_for("login"),
         data={
             "csrf_token": csrf(client),
             "email": user.email,

@@ -26,31 +26,32 @@ def broker_world(client, staff, broker, provider, auth):
 
 class TestBrokerPages:
     def test_board_lists_open_questions_oldest_first_with_age(
-        self, client, broker, broker_world
+        self, client, url, broker, broker_world
     ):
         first, second, _ = broker_world
         login(client, broker)
-        page = client.get("/makelaar").text
+        page = client.get(url("board_page")).text
         assert page.index(first["title"]) < page.index(second["title"])
         assert "Wacht (dagen)" in page
 
     def test_confirm_takes_the_place_and_a_full_offer_is_refused(
-        self, client, broker, broker_world, session
+        self, client, url, broker, broker_world, session
     ):
         first, second, single = broker_world
         login(client, broker)
-        path = f"/makelaar/vragen/{first['id']}"
+        path = url("broker_question_page", question_id=first["id"])
         page = client.get(path).text
         assert single["title"] in page
         assert "1 plaats vrij" in page
         token = csrf(client, path)
         done = client.post(
-            f"{path}/bevestigen", data={"csrf_token": token, "offer_id": single["id"]}
+            url("confirm", question_id=first["id"]),
+            data={"csrf_token": token, "offer_id": single["id"]},
         )
         assert "De koppeling is bevestigd" in done.text
         assert "0 van 1 plaatsen vrij" in done.text
         second_page = client.post(
-            f"/makelaar/vragen/{second['id']}/bevestigen",
+            url("confirm", question_id=second["id"]),
             data={"csrf_token": token, "offer_id": single["id"]},
         )
         assert "capaciteit vol" in second_page.text or "is vol" in second_page.text
@@ -65,7 +66,7 @@ class TestBrokerPages:
         assert held == 1
 
     def test_confirming_a_proposed_match_on_a_full_offer_is_409_in_dutch(
-        self, client, broker, broker_world, auth
+        self, client, url, broker, broker_world, auth
     ):
         first, second, single = broker_world
         headers = auth(broker)
@@ -77,46 +78,46 @@ class TestBrokerPages:
             )
             assert r.status_code == 201
         login(client, broker)
-        token = csrf(client, f"/makelaar/vragen/{first['id']}")
+        token = csrf(client, url("broker_question_page", question_id=first["id"]))
         client.post(
-            f"/makelaar/vragen/{first['id']}/bevestigen",
+            url("confirm", question_id=first["id"]),
             data={"csrf_token": token, "offer_id": single["id"]},
         )
         refused = client.post(
-            f"/makelaar/vragen/{second['id']}/bevestigen",
+            url("confirm", question_id=second["id"]),
             data={"csrf_token": token, "offer_id": single["id"]},
         )
         assert f"Het aanbod '{single['title']}' is vol" in text_of(refused.text)
 
     def test_reject_needs_a_reason_and_is_shown_in_history(
-        self, client, broker, broker_world
+        self, client, url, broker, broker_world
     ):
         first, _, single = broker_world
         login(client, broker)
-        path = f"/makelaar/vragen/{first['id']}"
-        token = csrf(client, path)
+        token = csrf(client, url("broker_question_page", question_id=first["id"]))
+        reject = url("reject", question_id=first["id"])
         short = client.post(
-            f"{path}/afwijzen",
+            reject,
             data={"csrf_token": token, "offer_id": single["id"], "reason": "x"},
         )
         assert "Reden: Gebruik minstens 3 tekens." in short.text
         done = client.post(
-            f"{path}/afwijzen",
+            reject,
             data={"csrf_token": token, "offer_id": single["id"], "reason": "te groot"},
         )
         assert "De kandidaat is afgewezen." in done.text
         assert "reden: te groot" in done.text
 
-    @pytest.mark.parametrize("action", ["bevestigen", "afwijzen"])
+    @pytest.mark.parametrize("route", ["confirm", "reject"])
     @pytest.mark.parametrize("offer_id", ["", "geen-id"])
     def test_a_post_without_a_valid_offer_changes_nothing(
-        self, client, broker, broker_world, session, action, offer_id
+        self, client, url, broker, broker_world, session, route, offer_id
     ):
         first, _, _ = broker_world
         login(client, broker)
-        path = f"/makelaar/vragen/{first['id']}"
+        path = url("broker_question_page", question_id=first["id"])
         response = client.post(
-            f"{path}/{action}",
+            url(route, question_id=first["id"]),
             data={
                 "csrf_token": csrf(client, path),
                 "offer_id": offer_id,
@@ -128,27 +129,26 @@ class TestBrokerPages:
         count = select(func.count()).select_from(Match)
         assert session.scalar(count) == 0
 
-    def test_match_lifecycle_buttons(self, client, broker, broker_world, session):
+    def test_match_lifecycle_buttons(self, client, url, broker, broker_world, session):
         first, _, single = broker_world
         login(client, broker)
-        path = f"/makelaar/vragen/{first['id']}"
-        token = csrf(client, path)
+        token = csrf(client, url("broker_question_page", question_id=first["id"]))
         client.post(
-            f"{path}/bevestigen", data={"csrf_token": token, "offer_id": single["id"]}
+            url("confirm", question_id=first["id"]),
+            data={"csrf_token": token, "offer_id": single["id"]},
         )
         match = session.scalar(
             select(Match).where(Match.offer_id == uuid.UUID(single["id"]))
         )
-        base = f"/makelaar/koppelingen/{match.id}"
-        assert (
-            "gestart" in client.post(f"{base}/starten", data={"csrf_token": token}).text
-        )
+        start = url("match_step", match_id=match.id, step="starten")
+        complete = url("match_step", match_id=match.id, step="afronden")
+        assert "gestart" in client.post(start, data={"csrf_token": token}).text
         short = client.post(
-            f"{base}/afronden", data={"csrf_token": token, "outcome_summary": "kort"}
+            complete, data={"csrf_token": token, "outcome_summary": "kort"}
         )
         assert "Resultaat: Gebruik minstens 10 tekens." in short.text
         done = client.post(
-            f"{base}/afronden",
+            complete,
             data={
                 "csrf_token": token,
                 "outcome_summary": "Een heldere aanpak voor de wijk.",
@@ -159,36 +159,40 @@ class TestBrokerPages:
         session.refresh(match)
         assert match.status == "completed"
 
-    def test_submitted_question_can_be_opened(self, client, staff, broker, auth):
+    def test_submitted_question_can_be_opened(self, client, url, staff, broker, auth):
         created = client.post(
             "/api/questions",
             json={**QUESTION, "status": "submitted"},
             headers=auth(staff),
         ).json()
         login(client, broker)
-        path = f"/makelaar/vragen/{created['id']}"
-        token = csrf(client, path)
-        page = client.post(f"{path}/status", data={"csrf_token": token, "to": "open"})
+        token = csrf(client, url("broker_question_page", question_id=created["id"]))
+        page = client.post(
+            url("broker_change_status", question_id=created["id"]),
+            data={"csrf_token": token, "to": "open"},
+        )
         assert "status &#39;Open&#39;" in page.text
 
-    def test_missing_model_shows_the_warning(self, app, client, broker, broker_world):
+    def test_missing_model_shows_the_warning(
+        self, app, client, url, broker, broker_world
+    ):
         first, _, _ = broker_world
         app.state.encoder = None
         login(client, broker)
-        page = client.get(f"/makelaar/vragen/{first['id']}").text
+        page = client.get(url("broker_question_page", question_id=first["id"])).text
         assert "Het taalmodel is niet beschikbaar" in page
 
     def test_allocation_confirms_ticked_pairs_and_reports_refusals(
-        self, client, broker, broker_world, session
+        self, client, url, broker, broker_world, session
     ):
         first, second, single = broker_world
         login(client, broker)
-        page = client.get("/makelaar/verdeling").text
+        page = client.get(url("allocation_page")).text
         assert single["title"] in page
-        token = csrf(client, "/makelaar/verdeling")
+        token = csrf(client, url("allocation_page"))
         pairs = [f"{first['id']}:{single['id']}", f"{second['id']}:{single['id']}"]
         result = client.post(
-            "/makelaar/verdeling", data={"csrf_token": token, "pair": pairs}
+            url("confirm_selected"), data={"csrf_token": token, "pair": pairs}
         )
         assert result.status_code == 200
         assert "1 bevestigd, 1 geweigerd" in result.text

@@ -15,19 +15,19 @@ from tests.app.web.support import csrf, errors_on, login
 
 
 class TestSession:
-    def test_login_sets_a_safe_cookie_and_rotates_it(self, client, staff):
+    def test_login_sets_a_safe_cookie_and_rotates_it(self, client, url, staff):
         before = csrf(client)
         anonymous_cookie = client.cookies.get(SESSION_COOKIE)
         assert login(client, staff) == "/vragen"
         cookie = client.cookies.get(SESSION_COOKIE)
         assert cookie
         assert cookie != anonymous_cookie
-        after = csrf(client, "/vragen")
+        after = csrf(client, url("questions_page"))
         assert after != before  # the anonymous token is worthless after login
 
-    def test_cookie_flags(self, client, staff):
+    def test_cookie_flags(self, client, url, staff):
         response = client.post(
-            "/inloggen",
+            url("login"),
             data={
                 "csrf_token": csrf(client),
                 "email": staff.email,
@@ -46,12 +46,14 @@ class TestSession:
         secure = settings.model_copy(update={"cookie_secure": True})
         app = create_app(secure, engine=engine)
         with TestClient(app, base_url="https://testserver") as client:
-            page = client.get("/inloggen")
+            page = client.get(app.url_path_for("login_page"))
         assert "secure" in page.headers["set-cookie"].lower()
 
-    def test_wrong_password_is_a_dutch_error_and_keeps_the_email(self, client, staff):
+    def test_wrong_password_is_a_dutch_error_and_keeps_the_email(
+        self, client, url, staff
+    ):
         response = client.post(
-            "/inloggen",
+            url("login"),
             data={
                 "csrf_token": csrf(client),
                 "email": staff.email,
@@ -63,53 +65,54 @@ class TestSession:
         assert f'value="{staff.email}"' in response.text
         assert 'aria-describedby="f-password-error"' in response.text
 
-    def test_repeated_failures_are_throttled(self, client, staff):
+    def test_repeated_failures_are_throttled(self, client, url, staff):
         token = csrf(client)
         codes = [
             client.post(
-                "/inloggen",
+                url("login"),
                 data={"csrf_token": token, "email": staff.email, "password": "x"},
             ).status_code
             for _ in range(6)
         ]
         assert codes == [400] * 5 + [429]
         page = client.post(
-            "/inloggen",
+            url("login"),
             data={"csrf_token": token, "email": staff.email, "password": TEST_PASSWORD},
         )
         assert "Te veel mislukte pogingen" in page.text
 
-    def test_logout_ends_the_session(self, client, staff):
+    def test_logout_ends_the_session(self, client, url, staff):
         login(client, staff)
         response = client.post(
-            "/uitloggen", data={"csrf_token": csrf(client, "/vragen")}
+            url("logout"), data={"csrf_token": csrf(client, url("questions_page"))}
         )
         assert response.status_code == 200
         assert "U bent uitgelogd" in response.text
-        assert client.get("/vragen", follow_redirects=False).status_code == 303
+        questions = client.get(url("questions_page"), follow_redirects=False)
+        assert questions.status_code == 303
 
-    def test_deactivated_user_loses_access_at_once(self, client, staff, session):
+    def test_deactivated_user_loses_access_at_once(self, client, url, staff, session):
         login(client, staff)
         staff.is_active = False
         session.commit()
-        response = client.get("/vragen", follow_redirects=False)
+        response = client.get(url("questions_page"), follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/inloggen")
 
 
 class TestCsrf:
-    def test_login_without_token_is_refused(self, client, staff):
+    def test_login_without_token_is_refused(self, client, url, staff):
         response = client.post(
-            "/inloggen", data={"email": staff.email, "password": TEST_PASSWORD}
+            url("login"), data={"email": staff.email, "password": TEST_PASSWORD}
         )
         assert response.status_code == 403
         assert "formulier is verlopen" in response.text
 
-    def test_form_post_with_a_wrong_token_is_refused(self, client, staff, session):
+    def test_form_post_with_a_wrong_token_is_refused(self, client, url, staff, session):
         login(client, staff)
         before = session.scalar(select(func.count()).select_from(Question))
         response = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
                 "csrf_token": "x" * 43,
                 "title": "Een vraag",
@@ -119,32 +122,33 @@ class TestCsrf:
         assert response.status_code == 403
         assert session.scalar(select(func.count()).select_from(Question)) == before
 
-    def test_token_of_another_session_is_refused(self, client, app, staff):
+    def test_token_of_another_session_is_refused(self, client, url, app, staff):
         with TestClient(app) as other:
             foreign = csrf(other)
         login(client, staff)
-        response = client.post("/uitloggen", data={"csrf_token": foreign})
+        response = client.post(url("logout"), data={"csrf_token": foreign})
         assert response.status_code == 403
 
     @pytest.mark.parametrize(
-        "path",
+        "route",
         [
-            "/uitloggen",
-            "/vragen/nieuw",
-            "/aanbod/nieuw",
-            "/aanbod/import",
-            "/makelaar/verdeling",
+            "logout",
+            "staff_create_question",
+            "provider_create_offer",
+            "import_file",
+            "confirm_selected",
         ],
     )
-    def test_every_form_post_checks_the_token(self, client, make_user, path):
-        role = "staff" if path.startswith("/vragen") else "broker"
+    def test_every_form_post_checks_the_token(self, client, url, make_user, route):
+        role = "staff" if route.startswith("staff_") else "broker"
         login(client, make_user(role))
-        response = client.post(path, data={})
+        response = client.post(url(route), data={})
         assert response.status_code == 403
         assert "formulier is verlopen" in response.text
 
 
 class TestHeadersAndErrors:
+    # Spelled out: the headers are set by path, for pages and the API alike.
     @pytest.mark.parametrize("path", ["/", "/inloggen", "/healthz", "/api/themes"])
     def test_security_headers_everywhere(self, client, path):
         headers = client.get(path).headers
@@ -159,13 +163,13 @@ class TestHeadersAndErrors:
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "camera=()" in headers["permissions-policy"]
 
-    def test_pages_are_not_cached(self, client):
-        assert client.get("/").headers["cache-control"] == "no-store"
+    def test_pages_are_not_cached(self, client, url):
+        assert client.get(url("home")).headers["cache-control"] == "no-store"
 
-    def test_pages_have_no_inline_script_or_style(self, client, staff):
+    def test_pages_have_no_inline_script_or_style(self, client, url, staff):
         login(client, staff)
-        for path in ("/", "/vragen", "/vragen/nieuw"):
-            html = client.get(path).text
+        for route in ("home", "questions_page", "intake_page"):
+            html = client.get(url(route)).text
             assert "<script" not in html
             assert "style=" not in html
             assert '<html lang="nl"' in html
@@ -180,9 +184,10 @@ class TestHeadersAndErrors:
         assert api.status_code == 404
         assert api.json()["error"] == "NotFoundError"
 
-    def test_malformed_id_in_a_page_address_is_404(self, client, staff):
+    def test_malformed_id_in_a_page_address_is_404(self, client, url, staff):
         login(client, staff)
-        assert client.get("/vragen/geen-uuid").status_code == 404
+        page = url("staff_question_page", question_id="geen-uuid")
+        assert client.get(page).status_code == 404
 
     def test_unexpected_error_is_a_dutch_500_without_trace(self, app, monkeypatch):
         from app.web.core import home
@@ -192,40 +197,50 @@ class TestHeadersAndErrors:
 
         monkeypatch.setattr(home, "render", boom)
         with TestClient(app, raise_server_exceptions=False) as client:
-            page = client.get("/")
+            page = client.get(app.url_path_for("home"))
         assert page.status_code == 500
         assert "Er ging iets mis" in page.text
         assert "secret detail" not in page.text
         assert page.headers["x-frame-options"] == "DENY"
 
-    def test_vendor_css_is_whitelisted(self, client):
-        assert client.get("/static/vendor/nlds-components.css").status_code in (
+    def test_vendor_css_is_whitelisted(self, client, url):
+        vendor_css = url("vendor_asset", name="nlds-components.css")
+        assert client.get(vendor_css).status_code in (
             200,
             404,  # npm ci not run: the page still works with app.css alone
         )
-        assert client.get("/static/vendor/package.json").status_code == 404
-        assert client.get("/static/web/app.css").status_code == 200
+        assert client.get(url("vendor_asset", name="package.json")).status_code == 404
+        assert client.get(url("static", path="app.css")).status_code == 200
 
 
 class TestAutoescape:
-    def test_script_in_a_title_is_shown_as_text(self, client, staff, broker, auth):
+    def test_script_in_a_title_is_shown_as_text(self, client, url, staff, broker, auth):
         title = "<script>alert('x')</script> Vraag"
         question = open_question(client, auth(staff), auth(broker), title=title)
         escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Vraag"
         login(client, staff)
-        for path in ("/vragen", f"/vragen/{question['id']}"):
+        for path in (
+            url("questions_page"),
+            url("staff_question_page", question_id=question["id"]),
+        ):
             html = client.get(path).text
             assert "<script>alert" not in html
             assert escaped in html
-        client.post("/uitloggen", data={"csrf_token": csrf(client, "/vragen")})
+        token = csrf(client, url("questions_page"))
+        client.post(url("logout"), data={"csrf_token": token})
         login(client, broker)
-        for path in ("/makelaar", f"/makelaar/vragen/{question['id']}"):
+        for path in (
+            url("board_page"),
+            url("broker_question_page", question_id=question["id"]),
+        ):
             html = client.get(path).text
             assert "<script>alert" not in html
             assert escaped in html
 
 
 class TestRoles:
+    # The start pages and the next= addresses are spelled out: they are what
+    # the login redirects to (Location), not page requests.
     @pytest.mark.parametrize(
         ("role", "start"),
         [("staff", "/vragen"), ("provider", "/aanbod"), ("broker", "/makelaar")],
@@ -243,8 +258,8 @@ class TestRoles:
         assert response.headers["location"] == "/inloggen?next=/makelaar%3Fx%3D1"
         assert login(client, broker, next_path="/makelaar?x=1") == "/makelaar?x=1"
 
-    def test_a_post_without_login_goes_to_plain_login(self, client):
-        response = client.post("/makelaar/verdeling", follow_redirects=False)
+    def test_a_post_without_login_goes_to_plain_login(self, client, url):
+        response = client.post(url("confirm_selected"), follow_redirects=False)
         assert response.headers["location"] == "/inloggen"
 
     @pytest.mark.parametrize(
@@ -254,25 +269,25 @@ class TestRoles:
         assert login(client, staff, next_path=target) == "/vragen"
 
     @pytest.mark.parametrize(
-        ("role", "path"),
+        ("role", "route"),
         [
-            ("staff", "/makelaar"),
-            ("staff", "/aanbod"),
-            ("provider", "/vragen"),
-            ("provider", "/makelaar/verdeling"),
-            ("broker", "/vragen/nieuw"),
-            ("admin", "/makelaar"),
+            ("staff", "board_page"),
+            ("staff", "offers_page"),
+            ("provider", "questions_page"),
+            ("provider", "allocation_page"),
+            ("broker", "intake_page"),
+            ("admin", "board_page"),
         ],
     )
-    def test_wrong_role_gets_a_dutch_403(self, client, make_user, role, path):
+    def test_wrong_role_gets_a_dutch_403(self, client, url, make_user, role, route):
         login(client, make_user(role))
-        page = client.get(path)
+        page = client.get(url(route))
         assert page.status_code == 403
         assert "Geen toegang" in page.text
 
-    def test_home_links_per_role(self, client, provider):
-        anonymous = client.get("/").text
-        assert 'href="/inloggen"' in anonymous
-        assert 'href="/portaal"' in anonymous
+    def test_home_links_per_role(self, client, url, provider):
+        anonymous = client.get(url("home")).text
+        assert f'href="{url("login_page")}"' in anonymous
+        assert f'href="{url("assignments_page")}"' in anonymous
         login(client, provider)
-        assert 'href="/aanbod/import"' in client.get("/").text
+        assert f'href="{url("import_page")}"' in client.get(url("home")).text

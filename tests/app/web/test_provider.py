@@ -15,11 +15,11 @@ from tests.app.web.support import csrf, errors_on, login, offer_count, text_of
 
 
 class TestProviderPages:
-    def test_register_edit_pause_and_resume(self, client, provider, session):
+    def test_register_edit_pause_and_resume(self, client, url, provider, session):
         login(client, provider)
-        token = csrf(client, "/aanbod/nieuw")
+        token = csrf(client, url("new_offer_page"))
         created = client.post(
-            "/aanbod/nieuw",
+            url("provider_create_offer"),
             data={
                 "csrf_token": token,
                 "kind": "thesis",
@@ -36,12 +36,14 @@ class TestProviderPages:
         )
         assert created.status_code == 303, created.text
         path = created.headers["location"]
-        offer_row = session.get(Offer, uuid.UUID(path.rsplit("/", 1)[1]))
+        offer_id = uuid.UUID(path.rsplit("/", 1)[1])
+        assert path == url("offer_page", offer_id=offer_id)
+        offer_row = session.get(Offer, offer_id)
         assert offer_row.level == "hbo"  # the institution's level by default
         assert [n.slug for n in offer_row.neighbourhoods] == ["leiden-noord"]
         assert "2 van 2 vrij" in re.sub(r"<[^>]+>", "", client.get(path).text)
         edited = client.post(
-            path,
+            url("provider_update_offer", offer_id=offer_id),
             data={
                 "csrf_token": token,
                 "kind": "thesis",
@@ -55,20 +57,21 @@ class TestProviderPages:
         session.refresh(offer_row)
         assert offer_row.capacity == 3
         assert offer_row.available_from is None  # cleared fields are cleared
-        client.post(f"{path}/status", data={"csrf_token": token, "to": "paused"})
+        status = url("provider_change_status", offer_id=offer_id)
+        client.post(status, data={"csrf_token": token, "to": "paused"})
         session.refresh(offer_row)
         assert offer_row.status == "paused"
-        page = client.post(f"{path}/status", data={"csrf_token": token, "to": "active"})
+        page = client.post(status, data={"csrf_token": token, "to": "active"})
         assert "weer actief" in page.text
-        assert "Mijn aanbod" in client.get("/aanbod").text
+        assert "Mijn aanbod" in client.get(url("offers_page")).text
 
-    def test_invalid_offer_keeps_values(self, client, provider, session):
+    def test_invalid_offer_keeps_values(self, client, url, provider, session):
         login(client, provider)
         before = offer_count(session)
         response = client.post(
-            "/aanbod/nieuw",
+            url("provider_create_offer"),
             data={
-                "csrf_token": csrf(client, "/aanbod/nieuw"),
+                "csrf_token": csrf(client, url("new_offer_page")),
                 "kind": "course",
                 "title": "Een cursus",
                 "description": "Tekst die blijft",
@@ -80,11 +83,14 @@ class TestProviderPages:
         assert "Tekst die blijft" in response.text
         assert offer_count(session) == before
 
-    def test_another_institution_offer_is_404(self, client, provider, make_user, auth):
+    def test_another_institution_offer_is_404(
+        self, client, url, provider, make_user, auth
+    ):
         other = make_user("provider", institution="Universiteit Leiden")
         created = offer(client, auth(other))
         login(client, provider)
-        assert client.get(f"/aanbod/{created['id']}").status_code == 404
+        page = client.get(url("offer_page", offer_id=created["id"]))
+        assert page.status_code == 404
 
 
 class TestCsvImport:
@@ -101,9 +107,10 @@ class TestCsvImport:
         return ("\n".join(lines) + "\n").encode()
 
     def upload(self, client, data: bytes, name: str = "aanbod.csv", token=None):
+        page = client.app.url_path_for("import_page")
         return client.post(
-            "/aanbod/import",
-            data={"csrf_token": token or csrf(client, "/aanbod/import")},
+            client.app.url_path_for("import_file"),
+            data={"csrf_token": token or csrf(client, page)},
             files={"file": (name, data, "text/csv")},
         )
 
@@ -146,9 +153,9 @@ class TestCsvImport:
         titles = session.scalars(select(Offer.title)).all()
         assert "Plaats, met komma" in titles
 
-    def test_caps_on_bytes_and_rows(self, client, provider, monkeypatch):
+    def test_caps_on_bytes_and_rows(self, client, url, provider, monkeypatch):
         login(client, provider)
-        token = csrf(client, "/aanbod/import")
+        token = csrf(client, url("import_page"))
         big = b"kind;title;description;capacity\n" + b"x" * (importer.MAX_BYTES + 10)
         response = self.upload(client, big, token=token)
         assert response.status_code == 413
@@ -158,16 +165,16 @@ class TestCsvImport:
         assert response.status_code == 422
         assert "hoogstens 5" in response.text
 
-    def test_bad_header_and_encoding(self, client, provider):
+    def test_bad_header_and_encoding(self, client, url, provider):
         login(client, provider)
-        token = csrf(client, "/aanbod/import")
+        token = csrf(client, url("import_page"))
         response = self.upload(client, b"soort;title\ncourse;x\n", token=token)
         assert "onbekende kolom 'soort'" in text_of(response.text)
         assert "kolom 'description' ontbreekt" in text_of(response.text)
         response = self.upload(client, "kind;title\nü".encode("latin-1"), token=token)
         assert "geen UTF-8" in response.text
         response = client.post(
-            "/aanbod/import", data={"csrf_token": token}, files={"file": ("", b"")}
+            url("import_file"), data={"csrf_token": token}, files={"file": ("", b"")}
         )
         assert "Kies een CSV-bestand" in response.text
 
@@ -186,9 +193,9 @@ class TestCsvImport:
         assert "NUL-tekens" in self.upload(client, data).text
         assert offer_count(session) == before
 
-    def test_template_download_imports_cleanly(self, client, provider, session):
+    def test_template_download_imports_cleanly(self, client, url, provider, session):
         login(client, provider)
-        template = client.get("/aanbod/import/sjabloon.csv")
+        template = client.get(url("template_file"))
         assert template.headers["content-type"].startswith("text/csv")
         assert "attachment" in template.headers["content-disposition"]
         response = self.upload(client, template.content)

@@ -12,12 +12,14 @@ from tests.app.web.support import csrf, errors_on, login, reloaded, text_of
 
 
 class TestStaffPages:
-    def test_intake_submits_and_resolves_a_buurt_name(self, client, staff, session):
+    def test_intake_submits_and_resolves_a_buurt_name(
+        self, client, url, staff, session
+    ):
         login(client, staff)
         response = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
-                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "csrf_token": csrf(client, url("intake_page")),
                 "title": "Meer groen in de Slaaghwijk",
                 "description": "Hoe vergroenen we tuinen en pleinen?",
                 "context": "Hittestress in de zomer.",
@@ -45,13 +47,13 @@ class TestStaffPages:
         assert "Ingediend" in page.text
 
     def test_errors_are_dutch_next_to_the_field_and_nothing_is_lost(
-        self, client, staff
+        self, client, url, staff
     ):
         login(client, staff)
         response = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
-                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "csrf_token": csrf(client, url("intake_page")),
                 "title": "Ab",
                 "description": "Een beschrijving die blijft staan",
                 "neighbourhood": "Atlantis",
@@ -74,9 +76,9 @@ class TestStaffPages:
         )
         # Fix the schema errors: the service's own check (unknown neighbourhood) shows.
         response = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
-                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "csrf_token": csrf(client, url("intake_page")),
                 "title": "Een goede titel",
                 "description": "Tekst",
                 "neighbourhood": "Atlantis",
@@ -88,12 +90,12 @@ class TestStaffPages:
             "Onbekende wijk of buurt"
         )
 
-    def test_window_error_names_the_end_date(self, client, staff):
+    def test_window_error_names_the_end_date(self, client, url, staff):
         login(client, staff)
         response = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
-                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "csrf_token": csrf(client, url("intake_page")),
                 "title": "Een goede titel",
                 "description": "Tekst",
                 "wanted_from": "2027-06-01",
@@ -103,13 +105,13 @@ class TestStaffPages:
         assert errors_on(response.text)["wanted_until"].startswith("De einddatum")
 
     def test_owner_submits_and_withdraws_and_sees_similar(
-        self, client, staff, broker, auth
+        self, client, url, staff, broker, auth
     ):
         earlier = open_question(client, auth(staff), auth(broker))
         login(client, staff)
-        token = csrf(client, "/vragen/nieuw")
+        token = csrf(client, url("intake_page"))
         created = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
                 "csrf_token": token,
                 "title": QUESTION["title"],
@@ -118,37 +120,41 @@ class TestStaffPages:
             },
             follow_redirects=False,
         )
-        path = created.headers["location"].split("?")[0]
+        question_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
         page = client.get(created.headers["location"]).text
         assert "Lijkt op eerdere vragen" in page
         assert earlier["title"] in page
         assert "Indienen" in page
-        page = client.post(
-            f"{path}/status", data={"csrf_token": token, "to": "submitted"}
-        ).text
+        status = url("staff_change_status", question_id=question_id)
+        page = client.post(status, data={"csrf_token": token, "to": "submitted"}).text
         assert "De vraag is ingediend." in page
-        client.post(f"{path}/status", data={"csrf_token": token, "to": "withdrawn"})
-        assert "Ingetrokken" in client.get(path).text
+        client.post(status, data={"csrf_token": token, "to": "withdrawn"})
+        question_page = url("staff_question_page", question_id=question_id)
+        assert "Ingetrokken" in client.get(question_page).text
 
-    def test_other_staff_cannot_withdraw(self, client, staff, make_user, broker, auth):
+    def test_other_staff_cannot_withdraw(
+        self, client, url, staff, make_user, broker, auth
+    ):
         question = open_question(client, auth(staff), auth(broker))
         login(client, make_user("staff"))
-        path = f"/vragen/{question['id']}"
+        path = url("staff_question_page", question_id=question["id"])
         page = client.get(path).text
         assert "Intrekken" not in page
         response = client.post(
-            f"{path}/status", data={"csrf_token": csrf(client, path), "to": "withdrawn"}
+            url("staff_change_status", question_id=question["id"]),
+            data={"csrf_token": csrf(client, path), "to": "withdrawn"},
         )
         assert "U mag dit niet doen" in response.text or "alleen" in response.text
 
 
 class TestStaffEditsAndFeedback:
-    def _draft(self, client, staff) -> str:
+    def _draft(self, client, url, staff) -> str:
+        """A new draft question of `staff`, made through the intake; its id."""
         login(client, staff)
         created = client.post(
-            "/vragen/nieuw",
+            url("staff_create_question"),
             data={
-                "csrf_token": csrf(client, "/vragen/nieuw"),
+                "csrf_token": csrf(client, url("intake_page")),
                 "title": "Hitte in de Slaaghwijk",
                 "description": "Waar is het 's zomers het heetst?",
                 "context": "Klachten van bewoners.",
@@ -161,19 +167,26 @@ class TestStaffEditsAndFeedback:
             follow_redirects=False,
         )
         assert created.status_code == 303, created.text
-        return created.headers["location"].split("?")[0]
+        location = created.headers["location"].split("?")[0]
+        question_id = location.rsplit("/", 1)[1]
+        assert location == url("staff_question_page", question_id=question_id)
+        return question_id
 
-    def test_owner_edits_a_draft_and_can_clear_fields(self, client, staff, session):
-        path = self._draft(client, staff)
-        assert f'href="{path}/bewerken"' in client.get(path).text
-        form = client.get(f"{path}/bewerken").text
+    def test_owner_edits_a_draft_and_can_clear_fields(
+        self, client, url, staff, session
+    ):
+        question_id = self._draft(client, url, staff)
+        path = url("staff_question_page", question_id=question_id)
+        edit = url("edit_page", question_id=question_id)
+        assert f'href="{edit}"' in client.get(path).text
+        form = client.get(edit).text
         assert 'value="Hitte in de Slaaghwijk"' in form
         assert 'value="Merenwijk"' in form
         assert re.search(r'value="duurzaamheid-biodiversiteit"\s*checked', form)
         saved = client.post(
-            f"{path}/bewerken",
+            url("staff_update_question", question_id=question_id),
             data={
-                "csrf_token": csrf(client, f"{path}/bewerken"),
+                "csrf_token": csrf(client, edit),
                 "title": "Hittestress in de Merenwijk",
                 "description": "Waar is het 's zomers het heetst, en voor wie?",
                 "levels": ["hbo"],
@@ -181,7 +194,7 @@ class TestStaffEditsAndFeedback:
             },
         )
         assert "De wijzigingen zijn opgeslagen." in saved.text
-        question = reloaded(session, Question, path.split("/")[2])
+        question = reloaded(session, Question, question_id)
         assert question.title == "Hittestress in de Merenwijk"
         assert question.status == "draft"
         assert question.levels == ["hbo"]
@@ -193,12 +206,12 @@ class TestStaffEditsAndFeedback:
         assert question.contact_email is None
         assert not question.is_public
 
-    def test_edit_errors_keep_input_and_save_nothing(self, client, staff, session):
-        path = self._draft(client, staff)
+    def test_edit_errors_keep_input_and_save_nothing(self, client, url, staff, session):
+        question_id = self._draft(client, url, staff)
         response = client.post(
-            f"{path}/bewerken",
+            url("staff_update_question", question_id=question_id),
             data={
-                "csrf_token": csrf(client, f"{path}/bewerken"),
+                "csrf_token": csrf(client, url("edit_page", question_id=question_id)),
                 "title": "Ab",
                 "description": "Nieuwe tekst die blijft staan",
                 "neighbourhood": "Atlantis",
@@ -208,23 +221,23 @@ class TestStaffEditsAndFeedback:
         assert errors_on(response.text)["title"] == "Gebruik minstens 3 tekens."
         assert "Nieuwe tekst die blijft staan" in response.text
         assert "Vraag wijzigen" in response.text
-        question = reloaded(session, Question, path.split("/")[2])
+        question = reloaded(session, Question, question_id)
         assert question.title == "Hitte in de Slaaghwijk"
 
     def test_a_question_in_progress_cannot_be_edited(
-        self, client, staff, broker, provider, auth, session
+        self, client, url, staff, broker, provider, auth, session
     ):
         question = open_question(client, auth(staff), auth(broker))
         place = offer(client, auth(provider))
         match = propose(client, auth(broker), question["id"], place["id"])
         step(client, auth(broker), match["id"], "confirm")
         login(client, staff)
-        path = f"/vragen/{question['id']}"
-        assert "/bewerken" not in client.get(path).text
-        page = client.get(f"{path}/bewerken")
+        path = url("staff_question_page", question_id=question["id"])
+        assert "/bewerken" not in client.get(path).text  # no edit link at all
+        page = client.get(url("edit_page", question_id=question["id"]))
         assert "kan niet meer worden gewijzigd" in page.text
         refused = client.post(
-            f"{path}/bewerken",
+            url("staff_update_question", question_id=question["id"]),
             data={
                 "csrf_token": csrf(client, path),
                 "title": "Een andere titel",
@@ -240,17 +253,17 @@ class TestStaffEditsAndFeedback:
         assert stored.title == question["title"]
 
     def test_broker_sharpens_themes_and_returns_to_the_board_page(
-        self, client, staff, broker, auth, session
+        self, client, url, staff, broker, auth, session
     ):
         question = open_question(client, auth(staff), auth(broker))
         login(client, broker)
-        board_page = f"/makelaar/vragen/{question['id']}"
-        edit = f"/vragen/{question['id']}/bewerken"
+        board_page = url("broker_question_page", question_id=question["id"])
+        edit = url("edit_page", question_id=question["id"])
         assert f'href="{edit}"' in client.get(board_page).text
         form = client.get(edit).text
         assert f'href="{board_page}"' in form
         saved = client.post(
-            edit,
+            url("staff_update_question", question_id=question["id"]),
             data={
                 "csrf_token": csrf(client, edit),
                 "title": question["title"],
@@ -277,15 +290,15 @@ class TestStaffEditsAndFeedback:
         return question["id"], match["id"]
 
     def test_owner_completes_the_work_with_feedback(
-        self, client, staff, broker, provider, auth, session
+        self, client, url, staff, broker, provider, auth, session
     ):
         question_id, match_id = self._running_match(
             client, staff, broker, provider, auth
         )
         login(client, staff)
-        path = f"/vragen/{question_id}"
+        path = url("staff_question_page", question_id=question_id)
         page = client.get(path).text
-        action = f"{path}/koppelingen/{match_id}/afronden"
+        action = url("staff_complete_match", question_id=question_id, match_id=match_id)
         assert f'action="{action}"' in page
         short = client.post(
             action, data={"csrf_token": csrf(client, path), "outcome_summary": "kort"}
@@ -317,23 +330,25 @@ class TestStaffEditsAndFeedback:
         assert (match.status, match.rating) == ("completed", 4)
         assert match.remarks == "Bruikbaar voor het hitteplan."
         login(client, broker)
-        broker_page = client.get(f"/makelaar/vragen/{question_id}").text
+        broker_page = client.get(
+            url("broker_question_page", question_id=question_id)
+        ).text
         assert "Waardering van de vraageigenaar: 4 van 5" in broker_page
         assert "Bruikbaar voor het hitteplan." in broker_page
         assert reloaded(session, Question, question_id).status == "completed"
 
     def test_only_the_owner_gets_the_feedback_form(
-        self, client, staff, make_user, broker, provider, auth, session
+        self, client, url, staff, make_user, broker, provider, auth, session
     ):
         question_id, match_id = self._running_match(
             client, staff, broker, provider, auth
         )
         colleague = make_user("staff")
         login(client, colleague)
-        path = f"/vragen/{question_id}"
-        assert "/afronden" not in client.get(path).text
+        path = url("staff_question_page", question_id=question_id)
+        assert "/afronden" not in client.get(path).text  # no completion form at all
         refused = client.post(
-            f"{path}/koppelingen/{match_id}/afronden",
+            url("staff_complete_match", question_id=question_id, match_id=match_id),
             data={
                 "csrf_token": csrf(client, path),
                 "outcome_summary": "Een resultaat van iemand anders.",
@@ -344,14 +359,14 @@ class TestStaffEditsAndFeedback:
         assert match.status == "in_progress"
 
     def test_match_of_another_question_is_404(
-        self, client, staff, broker, provider, auth
+        self, client, url, staff, broker, provider, auth
     ):
         _, match_id = self._running_match(client, staff, broker, provider, auth)
         other = open_question(client, auth(staff), auth(broker), title="Andere vraag")
         login(client, staff)
-        path = f"/vragen/{other['id']}"
+        path = url("staff_question_page", question_id=other["id"])
         response = client.post(
-            f"{path}/koppelingen/{match_id}/afronden",
+            url("staff_complete_match", question_id=other["id"], match_id=match_id),
             data={
                 "csrf_token": csrf(client, path),
                 "outcome_summary": "Dit hoort bij een andere vraag.",
