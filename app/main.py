@@ -25,10 +25,8 @@ from app.questions.router import router as questions_router
 from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router
-from app.web.portal_pages import router as portal_pages_router
-from app.web.report_pages import router as report_pages_router
-from app.web.router import router as web_router
-from app.web.setup import install_web
+from app.web.core.setup import install_web
+from app.web.routes import router as web_router
 
 MIN_SECRET_LENGTH = 32
 
@@ -82,8 +80,6 @@ def create_app(
         reports_router,
         privacy_router,
         web_router,
-        portal_pages_router,
-        report_pages_router,
     ):
         app.include_router(router)
     install_web(app, settings)

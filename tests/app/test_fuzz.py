@@ -75,7 +75,7 @@ from app.models import Neighbourhood, Theme
 from app.models.user import ROLES as USER_ROLES
 from tests.app.conftest import TEST_PASSWORD, TEST_SECRET
 from tests.app.portal_world import add_match, add_offer, add_question, fresh_limiter
-from tests.app.test_web import csrf
+from tests.app.web.support import csrf
 
 MAX_EXAMPLES = 25
 CALLERS = ("anonymous", *USER_ROLES)

@@ -172,7 +172,7 @@ class TestExportImport:
 
 def test_vendor_css_location_is_configurable(tmp_path, monkeypatch):
     from app.config import get_settings
-    from app.web.assets import VENDOR_FILES, vendor_path
+    from app.web.core.assets import VENDOR_FILES, vendor_path
 
     relative = VENDOR_FILES["nlds-components.css"]
     target = tmp_path / relative

@@ -1,0 +1,93 @@
+"""The broker's page for one question: ranked candidates with their explanation,
+near-misses, matches, history and the status steps."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import EncoderDep, SessionDep, TodayDep
+from app.matches import ranking
+from app.questions import service as question_service
+from app.questions.lifecycle import EDITABLE, MANUAL
+from app.questions.schemas import TransitionRequest
+from app.web.broker import history
+from app.web.core.actions import attempt
+from app.web.core.display import QUESTION_STATUS
+from app.web.core.page_deps import BrokerPage, CsrfForm
+from app.web.core.session import flash
+from app.web.core.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+CANDIDATE_LIMIT = 10
+_STEP_TEXT = {
+    "open": "Vraag openen voor koppelingen",
+    "not_matched": "Markeren als niet te koppelen",
+    "draft": "Terug naar concept (aanvullen met de eigenaar)",
+    "withdrawn": "Intrekken",
+}
+
+
+@router.get("/makelaar/vragen/{question_id}", name="broker_question_page")
+def question_page(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    encoder: EncoderDep,
+    today: TodayDep,
+) -> Response:
+    """The question, ranked candidates with explanation, near-misses, matches, history."""
+    question = question_service.get_visible_question(session, question_id, user)
+    candidates = ranking.candidates(
+        session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
+    )
+    matches = ranking.question_matches(session, question.id)
+    steps = [
+        (to, text)
+        for to, text in _STEP_TEXT.items()
+        if "broker" in MANUAL.get((question.status, to), frozenset())
+    ]
+    return render(
+        request,
+        "broker/question.html",
+        {
+            "question": question,
+            "ranking": candidates,
+            "matches": matches,
+            "history": history.history(session, question, matches),
+            "steps": steps,
+            "editable": question.status in EDITABLE,
+        },
+    )
+
+
+@router.post("/makelaar/vragen/{question_id}/status", name="broker_change_status")
+def change_status(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Open a question, mark it not matchable, send it back or withdraw it."""
+    to = str(form.get("to") or "")
+    note = str(form.get("note") or "").strip() or None
+    if to not in _STEP_TEXT:
+        flash(request, "Kies een geldige stap.", "error")
+    else:
+        attempt(
+            request,
+            session,
+            lambda: question_service.transition_question(
+                session,
+                question_id,
+                TransitionRequest.model_validate({"to": to, "note": note}),
+                actor=user,
+            ),
+            f"De vraag heeft nu de status '{QUESTION_STATUS[to]}'.",
+        )
+    return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)

@@ -1,0 +1,55 @@
+"""Choice lists for the forms, from the vocabularies and the labels."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.vocab import repository as vocab_repository
+from app.web.core import display
+
+Options = list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceName:
+    """A district or buurt name for the neighbourhood datalist."""
+
+    value: str
+    district: str
+
+
+def themes(session: Session) -> Options:
+    return [(t.slug, t.label_nl) for t in vocab_repository.list_themes(session)]
+
+
+def districts(session: Session, municipality_id: uuid.UUID | None) -> Options:
+    return [
+        (h.slug, h.name)
+        for h in vocab_repository.list_neighbourhoods(session, municipality_id)
+    ]
+
+
+def place_names(session: Session, municipality_id: uuid.UUID | None) -> list[PlaceName]:
+    """Every district name and buurt alias; the service resolves any of them."""
+    names: list[PlaceName] = []
+    for hood in vocab_repository.list_neighbourhoods(session, municipality_id):
+        names.append(PlaceName(hood.name, hood.name))
+        names.extend(PlaceName(alias, hood.name) for alias in hood.aliases)
+    return sorted(names, key=lambda n: n.value.casefold())
+
+
+def institutions(session: Session) -> Options:
+    return [(i.name, i.name) for i in vocab_repository.list_institutions(session)]
+
+
+def from_labels(mapping: dict[str, str]) -> Options:
+    return list(mapping.items())
+
+
+LEVELS = from_labels(display.LEVEL)
+OUTPUTS = from_labels(display.EXPECTED_OUTPUT)
+KINDS = from_labels(display.OFFER_KIND)
+LANGUAGES = from_labels(display.LANGUAGE)

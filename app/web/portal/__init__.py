@@ -1,0 +1,1 @@
+"""The public student portal: assignments, the interest form and results (nl/en)."""

@@ -1,0 +1,97 @@
+"""The portal's search filters and the choice lists and words every portal page shows.
+
+A page never answers a bad query string with an error page: an empty date field is
+simply no filter, and an unknown value is shown as a message above the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+
+from app.errors import UnprocessableError
+from app.portal.service import PortalQuery
+from app.vocab import repository as vocab_repository
+from app.vocab import service as vocab
+from app.web.portal.translations import KINDS, LEVELS, OUTPUTS, TEXTS, PortalLang
+
+
+@dataclass
+class Filters:
+    """The visitor's filters as typed (to re-show them) and the service query."""
+
+    values: dict[str, str]
+    query: PortalQuery
+    error: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    def links(self, lang: PortalLang) -> dict[str, str]:
+        """Query strings for the pager (this language) and the language switch."""
+        other = "nl" if lang == "en" else "en"
+        return {
+            "query": urlencode({**self.params, "lang": lang}),
+            "switch_query": urlencode({**self.params, "lang": other}),
+        }
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def read_filters(
+    raw: dict[str, str | None], *, municipality: str, lang: PortalLang
+) -> Filters:
+    """Clean the query string; bad dates or levels become a message, not a 400."""
+    values = {k: (v or "").strip()[:200] for k, v in raw.items()}
+    texts = TEXTS[lang]
+    error = ""
+    try:
+        start, end = _date(values.get("from", "")), _date(values.get("until", ""))
+    except ValueError:
+        start = end = None
+        error = texts["err_period"]
+    level = values.get("level") or None
+    if level not in (None, *LEVELS):
+        level, error = None, texts["err_filter"]
+    query = PortalQuery(
+        municipality=municipality,
+        level=level,
+        theme=values.get("theme") or None,
+        neighbourhood=values.get("neighbourhood") or None,
+        period_from=start,
+        period_until=end,
+        q=values.get("q") or None,
+        lang=lang,
+    )
+    params = {k: v for k, v in values.items() if v}
+    return Filters(values=values, query=query, error=error, params=params)
+
+
+def page_context(session: Session, city: str, lang: PortalLang) -> dict[str, object]:
+    """What every portal page shows: words, choice lists and the language switch."""
+    municipality = vocab.resolve_municipality(session, city)
+    themes = vocab_repository.list_themes(session)
+    return {
+        "t": TEXTS[lang],
+        "lang": lang,
+        "other_lang": "nl" if lang == "en" else "en",
+        "outputs": OUTPUTS[lang],
+        "kinds": KINDS[lang],
+        "level_options": [(lv, lv) for lv in LEVELS],
+        "themes": [
+            (t.slug, t.label_en if lang == "en" else t.label_nl) for t in themes
+        ],
+        "hoods": [
+            (h.slug, h.name)
+            for h in vocab_repository.list_neighbourhoods(session, municipality.id)
+        ],
+    }
+
+
+def filter_error(exc: UnprocessableError, lang: PortalLang) -> str:
+    if "until" in exc.fields or "on" in exc.fields:
+        return TEXTS[lang]["err_period"]
+    return TEXTS[lang]["err_filter"]

@@ -1,0 +1,1 @@
+"""Pages for providers (and the broker): offers and the CSV import."""

@@ -1,0 +1,130 @@
+"""The offer form (new and edit): fields, labels, parsing and saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from app.config import Settings
+from app.models import Offer, User
+from app.offers import service as offer_service
+from app.offers.schemas import OfferCreate, OfferUpdate
+from app.web.core import options
+from app.web.core.forms import (
+    FormState,
+    FormValue,
+    payload,
+    read_form,
+    save_form,
+)
+
+LABELS = {
+    "kind": "Soort aanbod",
+    "title": "Titel",
+    "description": "Beschrijving",
+    "institution": "Instelling",
+    "level": "Niveau",
+    "capacity": "Capaciteit",
+    "available_from": "Beschikbaar vanaf",
+    "available_until": "Beschikbaar tot en met",
+    "intake_deadline": "Uiterste aanmelddatum",
+    "language": "Taal",
+    "themes": "Thema's",
+    "neighbourhoods": "Gebonden aan wijken",
+    "contact_name": "Contactpersoon",
+    "contact_email": "E-mailadres contactpersoon",
+    "form": "Formulier",
+}
+LIST_FIELDS = ("themes", "neighbourhoods")
+# Optional fields an edit may clear: an empty input means "no value" (None).
+_CLEARABLE = (
+    "available_from",
+    "available_until",
+    "intake_deadline",
+    "contact_name",
+    "contact_email",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OfferResult:
+    offer: Offer | None
+    state: FormState
+
+
+def empty_state() -> FormState:
+    return FormState(data={"kind": "course", "language": "nl"}, labels=LABELS)
+
+
+def state_of(offer: Offer) -> FormState:
+    """The form filled in with an offer's current values."""
+    data: dict[str, FormValue] = {
+        "kind": offer.kind,
+        "title": offer.title,
+        "description": offer.description,
+        "level": offer.level,
+        "capacity": str(offer.capacity),
+        "language": offer.language,
+        "themes": [t.slug for t in offer.themes],
+        "neighbourhoods": [n.slug for n in offer.neighbourhoods],
+    }
+    for name in _CLEARABLE:
+        value = getattr(offer, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value or ""
+    return FormState(data=data, labels=LABELS)
+
+
+def form_context(
+    session: Session, user: User, state: FormState, offer: Offer | None = None
+) -> dict[str, Any]:
+    return {
+        "form": state,
+        "offer": offer,
+        "kinds": options.KINDS,
+        "levels": options.LEVELS,
+        "languages": options.LANGUAGES,
+        "themes": options.themes(session),
+        "districts": options.districts(session, offer.municipality_id)
+        if offer
+        else options.districts(session, user.municipality_id),
+        "institutions": options.institutions(session) if user.role == "broker" else [],
+    }
+
+
+def create_offer(
+    session: Session, form: FormData, *, user: User, settings: Settings
+) -> OfferResult:
+    data = read_form(form, lists=LIST_FIELDS)
+    state = FormState(data=data, labels=LABELS)
+    offer = save_form(
+        session,
+        state,
+        lambda: offer_service.create_offer(
+            session,
+            OfferCreate.model_validate(payload(data)),
+            actor=user,
+            settings=settings,
+        ),
+    )
+    return OfferResult(offer, state)
+
+
+def update_offer(
+    session: Session, offer: Offer, form: FormData, *, user: User
+) -> OfferResult:
+    data = read_form(form, lists=LIST_FIELDS, skip=("institution",))
+    state = FormState(data=data, labels=LABELS)
+    fields = payload(data)
+    for name in _CLEARABLE:
+        fields.setdefault(name, None)
+    saved = save_form(
+        session,
+        state,
+        lambda: offer_service.update_offer(
+            session, offer.id, OfferUpdate.model_validate(fields), actor=user
+        ),
+    )
+    return OfferResult(saved, state)

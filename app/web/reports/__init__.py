@@ -1,0 +1,1 @@
+"""The broker's report page: KPIs, charts with tables, CSV downloads."""

@@ -1,0 +1,33 @@
+"""Every page router, in one place: create_app includes this `router` once.
+
+Order matters where paths overlap: the CSV import (/aanbod/import) comes before
+the offer pages, whose /aanbod/{offer_id} would otherwise catch it.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.web.broker import allocation_page, board, match_actions, question_page
+from app.web.core import assets, home, login
+from app.web.portal import student_pages
+from app.web.provider import import_page, offer_pages
+from app.web.reports import summary_page
+from app.web.staff import question_pages
+
+router = APIRouter(include_in_schema=False)
+for _module in (
+    assets,
+    login,
+    home,
+    question_pages,
+    import_page,
+    offer_pages,
+    board,
+    question_page,
+    match_actions,
+    allocation_page,
+    student_pages,
+    summary_page,
+):
+    router.include_router(_module.router)

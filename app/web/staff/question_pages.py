@@ -1,0 +1,229 @@
+"""Pages for municipal staff: their city's questions, the intake, one question, edits
+(staff and the broker) and the owner's completion of running work with feedback."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import EncoderDep, SessionDep
+from app.matches import ranking
+from app.matches import service as match_service
+from app.matches.schemas import CompleteRequest
+from app.questions import service as question_service
+from app.questions.lifecycle import EDITABLE, MANUAL
+from app.questions.schemas import TransitionRequest
+from app.web.core.actions import attempt
+from app.web.core.display import COMPLETE_LABELS, QUESTION_STATUS
+from app.web.core.error_pages import PageNotFoundError
+from app.web.core.page_deps import CsrfForm, QuestionEditorPage, StaffPage
+from app.web.core.session import flash
+from app.web.core.templating import render
+from app.web.staff import question_form
+
+router = APIRouter(include_in_schema=False)
+
+_PAGE_SIZE = 50
+_OWNER_STEPS = {"submitted": "Indienen", "withdrawn": "Intrekken"}
+
+
+@router.get("/vragen")
+def questions_page(
+    request: Request,
+    session: SessionDep,
+    user: StaffPage,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    """The city's questions with their status, newest first."""
+    chosen = status if status in QUESTION_STATUS else None
+    rows, total = question_service.list_questions(
+        session,
+        user,
+        statuses=[chosen] if chosen else [],
+        theme=None,
+        neighbourhood=None,
+        q=None,
+        mine=mine,
+        limit=_PAGE_SIZE,
+        offset=(page - 1) * _PAGE_SIZE,
+    )
+    return render(
+        request,
+        "staff/questions.html",
+        {
+            "questions": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // _PAGE_SIZE)),
+            "status": chosen or "",
+            "mine": mine,
+            "statuses": list(QUESTION_STATUS.items()),
+        },
+    )
+
+
+@router.get("/vragen/nieuw")
+def intake_page(request: Request, session: SessionDep, user: StaffPage) -> Response:
+    """The guided intake form."""
+    state = question_form.empty_state(user)
+    context = question_form.form_context(session, user, state)
+    return render(request, "staff/question_form.html", context)
+
+
+@router.post("/vragen/nieuw", name="staff_create_question")
+def create_question(
+    request: Request, session: SessionDep, user: StaffPage, form: CsrfForm
+) -> Response:
+    """Save the question as a draft or submit it; errors re-show what was typed."""
+    result = question_form.save_question(session, form, user=user)
+    if result.question is None:
+        context = question_form.form_context(session, user, result.state)
+        return render(request, "staff/question_form.html", context, status_code=422)
+    submitted = result.question.status == "submitted"
+    flash(
+        request,
+        "Uw vraag is ingediend bij de kennismakelaar."
+        if submitted
+        else "Uw vraag is opgeslagen als concept.",
+    )
+    return RedirectResponse(f"/vragen/{result.question.id}?nieuw=1", status_code=303)
+
+
+@router.get("/vragen/{question_id}", name="staff_question_page")
+def question_page(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    encoder: EncoderDep,
+    nieuw: bool = False,
+) -> Response:
+    """Follow one question: status, matches and outcome, and similar questions."""
+    question = question_service.get_visible_question(session, question_id, user)
+    matches = [
+        match_service.match_read(m)
+        for m in ranking.question_matches(session, question.id)
+    ]
+    similar = ranking.similar(session, encoder, question.id, user=user, limit=5)
+    steps = []
+    if question.owner_id == user.id:
+        steps = [
+            (to, text)
+            for to, text in _OWNER_STEPS.items()
+            if "owner" in MANUAL.get((question.status, to), frozenset())
+        ]
+    return render(
+        request,
+        "staff/question_detail.html",
+        {
+            "question": question,
+            "matches": matches,
+            "similar": similar,
+            "steps": steps,
+            "editable": question.status in EDITABLE,
+            "is_owner": question.owner_id == user.id,
+            "just_saved": nieuw,
+        },
+    )
+
+
+@router.post("/vragen/{question_id}/status", name="staff_change_status")
+def change_status(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    form: CsrfForm,
+) -> Response:
+    """Submit or withdraw one's own question."""
+    to = str(form.get("to") or "")
+    if to not in _OWNER_STEPS:
+        flash(request, "Kies indienen of intrekken.", "error")
+    else:
+        step = TransitionRequest.model_validate({"to": to})
+        attempt(
+            request,
+            session,
+            lambda: question_service.transition_question(
+                session, question_id, step, actor=user
+            ),
+            f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
+        )
+    return RedirectResponse(f"/vragen/{question_id}", status_code=303)
+
+
+@router.get("/vragen/{question_id}/bewerken")
+def edit_page(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: QuestionEditorPage,
+) -> Response:
+    """The intake form filled in with the question, while it can still change."""
+    question = question_service.get_visible_question(session, question_id, user)
+    if question.status not in EDITABLE:
+        flash(
+            request,
+            "Deze vraag is al in behandeling en kan niet meer worden gewijzigd.",
+            "error",
+        )
+        return RedirectResponse(
+            question_form.question_path(user, question_id), status_code=303
+        )
+    state = question_form.state_of(question)
+    context = question_form.form_context(session, user, state, question)
+    return render(request, "staff/question_form.html", context)
+
+
+@router.post("/vragen/{question_id}/bewerken", name="staff_update_question")
+def update_question(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: QuestionEditorPage,
+    form: CsrfForm,
+) -> Response:
+    """Save the changes; errors re-show what was typed, nothing is saved."""
+    question = question_service.get_visible_question(session, question_id, user)
+    result = question_form.update_question(session, question, form, user=user)
+    if result.question is None:
+        question = question_service.get_visible_question(session, question_id, user)
+        context = question_form.form_context(session, user, result.state, question)
+        return render(request, "staff/question_form.html", context, status_code=422)
+    flash(request, "De wijzigingen zijn opgeslagen.")
+    return RedirectResponse(
+        question_form.question_path(user, question_id), status_code=303
+    )
+
+
+@router.post(
+    "/vragen/{question_id}/koppelingen/{match_id}/afronden", name="staff_complete_match"
+)
+def complete_match(
+    request: Request,
+    question_id: uuid.UUID,
+    match_id: uuid.UUID,
+    session: SessionDep,
+    user: StaffPage,
+    form: CsrfForm,
+) -> Response:
+    """The question's owner records the result and their rating of the work."""
+    match = match_service.get_visible_match(session, match_id, user, owner_allowed=True)
+    if match.question_id != question_id:
+        raise PageNotFoundError("Deze koppeling hoort niet bij deze vraag.")
+    fields = {k: v for k, v in form.items() if k in COMPLETE_LABELS and v != ""}
+    attempt(
+        request,
+        session,
+        lambda: match_service.complete_match(
+            session, match_id, CompleteRequest.model_validate(fields), actor=user
+        ),
+        "Dank u wel: het resultaat en uw beoordeling zijn vastgelegd.",
+        labels=COMPLETE_LABELS,
+    )
+    return RedirectResponse(f"/vragen/{question_id}", status_code=303)
