@@ -17,6 +17,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.codes import Role
 from app.config import Settings
 from app.db import get_session
 from app.errors import NotAuthenticatedError, PermissionDeniedError
@@ -73,10 +74,10 @@ def require_roles(*roles: str) -> Callable[[User], User]:
     return _check
 
 
-BrokerUser = Annotated[User, Depends(require_roles("broker"))]
-AdminUser = Annotated[User, Depends(require_roles("admin"))]
-QuestionUser = Annotated[User, Depends(require_roles("staff", "broker"))]
-OfferUser = Annotated[User, Depends(require_roles("provider", "broker"))]
+BrokerUser = Annotated[User, Depends(require_roles(Role.BROKER))]
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+QuestionUser = Annotated[User, Depends(require_roles(Role.STAFF, Role.BROKER))]
+OfferUser = Annotated[User, Depends(require_roles(Role.PROVIDER, Role.BROKER))]
 
 
 def get_encoder(request: Request) -> Encoder | None:

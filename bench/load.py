@@ -62,6 +62,8 @@ import numpy as np
 from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
+from app.codes import Level, values
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEMO_PASSWORD = "kennisbrug-demo"
@@ -605,7 +607,7 @@ async def student(c: Client, rng: random.Random, world: World, uid: int) -> None
         if roll < 0.15:
             params["theme"] = rng.choice(world.themes)
         elif roll < 0.25:
-            params["level"] = rng.choice(["mbo", "hbo", "wo"])
+            params["level"] = rng.choice(list(values(Level)))
         elif roll < 0.35:
             params["neighbourhood"] = rng.choice(world.hoods)
         elif roll < 0.40:
@@ -626,7 +628,7 @@ async def student(c: Client, rng: random.Random, world: World, uid: int) -> None
         await c.think(rng, 2, 5)
         if detail is not None and rng.random() < 0.1 and c.running:
             signups += 1
-            levels = item["levels"] or ["mbo", "hbo", "wo"]
+            levels = item["levels"] or list(values(Level))
             await c.call(
                 "portal.interest",
                 "POST",
@@ -954,7 +956,7 @@ def check_capacity(db_url: str) -> Capacity:
     Also compares each match-driven question status with what its matches imply
     (reported as a warning: it is not part of the overbooking guarantee).
     """
-    from app.models import HOLDING_STATUSES
+    from app.codes import HOLDING_STATUSES
 
     engine = create_engine(db_url)
     try:

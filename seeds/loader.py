@@ -21,10 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.service import get_user_by_email
+from app.codes import HOLDING_STATUSES
 from app.config import Settings
 from app.db import utcnow
 from app.models import (
-    HOLDING_STATUSES,
     Institution,
     Match,
     Municipality,

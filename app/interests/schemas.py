@@ -10,10 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from pydantic.config import JsonDict
 
+from app.codes import Level
 from app.schemas import require_visible
-
-Level = Literal["mbo", "hbo", "wo"]
-
 
 # The same rule as _no_control_characters, for the OpenAPI schema; the validator
 # stays, because its message is clearer than "should match pattern".

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from app.codes import OfferStatus
 from app.config import Settings
 from app.models import Offer, Question
 from matching.allocation import AllocationResult, allocate
@@ -73,7 +74,7 @@ def offer_input(o: Offer) -> OfferInput:
         remaining_capacity=o.remaining_capacity,
         available_from=o.available_from,
         available_until=o.available_until,
-        is_active=o.status == "active",
+        is_active=o.status == OfferStatus.ACTIVE,
         institution=o.institution.name,
     )
 

@@ -16,13 +16,15 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
 from app.errors import UnprocessableError
 from app.matches import embeddings, repository
 from app.matches.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
 from app.matches.ranking import LEXICAL_WARNING, build_index, offer_pool
 from app.matches.schemas import AllocationPair, AllocationRead
 from app.matches.service import offer_summary
-from app.models import HOLDING_STATUSES, Question, User
+from app.models import Question, User
+from app.questions import lifecycle
 from app.questions import service as question_service
 
 # Candidates per question handed to the solver: enough to route around full offers.
@@ -38,7 +40,7 @@ def _open_questions(
                 select(Question)
                 .where(
                     Question.municipality_id == user.municipality_id,
-                    Question.status == "open",
+                    Question.status == QuestionStatus.OPEN,
                 )
                 .order_by(Question.created_at, Question.id)
             )
@@ -47,9 +49,7 @@ def _open_questions(
         question_service.get_visible_question(session, i, user)
         for i in dict.fromkeys(question_ids)
     ]
-    closed = [
-        q for q in questions if q.status not in ("open", "matched", "in_progress")
-    ]
+    closed = [q for q in questions if q.status not in lifecycle.TAKES_MATCHES]
     if closed:
         raise UnprocessableError(
             f"question {closed[0].id} is {closed[0].status!r}; only open questions are allocated",
@@ -73,7 +73,9 @@ def propose_allocation(
     index = build_index(session, encoder, offers)
     position = {str(o.id): k for k, o in enumerate(offers)}
     matches = repository.list_for_questions(session, [q.id for q in questions])
-    taken = {(m.question_id, m.offer_id) for m in matches if m.status != "proposed"}
+    taken = {
+        (m.question_id, m.offer_id) for m in matches if m.status != MatchStatus.PROPOSED
+    }
     held = {q.id: 0 for q in questions}
     for m in matches:
         if m.status in HOLDING_STATUSES:

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.codes import MatchStatus, OfferStatus
 from app.errors import UnprocessableError
 from app.matches import embeddings, repository
 from app.matches.adapters import (
@@ -90,7 +91,10 @@ def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
     return list(
         session.scalars(
             select(Offer)
-            .where(Offer.municipality_id == municipality_id, Offer.status != "archived")
+            .where(
+                Offer.municipality_id == municipality_id,
+                Offer.status != OfferStatus.ARCHIVED,
+            )
             .order_by(Offer.id)
         )
     )
@@ -245,7 +249,7 @@ def similar(
     chosen = [others[i] for i in indices.tolist()]
     outcomes: dict[uuid.UUID, list[str]] = {o.id: [] for o in chosen}
     for m in repository.list_for_questions(session, [o.id for o in chosen]):
-        if m.status == "completed" and m.outcome_summary:
+        if m.status == MatchStatus.COMPLETED and m.outcome_summary:
             outcomes[m.question_id].append(m.outcome_summary)
     return [
         SimilarQuestionRead(

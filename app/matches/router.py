@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from app.codes import MatchStatus
 from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
 from app.errors import error_responses
 from app.matches import service
@@ -15,7 +16,6 @@ from app.matches.schemas import (
     CompleteRequest,
     MatchCreate,
     MatchRead,
-    MatchStatus,
     RejectRequest,
 )
 from app.schemas import LimitQuery, OffsetQuery, Page

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
-
-MatchStatus = Literal[
-    "proposed", "confirmed", "in_progress", "completed", "rejected", "cancelled"
-]
 
 
 class MatchCreate(BaseModel):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
 from app.db import utcnow
 from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.matches import repository
@@ -28,18 +29,12 @@ from app.matches.schemas import (
     OfferSummary,
     RejectRequest,
 )
-from app.models import HOLDING_STATUSES, Match, Offer, Question, User
+from app.models import Match, Offer, Question, User
 from app.offers import repository as offer_repository
 from app.offers import service as offer_service
+from app.questions import lifecycle
 from app.questions import repository as question_repository
 from app.questions import service as question_service
-
-# Questions in these states may take new or confirmed matches.
-ACCEPTING: frozenset[str] = frozenset({"open", "matched", "in_progress"})
-# Question states that follow from the matches (see sync_question_status).
-MATCH_DRIVEN: frozenset[str] = frozenset(
-    {"open", "matched", "in_progress", "completed"}
-)
 
 
 def offer_summary(o: Offer) -> OfferSummary:
@@ -87,9 +82,9 @@ def get_visible_match(
     m = repository.get(session, match_id)
     if m is None or m.municipality_id != user.municipality_id:
         raise NotFoundError("match not found")
-    if user.role == "broker" or (owner_allowed and m.question.owner_id == user.id):
+    if user.role == Role.BROKER or (owner_allowed and m.question.owner_id == user.id):
         return m
-    if user.role == "staff":
+    if user.role == Role.STAFF:
         raise PermissionDeniedError(
             "only the broker or the question's owner may do this"
         )
@@ -114,7 +109,7 @@ def _record(
 
 
 def _require_accepting(q: Question) -> None:
-    if q.status not in ACCEPTING:
+    if q.status not in lifecycle.TAKES_MATCHES:
         raise ConflictError(
             f"question is {q.status!r}; matches need an open question "
             "(the broker opens it after articulating it with the owner)"
@@ -163,7 +158,7 @@ def propose_match(
         municipality_id=q.municipality_id,
         question=q,
         offer=o,
-        status="proposed",
+        status=MatchStatus.PROPOSED,
         score=scored.score,
         components=dict(scored.components),
         explanation=scored.explanation,
@@ -226,7 +221,7 @@ def _step(
     if expected not in from_statuses:
         raise _moved_elsewhere(m, to, from_statuses)
     q = question_repository.lock(session, m.question_id)
-    if to == "confirmed":
+    if to == MatchStatus.CONFIRMED:
         _require_accepting(q)
     now = utcnow()
     if not repository.move(
@@ -271,18 +266,19 @@ def sync_question_status(session: Session, q: Question, actor: User) -> None:
     The caller holds the question's row lock (`question_repository.lock`), so no
     other match of this question changes between the count and the write.
     """
-    if q.status not in MATCH_DRIVEN:
+    if q.status not in lifecycle.FOLLOWS_MATCHES:
         return
     counts = repository.count_by_status(session, q.id)
-    working = counts.get("confirmed", 0) + counts.get("in_progress", 0)
-    if working == 0 and counts.get("completed", 0) == 0:
-        target = "open"
-    elif working == 0:
-        target = "completed"
-    elif counts.get("in_progress", 0) or counts.get("completed", 0):
-        target = "in_progress"
+    working = counts.get(MatchStatus.CONFIRMED, 0) + counts.get(
+        MatchStatus.IN_PROGRESS, 0
+    )
+    done = counts.get(MatchStatus.COMPLETED, 0)
+    if working == 0:
+        target = QuestionStatus.COMPLETED if done else QuestionStatus.OPEN
+    elif counts.get(MatchStatus.IN_PROGRESS, 0) or done:
+        target = QuestionStatus.IN_PROGRESS
     else:
-        target = "matched"
+        target = QuestionStatus.MATCHED
     question_service.set_status(session, q, target, actor=actor)
 
 
@@ -304,8 +300,8 @@ def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Matc
         session,
         m,
         actor,
-        from_statuses=("proposed",),
-        to="confirmed",
+        from_statuses=(MatchStatus.PROPOSED,),
+        to=MatchStatus.CONFIRMED,
         confirmed_at=utcnow(),
     )
     return _finish(session, m)
@@ -320,8 +316,8 @@ def reject_match(
         session,
         m,
         actor,
-        from_statuses=("proposed",),
-        to="rejected",
+        from_statuses=(MatchStatus.PROPOSED,),
+        to=MatchStatus.REJECTED,
         reason=data.reason,
     )
     return _finish(session, m)
@@ -330,7 +326,13 @@ def reject_match(
 def start_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
     """Mark a confirmed match as started."""
     m = get_visible_match(session, match_id, actor)
-    _step(session, m, actor, from_statuses=("confirmed",), to="in_progress")
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=(MatchStatus.CONFIRMED,),
+        to=MatchStatus.IN_PROGRESS,
+    )
     return _finish(session, m)
 
 
@@ -343,8 +345,8 @@ def complete_match(
         session,
         m,
         actor,
-        from_statuses=("in_progress",),
-        to="completed",
+        from_statuses=(MatchStatus.IN_PROGRESS,),
+        to=MatchStatus.COMPLETED,
         completed_at=utcnow(),
         outcome_summary=data.outcome_summary,
         result_url=str(data.result_url) if data.result_url else None,
@@ -363,8 +365,12 @@ def cancel_match(
         session,
         m,
         actor,
-        from_statuses=("proposed", "confirmed", "in_progress"),
-        to="cancelled",
+        from_statuses=(
+            MatchStatus.PROPOSED,
+            MatchStatus.CONFIRMED,
+            MatchStatus.IN_PROGRESS,
+        ),
+        to=MatchStatus.CANCELLED,
         reason=data.reason,
     )
     return _finish(session, m)

@@ -18,32 +18,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes import MatchStatus, check_in
 from app.db import Base, UTCDateTime
 from app.models.mixins import IdMixin, TimestampMixin
 from app.models.offer import Offer
 from app.models.question import Question
 from app.models.user import User
 
-MATCH_STATUSES: tuple[str, ...] = (
-    "proposed",
-    "confirmed",
-    "in_progress",
-    "completed",
-    "rejected",
-    "cancelled",
-)
-# Matches in these states hold one place of their offer.
-HOLDING_STATUSES: tuple[str, ...] = ("confirmed", "in_progress", "completed")
-
 
 class Match(IdMixin, TimestampMixin, Base):
     __tablename__ = "matches"
     __table_args__ = (
         UniqueConstraint("question_id", "offer_id"),
-        CheckConstraint(
-            "status IN ({})".format(", ".join(f"'{s}'" for s in MATCH_STATUSES)),
-            name="status",
-        ),
+        CheckConstraint(check_in("status", MatchStatus), name="status"),
         CheckConstraint(
             "rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating"
         ),
@@ -58,7 +45,9 @@ class Match(IdMixin, TimestampMixin, Base):
     offer_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("offers.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default=MatchStatus.PROPOSED, index=True
+    )
     score: Mapped[float | None] = mapped_column(Float)
     components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     explanation: Mapped[str] = mapped_column(Text, default="")

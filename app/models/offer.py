@@ -17,15 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes import Language, Level, OfferKind, OfferStatus, check_in
 from app.db import Base
 from app.models.mixins import IdMixin, TimestampMixin
 from app.models.user import User
 from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
-
-OFFER_KINDS: tuple[str, ...] = ("course", "thesis", "research")
-OFFER_STATUSES: tuple[str, ...] = ("active", "paused", "archived")
-LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
-LANGUAGES: tuple[str, ...] = ("nl", "en")
 
 offer_themes = Table(
     "offer_themes",
@@ -57,9 +53,9 @@ class Offer(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "offers"
     __table_args__ = (
-        CheckConstraint("kind IN ('course', 'thesis', 'research')", name="kind"),
-        CheckConstraint("level IN ('mbo', 'hbo', 'wo')", name="level"),
-        CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
+        CheckConstraint(check_in("kind", OfferKind), name="kind"),
+        CheckConstraint(check_in("level", Level), name="level"),
+        CheckConstraint(check_in("status", OfferStatus), name="status"),
         CheckConstraint("capacity >= 0", name="capacity"),
         CheckConstraint(
             "places_taken >= 0 AND places_taken <= capacity", name="places_taken"
@@ -81,8 +77,10 @@ class Offer(IdMixin, TimestampMixin, Base):
     available_from: Mapped[date | None] = mapped_column(Date)
     available_until: Mapped[date | None] = mapped_column(Date)
     intake_deadline: Mapped[date | None] = mapped_column(Date)
-    language: Mapped[str] = mapped_column(String(2), default="nl")
-    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    language: Mapped[str] = mapped_column(String(2), default=Language.NL)
+    status: Mapped[str] = mapped_column(
+        String(10), default=OfferStatus.ACTIVE, index=True
+    )
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))

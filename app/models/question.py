@@ -19,28 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.codes import Level, QuestionStatus, check_in
 from app.db import Base, UTCDateTime
 from app.models.mixins import IdMixin, TimestampMixin
 from app.models.user import User
 from app.models.vocabulary import Municipality, Neighbourhood, Theme
-
-QUESTION_STATUSES: tuple[str, ...] = (
-    "draft",
-    "submitted",
-    "open",
-    "matched",
-    "in_progress",
-    "completed",
-    "withdrawn",
-    "not_matched",
-)
-EXPECTED_OUTPUTS: tuple[str, ...] = (
-    "advies",
-    "onderzoek",
-    "ontwerp",
-    "praktijkhulp",
-    "evaluatie",
-)
 
 question_themes = Table(
     "question_themes",
@@ -58,7 +41,7 @@ class QuestionLevel(Base):
     """One education level a question accepts; no rows means any level."""
 
     __tablename__ = "question_levels"
-    __table_args__ = (CheckConstraint("level IN ('mbo', 'hbo', 'wo')", name="level"),)
+    __table_args__ = (CheckConstraint(check_in("level", Level), name="level"),)
 
     question_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
@@ -73,10 +56,7 @@ def _level_row(level: str) -> QuestionLevel:
 class Question(IdMixin, TimestampMixin, Base):
     __tablename__ = "questions"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ({})".format(", ".join(f"'{s}'" for s in QUESTION_STATUSES)),
-            name="status",
-        ),
+        CheckConstraint(check_in("status", QuestionStatus), name="status"),
         CheckConstraint("wanted_matches >= 1", name="wanted_matches"),
     )
 
@@ -96,7 +76,9 @@ class Question(IdMixin, TimestampMixin, Base):
     wanted_until: Mapped[date | None] = mapped_column(Date)
     wanted_matches: Mapped[int] = mapped_column(Integer, default=1)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default=QuestionStatus.DRAFT, index=True
+    )
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))

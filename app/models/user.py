@@ -11,8 +11,6 @@ from app.db import Base
 from app.models.mixins import IdMixin, TimestampMixin
 from app.models.vocabulary import Institution, Municipality
 
-ROLES: tuple[str, ...] = ("staff", "provider", "broker", "admin")
-
 
 class User(IdMixin, TimestampMixin, Base):
     """Staff and brokers belong to a municipality, providers to an institution."""

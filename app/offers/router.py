@@ -7,16 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from app.codes import Level, OfferKind, OfferStatus
 from app.deps import EncoderDep, OfferUser, SessionDep, SettingsDep
 from app.errors import error_responses
 from app.matches import embeddings
 from app.offers import service
 from app.offers.schemas import (
-    Level,
     OfferCreate,
-    OfferKind,
     OfferRead,
-    OfferStatus,
     OfferUpdate,
 )
 from app.schemas import IsoDate, LimitQuery, OffsetQuery, Page

@@ -15,12 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.codes import Language, Level, OfferKind, OfferStatus
 from app.schemas import IsoDate, require_visible
-
-Level = Literal["mbo", "hbo", "wo"]
-OfferKind = Literal["course", "thesis", "research"]
-OfferStatus = Literal["active", "paused", "archived"]
-Language = Literal["nl", "en"]
 
 
 class _OfferFields(BaseModel):
@@ -62,7 +58,7 @@ class OfferCreate(_OfferFields):
         default=None, description="Defaults to the institution's level."
     )
     capacity: int = Field(ge=0, le=1_000)
-    status: Literal["active", "paused"] = "active"
+    status: Literal[OfferStatus.ACTIVE, OfferStatus.PAUSED] = OfferStatus.ACTIVE
     institution: str | None = Field(
         default=None,
         max_length=120,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.codes import Role
 from app.config import Settings
 from app.errors import (
     ConflictError,
@@ -75,9 +76,9 @@ def _snapshot(o: Offer) -> dict[str, Any]:
 
 
 def _can_see(user: User, o: Offer) -> bool:
-    if user.role == "provider":
+    if user.role == Role.PROVIDER:
         return o.institution_id == user.institution_id
-    if user.role == "broker":
+    if user.role == Role.BROKER:
         return o.municipality_id == user.municipality_id
     return False
 
@@ -117,7 +118,7 @@ def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
 
 
 def _institution_for(session: Session, data: OfferCreate, actor: User) -> Institution:
-    if actor.role == "provider":
+    if actor.role == Role.PROVIDER:
         if actor.institution is None:
             raise PermissionDeniedError("your account is not linked to an institution")
         if data.institution is not None:
@@ -137,7 +138,7 @@ def _institution_for(session: Session, data: OfferCreate, actor: User) -> Instit
 def _municipality_for(
     session: Session, data: OfferCreate, actor: User, settings: Settings
 ) -> uuid.UUID:
-    if actor.role == "broker":
+    if actor.role == Role.BROKER:
         if actor.municipality is None:
             raise PermissionDeniedError("your account is not linked to a municipality")
         if data.municipality and data.municipality != actor.municipality.slug:
@@ -223,8 +224,8 @@ def list_offers(
     if theme:
         vocab.resolve_themes(session, [theme], field="theme")
     f = OfferFilter(
-        municipality_id=user.municipality_id if user.role == "broker" else None,
-        institution_id=user.institution_id if user.role == "provider" else None,
+        municipality_id=user.municipality_id if user.role == Role.BROKER else None,
+        institution_id=user.institution_id if user.role == Role.PROVIDER else None,
         kind=kind,
         level=level,
         theme=theme,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from app.codes import Level
 from app.deps import SessionDep, SettingsDep
 from app.errors import error_responses
 from app.interests import service as interest_service
@@ -14,7 +15,6 @@ from app.interests.schemas import ALREADY_RECEIVED, InterestCreate, InterestRece
 from app.portal import service
 from app.portal.schemas import AssignmentRead, Lang, ResultsPage
 from app.portal.service import PortalQuery
-from app.questions.schemas import Level
 from app.ratelimit import rate_limit
 from app.schemas import IsoDate, LimitQuery, OffsetQuery, Page
 

@@ -18,8 +18,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
+from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
 from app.errors import NotFoundError, UnprocessableError
-from app.models import HOLDING_STATUSES, Match, Question, Theme
+from app.models import Match, Question, Theme
 from app.portal import repository
 from app.portal.repository import PublicFilter
 from app.portal.schemas import (
@@ -33,10 +34,11 @@ from app.portal.schemas import (
     ResultsPage,
     ThemeLabel,
 )
+from app.questions import lifecycle
 from app.vocab import service as vocab
 
-ASSIGNMENT_STATUSES: tuple[str, ...] = ("open", "matched", "in_progress")
-RESULT_STATUSES: tuple[str, ...] = ("completed",)
+ASSIGNMENT_STATUSES: tuple[str, ...] = tuple(sorted(lifecycle.TAKES_MATCHES))
+RESULT_STATUSES: tuple[str, ...] = (QuestionStatus.COMPLETED,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +259,9 @@ def list_results(
         session, _public_filter(session, everything, RESULT_STATUSES)
     )
     completed = _by_question(
-        repository.list_matches(session, [q.id for q in all_questions], ("completed",))
+        repository.list_matches(
+            session, [q.id for q in all_questions], (MatchStatus.COMPLETED,)
+        )
     )
     shown = [q for q in all_questions if completed.get(q.id)]
     shown.sort(

@@ -11,24 +11,31 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.codes import QuestionStatus
+
 Actor = Literal["owner", "broker"]
 
+S = QuestionStatus
 MANUAL: dict[tuple[str, str], frozenset[Actor]] = {
-    ("draft", "submitted"): frozenset({"owner"}),
-    ("submitted", "draft"): frozenset({"owner", "broker"}),
-    ("submitted", "open"): frozenset({"broker"}),
-    ("submitted", "not_matched"): frozenset({"broker"}),
-    ("open", "not_matched"): frozenset({"broker"}),
-    ("not_matched", "open"): frozenset({"broker"}),
-    ("draft", "withdrawn"): frozenset({"owner", "broker"}),
-    ("submitted", "withdrawn"): frozenset({"owner", "broker"}),
-    ("open", "withdrawn"): frozenset({"owner", "broker"}),
+    (S.DRAFT, S.SUBMITTED): frozenset({"owner"}),
+    (S.SUBMITTED, S.DRAFT): frozenset({"owner", "broker"}),
+    (S.SUBMITTED, S.OPEN): frozenset({"broker"}),
+    (S.SUBMITTED, S.NOT_MATCHED): frozenset({"broker"}),
+    (S.OPEN, S.NOT_MATCHED): frozenset({"broker"}),
+    (S.NOT_MATCHED, S.OPEN): frozenset({"broker"}),
+    (S.DRAFT, S.WITHDRAWN): frozenset({"owner", "broker"}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({"owner", "broker"}),
+    (S.OPEN, S.WITHDRAWN): frozenset({"owner", "broker"}),
 }
 
-MATCH_DRIVEN: frozenset[str] = frozenset({"matched", "in_progress", "completed"})
+MATCH_DRIVEN: frozenset[str] = frozenset({S.MATCHED, S.IN_PROGRESS, S.COMPLETED})
+# The statuses derived from the question's matches (app.matches: open when none holds).
+FOLLOWS_MATCHES: frozenset[str] = MATCH_DRIVEN | {S.OPEN}
+# A question in these states takes new and confirmed matches, and students see it.
+TAKES_MATCHES: frozenset[str] = frozenset({S.OPEN, S.MATCHED, S.IN_PROGRESS})
 
 # A question's text and settings may change only while it is not yet being worked on.
-EDITABLE: frozenset[str] = frozenset({"draft", "submitted", "open", "not_matched"})
+EDITABLE: frozenset[str] = frozenset({S.DRAFT, S.SUBMITTED, S.OPEN, S.NOT_MATCHED})
 
 
 def allowed_targets(status: str) -> list[str]:

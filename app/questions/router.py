@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from app.codes import QuestionStatus
 from app.deps import EncoderDep, QuestionUser, SessionDep
 from app.errors import error_responses
 from app.matches import embeddings
@@ -14,7 +15,6 @@ from app.questions import service
 from app.questions.schemas import (
     QuestionCreate,
     QuestionRead,
-    QuestionStatus,
     QuestionUpdate,
     TransitionRequest,
 )

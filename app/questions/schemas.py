@@ -15,20 +15,9 @@ from pydantic import (
     model_validator,
 )
 
+from app.codes import ExpectedOutput, Level, QuestionStatus
 from app.schemas import IsoDate, require_visible
 
-Level = Literal["mbo", "hbo", "wo"]
-ExpectedOutput = Literal["advies", "onderzoek", "ontwerp", "praktijkhulp", "evaluatie"]
-QuestionStatus = Literal[
-    "draft",
-    "submitted",
-    "open",
-    "matched",
-    "in_progress",
-    "completed",
-    "withdrawn",
-    "not_matched",
-]
 Slug = str
 
 
@@ -71,8 +60,8 @@ class _QuestionFields(BaseModel):
 class QuestionCreate(_QuestionFields):
     title: str = Field(min_length=3, max_length=200)
     description: str = Field(min_length=1, max_length=10_000)
-    status: Literal["draft", "submitted"] = Field(
-        default="draft", description="Create as a draft or submit at once."
+    status: Literal[QuestionStatus.DRAFT, QuestionStatus.SUBMITTED] = Field(
+        default=QuestionStatus.DRAFT, description="Create as a draft or submit at once."
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.codes import QuestionStatus, Role
 from app.db import utcnow
 from app.errors import (
     ConflictError,
@@ -133,7 +134,7 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
         wanted_matches=1,
         is_public=False,
     )
-    if data.status == "submitted":
+    if data.status == QuestionStatus.SUBMITTED:
         q.submitted_at = utcnow()
     fields = data.model_dump(
         exclude_unset=True, exclude={"title", "description", "status"}
@@ -159,7 +160,7 @@ def get_visible_question(
     q = repository.get(session, question_id)
     if (
         q is None
-        or user.role not in ("staff", "broker")
+        or user.role not in (Role.STAFF, Role.BROKER)
         or q.municipality_id != user.municipality_id
     ):
         raise NotFoundError("question not found")
@@ -222,7 +223,7 @@ def _actor_kinds(q: Question, user: User) -> set[str]:
     kinds = set()
     if user.id == q.owner_id:
         kinds.add("owner")
-    if user.role == "broker":
+    if user.role == Role.BROKER:
         kinds.add("broker")
     return kinds
 
@@ -284,7 +285,7 @@ def set_status(
     changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
     if note:
         changes["note"] = note
-    if to == "submitted" and q.submitted_at is None:
+    if to == QuestionStatus.SUBMITTED and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to
     audit.record_for(

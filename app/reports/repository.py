@@ -14,8 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from app.codes import HOLDING_STATUSES
 from app.models import (
-    HOLDING_STATUSES,
     Institution,
     Match,
     Neighbourhood,

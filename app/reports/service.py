@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from app.codes import Level, OfferKind, QuestionStatus, labels
 from app.errors import PermissionDeniedError, UnprocessableError
-from app.models import LEVELS, OFFER_KINDS, QUESTION_STATUSES, Institution, Offer, User
+from app.models import Institution, Offer, User
 from app.reports import repository
 from app.reports.repository import Scope
 from app.reports.schemas import (
@@ -38,10 +39,9 @@ from app.reports.schemas import (
     SummaryRead,
 )
 from app.vocab import repository as vocab_repository
-from app.vocab.labels import OFFER_KIND, QUESTION_STATUS
 
 REPORT_TZ = ZoneInfo("Europe/Amsterdam")
-NOT_ELIGIBLE: tuple[str, ...] = ("draft", "withdrawn")
+NOT_ELIGIBLE: tuple[str, ...] = (QuestionStatus.DRAFT, QuestionStatus.WITHDRAWN)
 
 CITYWIDE = ("stadsbreed", "Hele stad")
 
@@ -168,7 +168,7 @@ def summary(
             keep_zeros=False,
         )
     )
-    level_labels = {lv: lv for lv in LEVELS}
+    level_labels = {str(lv): str(lv) for lv in Level}  # the codes are the words
     matched, eligible = repository.count_matched(session, s, NOT_ELIGIBLE)
     average, rated = repository.feedback(session, s)
     return SummaryRead(
@@ -178,7 +178,7 @@ def summary(
         questions_total=sum(status_counts.values()),
         questions_by_status=_rows(
             status_counts,
-            {k: QUESTION_STATUS[k] for k in QUESTION_STATUSES},
+            labels(QuestionStatus),
             keep_zeros=True,
         ),
         questions_by_theme=_ranked(
@@ -195,7 +195,7 @@ def summary(
         ),
         matches_by_kind=_rows(
             repository.count_holding_matches(session, s, Offer.kind),
-            {k: OFFER_KIND[k] for k in OFFER_KINDS},
+            labels(OfferKind),
             keep_zeros=True,
         ),
         matched_share=MatchedShare(

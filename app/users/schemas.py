@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from app.codes import Role
 from app.schemas import require_visible
-
-Role = Literal["staff", "provider", "broker", "admin"]
 
 
 class UserCreate(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.auth.service import get_user_by_email
+from app.codes import Role
 from app.errors import ConflictError, NotFoundError, UnprocessableError
 from app.models import User
 from app.security import hash_password
@@ -55,14 +56,14 @@ def build_user(
         password_hash=password_hash or hash_password(data.password),
         department=data.department,
     )
-    if data.role in ("staff", "broker"):
+    if data.role in (Role.STAFF, Role.BROKER):
         if not data.municipality:
             raise UnprocessableError(
                 f"a {data.role} user needs a municipality",
                 fields={"municipality": f"required for role {data.role}"},
             )
         user.municipality = vocab.resolve_municipality(session, data.municipality)
-    if data.role == "provider":
+    if data.role == Role.PROVIDER:
         if not data.institution:
             raise UnprocessableError(
                 "a provider needs an institution",

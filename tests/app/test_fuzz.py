@@ -68,14 +68,16 @@ from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 from sqlalchemy import select, text
 
+from app.codes import Role, values
 from app.config import Settings
 from app.deps import get_current_user
 from app.main import create_app
 from app.models import Neighbourhood, Theme
-from app.models.user import ROLES as USER_ROLES
 from tests.app.conftest import TEST_PASSWORD, TEST_SECRET
 from tests.app.portal_world import add_match, add_offer, add_question, fresh_limiter
 from tests.app.web.support import csrf
+
+USER_ROLES = values(Role)
 
 MAX_EXAMPLES = 25
 CALLERS = ("anonymous", *USER_ROLES)

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from app.models import HOLDING_STATUSES, Match, Question
+from app.codes import HOLDING_STATUSES
+from app.models import Match, Question
 from app.portal.service import ASSIGNMENT_STATUSES
 from tests.app.portal_world import (
     add_match,

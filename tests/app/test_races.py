@@ -29,10 +29,10 @@ import pytest
 from sqlalchemy import Engine, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.codes import HOLDING_STATUSES
 from app.config import Settings
 from app.main import create_app
 from app.models import (
-    HOLDING_STATUSES,
     Event,
     Institution,
     Interest,

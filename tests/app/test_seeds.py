@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.codes import HOLDING_STATUSES
 from app.models import (
-    HOLDING_STATUSES,
     Institution,
     Match,
     Neighbourhood,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from app.codes import QuestionStatus
 from app.deps import SessionDep, TodayDep
 from app.models import Question, User
 from app.questions import service as question_service
@@ -17,7 +18,7 @@ from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-BOARD_STATUSES = ["submitted", "open"]
+BOARD_STATUSES: list[str] = [QuestionStatus.SUBMITTED, QuestionStatus.OPEN]
 BOARD_LIMIT = 100
 OLD_AFTER_DAYS = 14
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.codes import MatchStatus, QuestionStatus, label
 from app.models import Match, Question, User
 from app.web.core import display
 
@@ -21,11 +23,11 @@ class HistoryLine:
     what: str
 
 
-def _status_text(mapping: dict[str, str], change: Any) -> str:
+def _status_text(statuses: type[StrEnum], change: Any) -> str:
     if not isinstance(change, dict):
         return ""
-    before = display.label(mapping, change.get("before"))
-    after = display.label(mapping, change.get("after"))
+    before = label(statuses, change.get("before"))
+    after = label(statuses, change.get("after"))
     return f"{before} → {after}" if before else after
 
 
@@ -43,10 +45,10 @@ def history(session: Session, q: Question, matches: list[Match]) -> list[History
         changes = e.changes or {}
         if e.entity_type == "match":
             subject = f"Koppeling met '{offers.get(e.entity_id, 'aanbod')}'"
-            status = _status_text(display.MATCH_STATUS, changes.get("status"))
+            status = _status_text(MatchStatus, changes.get("status"))
         else:
             subject = "Vraag"
-            status = _status_text(display.QUESTION_STATUS, changes.get("status"))
+            status = _status_text(QuestionStatus, changes.get("status"))
         action = display.label(display.EVENT_ACTION, e.action)
         what = f"{subject}: {status}" if status else f"{subject} {action}"
         reason = changes.get("reason") or changes.get("note")

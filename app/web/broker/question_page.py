@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.codes import QuestionStatus, label
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import ranking
 from app.questions import service as question_service
@@ -15,7 +16,6 @@ from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.web.broker import history
 from app.web.core.actions import attempt
-from app.web.core.display import QUESTION_STATUS
 from app.web.core.page_deps import BrokerPage, CsrfForm
 from app.web.core.session import flash
 from app.web.core.templating import render
@@ -24,10 +24,10 @@ router = APIRouter(include_in_schema=False)
 
 CANDIDATE_LIMIT = 10
 _STEP_TEXT = {
-    "open": "Vraag openen voor koppelingen",
-    "not_matched": "Markeren als niet te koppelen",
-    "draft": "Terug naar concept (aanvullen met de eigenaar)",
-    "withdrawn": "Intrekken",
+    QuestionStatus.OPEN: "Vraag openen voor koppelingen",
+    QuestionStatus.NOT_MATCHED: "Markeren als niet te koppelen",
+    QuestionStatus.DRAFT: "Terug naar concept (aanvullen met de eigenaar)",
+    QuestionStatus.WITHDRAWN: "Intrekken",
 }
 
 
@@ -88,6 +88,6 @@ def change_status(
                 TransitionRequest.model_validate({"to": to, "note": note}),
                 actor=user,
             ),
-            f"De vraag heeft nu de status '{QUESTION_STATUS[to]}'.",
+            f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )
     return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)

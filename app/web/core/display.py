@@ -1,30 +1,10 @@
-"""Dutch labels for the codes the services use (statuses, kinds, levels, rules)."""
+"""Dutch words the pages add to the domain's own labels (app.codes): score
+components, audit actions, badges, dates and percentages."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
-
-from app.vocab.labels import (
-    EXPECTED_OUTPUT,
-    LANGUAGE,
-    LEVEL,
-    MATCH_STATUS,
-    OFFER_KIND,
-    OFFER_STATUS,
-    QUESTION_STATUS,
-)
-
-# The domain labels are re-exported: pages take every Dutch word from here.
-__all__ = [
-    "EXPECTED_OUTPUT",
-    "LANGUAGE",
-    "LEVEL",
-    "MATCH_STATUS",
-    "OFFER_KIND",
-    "OFFER_STATUS",
-    "QUESTION_STATUS",
-]
 
 # Score components of the matching engine, in the words a broker uses.
 COMPONENT = {

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.codes import MatchStatus, QuestionStatus, labels
 from app.errors import AppError
-from app.vocab.labels import MATCH_STATUS, QUESTION_STATUS
 
 FormValue = str | list[str]
 T = TypeVar("T")
@@ -208,7 +208,8 @@ _GENERIC = {
 }
 # Status codes inside a service message, as words in a Dutch sentence.
 _STATUS_WORDS = {
-    code: text.lower() for code, text in {**QUESTION_STATUS, **MATCH_STATUS}.items()
+    code: text.lower()
+    for code, text in {**labels(QuestionStatus), **labels(MatchStatus)}.items()
 }
 
 

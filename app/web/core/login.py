@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.auth import service as auth_service
+from app.codes import Role
 from app.deps import SessionDep
 from app.errors import NotAuthenticatedError, TooManyRequestsError
 from app.ratelimit import RateLimiterDep, client_key
@@ -20,7 +21,11 @@ from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-START_PAGES = {"staff": "/vragen", "provider": "/aanbod", "broker": "/makelaar"}
+START_PAGES: dict[str, str] = {
+    Role.STAFF: "/vragen",
+    Role.PROVIDER: "/aanbod",
+    Role.BROKER: "/makelaar",
+}
 _LABELS = {"email": "E-mailadres", "password": "Wachtwoord"}
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from app.codes import ExpectedOutput, Language, Level, OfferKind, labels
 from app.vocab import repository as vocab_repository
-from app.web.core import display
 
 Options = list[tuple[str, str]]
 
@@ -45,11 +46,11 @@ def institutions(session: Session) -> Options:
     return [(i.name, i.name) for i in vocab_repository.list_institutions(session)]
 
 
-def from_labels(mapping: dict[str, str]) -> Options:
-    return list(mapping.items())
+def from_codes(codes: type[StrEnum]) -> Options:
+    return list(labels(codes).items())
 
 
-LEVELS = from_labels(display.LEVEL)
-OUTPUTS = from_labels(display.EXPECTED_OUTPUT)
-KINDS = from_labels(display.OFFER_KIND)
-LANGUAGES = from_labels(display.LANGUAGE)
+LEVELS = from_codes(Level)
+OUTPUTS = from_codes(ExpectedOutput)
+KINDS = from_codes(OfferKind)
+LANGUAGES = from_codes(Language)

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from app.codes import Role
 from app.deps import SessionDep
 from app.models import User
 from app.web.core.error_pages import CsrfError, LoginRequiredError, PageForbiddenError
@@ -63,11 +64,13 @@ def require_page_roles(*roles: str) -> Callable[[Request, User | None], User]:
     return _check
 
 
-StaffPage = Annotated[User, Depends(require_page_roles("staff"))]
+StaffPage = Annotated[User, Depends(require_page_roles(Role.STAFF))]
 # Staff edit their city's questions; the broker sharpens them (themes, place, level).
-QuestionEditorPage = Annotated[User, Depends(require_page_roles("staff", "broker"))]
-ProviderPage = Annotated[User, Depends(require_page_roles("provider", "broker"))]
-BrokerPage = Annotated[User, Depends(require_page_roles("broker"))]
+QuestionEditorPage = Annotated[
+    User, Depends(require_page_roles(Role.STAFF, Role.BROKER))
+]
+ProviderPage = Annotated[User, Depends(require_page_roles(Role.PROVIDER, Role.BROKER))]
+BrokerPage = Annotated[User, Depends(require_page_roles(Role.BROKER))]
 
 
 async def csrf_form(request: Request) -> FormData:

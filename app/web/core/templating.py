@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from app import codes
+from app.codes import Role
 from app.web.core import display
 from app.web.core.session import (
     CSRF_FIELD,
@@ -39,13 +41,13 @@ class NavItem:
 
 
 _MENU: dict[str, tuple[tuple[str, str], ...]] = {
-    "staff": (("Mijn vragen", "/vragen"), ("Nieuwe vraag", "/vragen/nieuw")),
-    "provider": (
+    Role.STAFF: (("Mijn vragen", "/vragen"), ("Nieuwe vraag", "/vragen/nieuw")),
+    Role.PROVIDER: (
         ("Mijn aanbod", "/aanbod"),
         ("Nieuw aanbod", "/aanbod/nieuw"),
         ("Importeren", "/aanbod/import"),
     ),
-    "broker": (
+    Role.BROKER: (
         ("Vragenbord", "/makelaar"),
         ("Verdeling", "/makelaar/verdeling"),
         ("Aanbod", "/aanbod"),
@@ -77,13 +79,13 @@ def _environment() -> Environment:
     env.filters.update(
         date_nl=display.date_nl,
         percent=display.percent,
-        question_status=lambda c: display.label(display.QUESTION_STATUS, c),
-        match_status=lambda c: display.label(display.MATCH_STATUS, c),
-        offer_status=lambda c: display.label(display.OFFER_STATUS, c),
-        offer_kind=lambda c: display.label(display.OFFER_KIND, c),
-        level=lambda c: display.label(display.LEVEL, c),
-        language=lambda c: display.label(display.LANGUAGE, c),
-        expected_output=lambda c: display.label(display.EXPECTED_OUTPUT, c),
+        question_status=lambda c: codes.label(codes.QuestionStatus, c),
+        match_status=lambda c: codes.label(codes.MatchStatus, c),
+        offer_status=lambda c: codes.label(codes.OfferStatus, c),
+        offer_kind=lambda c: codes.label(codes.OfferKind, c),
+        level=lambda c: codes.label(codes.Level, c),
+        language=lambda c: codes.label(codes.Language, c),
+        expected_output=lambda c: codes.label(codes.ExpectedOutput, c),
         badge=display.badge,
         component=lambda c: display.label(display.COMPONENT, c),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from app.codes import ExpectedOutput, Level, OfferKind, labels, values
+
 PortalLang = Literal["nl", "en"]
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -151,27 +153,26 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
+# Dutch words come from the domain's one table (app.codes); English ones are here.
 OUTPUTS: dict[str, dict[str, str]] = {
-    "nl": {
-        "advies": "Advies",
-        "onderzoek": "Onderzoek",
-        "ontwerp": "Ontwerp",
-        "praktijkhulp": "Praktijkhulp",
-        "evaluatie": "Evaluatie",
-    },
+    "nl": labels(ExpectedOutput),
     "en": {
-        "advies": "Advice",
-        "onderzoek": "Research",
-        "ontwerp": "Design",
-        "praktijkhulp": "Hands-on help",
-        "evaluatie": "Evaluation",
+        ExpectedOutput.ADVIES: "Advice",
+        ExpectedOutput.ONDERZOEK: "Research",
+        ExpectedOutput.ONTWERP: "Design",
+        ExpectedOutput.PRAKTIJKHULP: "Hands-on help",
+        ExpectedOutput.EVALUATIE: "Evaluation",
     },
 }
 KINDS: dict[str, dict[str, str]] = {
-    "nl": {"course": "Vak of minor", "thesis": "Afstuderen", "research": "Onderzoek"},
-    "en": {"course": "Course or minor", "thesis": "Thesis", "research": "Research"},
+    "nl": labels(OfferKind),
+    "en": {
+        OfferKind.COURSE: "Course or minor",
+        OfferKind.THESIS: "Thesis",
+        OfferKind.RESEARCH: "Research",
+    },
 }
-LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
+LEVELS: tuple[str, ...] = values(Level)
 
 
 def pick(lang: str | None) -> PortalLang:

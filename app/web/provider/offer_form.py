@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.codes import Role
 from app.config import Settings
 from app.models import Offer, User
 from app.offers import service as offer_service
@@ -90,7 +91,9 @@ def form_context(
         "districts": options.districts(session, offer.municipality_id)
         if offer
         else options.districts(session, user.municipality_id),
-        "institutions": options.institutions(session) if user.role == "broker" else [],
+        "institutions": options.institutions(session)
+        if user.role == Role.BROKER
+        else [],
     }
 
 

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.codes import OfferStatus
 from app.deps import SessionDep, SettingsDep
 from app.offers import service as offer_service
 from app.offers.schemas import OfferUpdate
@@ -18,7 +19,10 @@ from app.web.provider import offer_form
 
 router = APIRouter(include_in_schema=False)
 
-_STATUS_STEPS = {"paused": "gepauzeerd", "active": "weer actief"}
+_STATUS_STEPS: dict[str, str] = {
+    OfferStatus.PAUSED: "gepauzeerd",
+    OfferStatus.ACTIVE: "weer actief",
+}
 
 
 @router.get("/aanbod")

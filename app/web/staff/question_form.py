@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.codes import QuestionStatus, Role
 from app.models import Question, User
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate, QuestionUpdate
@@ -91,7 +92,7 @@ def state_of(question: Question) -> FormState:
 
 def question_path(user: User, question_id: uuid.UUID) -> str:
     """Where a question lives for this user: the broker's page or the staff page."""
-    prefix = "/makelaar/vragen" if user.role == "broker" else "/vragen"
+    prefix = "/makelaar/vragen" if user.role == Role.BROKER else "/vragen"
     return f"{prefix}/{question_id}"
 
 
@@ -114,7 +115,11 @@ def save_question(session: Session, form: FormData, *, user: User) -> IntakeResu
     data = read_form(form, lists=LIST_FIELDS)
     state = FormState(data=data, labels=LABELS)
     fields = payload(data, booleans=BOOLEAN_FIELDS)
-    fields["status"] = "submitted" if form.get("action") == "submit" else "draft"
+    fields["status"] = (
+        QuestionStatus.SUBMITTED
+        if form.get("action") == "submit"
+        else QuestionStatus.DRAFT
+    )
     question = save_form(
         session,
         state,

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.codes import QuestionStatus, labels
 from app.deps import EncoderDep, SessionDep
 from app.matches import ranking
 from app.matches import service as match_service
@@ -17,7 +18,7 @@ from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.web.core.actions import attempt
-from app.web.core.display import COMPLETE_LABELS, QUESTION_STATUS
+from app.web.core.display import COMPLETE_LABELS
 from app.web.core.error_pages import PageNotFoundError
 from app.web.core.page_deps import CsrfForm, QuestionEditorPage, StaffPage
 from app.web.core.session import flash
@@ -27,7 +28,10 @@ from app.web.staff import question_form
 router = APIRouter(include_in_schema=False)
 
 _PAGE_SIZE = 50
-_OWNER_STEPS = {"submitted": "Indienen", "withdrawn": "Intrekken"}
+_OWNER_STEPS: dict[str, str] = {
+    QuestionStatus.SUBMITTED: "Indienen",
+    QuestionStatus.WITHDRAWN: "Intrekken",
+}
 
 
 @router.get("/vragen")
@@ -40,7 +44,7 @@ def questions_page(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """The city's questions with their status, newest first."""
-    chosen = status if status in QUESTION_STATUS else None
+    chosen = status if status in labels(QuestionStatus) else None
     rows, total = question_service.list_questions(
         session,
         user,
@@ -62,7 +66,7 @@ def questions_page(
             "pages": max(1, -(-total // _PAGE_SIZE)),
             "status": chosen or "",
             "mine": mine,
-            "statuses": list(QUESTION_STATUS.items()),
+            "statuses": list(labels(QuestionStatus).items()),
         },
     )
 
@@ -84,7 +88,7 @@ def create_question(
     if result.question is None:
         context = question_form.form_context(session, user, result.state)
         return render(request, "staff/question_form.html", context, status_code=422)
-    submitted = result.question.status == "submitted"
+    submitted = result.question.status == QuestionStatus.SUBMITTED
     flash(
         request,
         "Uw vraag is ingediend bij de kennismakelaar."
