@@ -17,10 +17,10 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.auth.errors import InvalidToken, NoToken, WrongRole
 from app.codes import Role
 from app.config import Settings
 from app.db import get_session
-from app.errors import NotAuthenticatedError, PermissionDeniedError
 from app.matches.adapters import Encoder
 from app.models import User
 from app.security import read_token
@@ -43,7 +43,7 @@ def get_current_user(
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
     if not token:
-        raise NotAuthenticatedError("not authenticated: send a bearer token")
+        raise NoToken()
     claims = read_token(token, settings.secret_key.get_secret_value())
     user = session.get(User, claims.user_id) if claims else None
     if (
@@ -52,9 +52,7 @@ def get_current_user(
         or not user.is_active
         or user.session_version != claims.session_version
     ):
-        raise NotAuthenticatedError(
-            "invalid, expired or revoked token (after a logout or password change)"
-        )
+        raise InvalidToken()
     return user
 
 
@@ -66,9 +64,7 @@ def require_roles(*roles: str) -> Callable[[User], User]:
 
     def _check(user: CurrentUser) -> User:
         if user.role not in roles:
-            raise PermissionDeniedError(
-                f"this action needs role {' or '.join(roles)}; you are {user.role}"
-            )
+            raise WrongRole(roles, user.role)
         return user
 
     return _check

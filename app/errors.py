@@ -1,6 +1,12 @@
 """Domain errors and the one place that turns every error into the JSON error shape.
 
 Every error response is `{"error": <kind>, "detail": <message>, "fields": {...}}`.
+
+Each refusal has its own class with its facts as attributes (as httpx and Polar
+type theirs): `OfferFull(offer_title=..., taken=..., capacity=...)`. The API shows
+the class name and its English detail; the pages look up a Dutch sentence by class
+(app/web/core/messages.py), so no text is ever parsed to be translated. The status
+classes below are the tree's trunk; each domain adds its refusals in `errors.py`.
 """
 
 from __future__ import annotations
@@ -21,12 +27,19 @@ from starlette.routing import Match
 from matching.errors import EncoderError, InvalidQueryError, MatchingError
 
 logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5
 
 
 class AppError(Exception):
-    """Base of domain errors; subclasses fix the HTTP status."""
+    """Base of domain errors; subclasses fix the HTTP status.
+
+    `kind` is what the API shows as `error`: the status class a refusal belongs to
+    (NotFoundError, ConflictError, ...), so clients keep one small set of kinds
+    while the pages tell refusals apart by their own class.
+    """
 
     status_code = 400
+    kind = "AppError"
 
     def __init__(
         self,
@@ -43,34 +56,107 @@ class AppError(Exception):
 
 class NotAuthenticatedError(AppError):
     status_code = 401
+    kind = "NotAuthenticatedError"
 
 
 class PermissionDeniedError(AppError):
     status_code = 403
+    kind = "PermissionDeniedError"
 
 
 class NotFoundError(AppError):
     status_code = 404
+    kind = "NotFoundError"
 
 
 class ConflictError(AppError):
     status_code = 409
+    kind = "ConflictError"
 
 
 class PayloadTooLargeError(AppError):
     status_code = 413
+    kind = "PayloadTooLargeError"
 
 
 class UnprocessableError(AppError):
     status_code = 422
+    kind = "UnprocessableError"
 
 
 class TooManyRequestsError(AppError):
     status_code = 429
+    kind = "TooManyRequestsError"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
 
 
 class ServiceUnavailableError(AppError):
     status_code = 503
+    kind = "ServiceUnavailableError"
+
+
+class FieldError(UnprocessableError):
+    """One input field is wrong; `field` names it (for the API and the form)."""
+
+    def __init__(self, detail: str, *, field: str, field_message: str) -> None:
+        super().__init__(detail, fields={field: field_message})
+        self.field = field
+
+
+class FieldRequired(FieldError):
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            f"{field} cannot be null", field=field, field_message="cannot be null"
+        )
+
+
+class WindowReversed(FieldError):
+    """An end date before its start date."""
+
+    def __init__(self, *, start_field: str, end_field: str) -> None:
+        super().__init__(
+            f"{end_field} is before {start_field}",
+            field=end_field,
+            field_message=f"must not be before {start_field}",
+        )
+        self.start_field = start_field
+
+
+class InvalidFields(UnprocessableError):
+    """Several fields are wrong at once: every one is reported in one answer."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        fields: dict[str, str] = {}
+        for error in errors:
+            fields.update(error.fields)
+        super().__init__("; ".join(e.detail for e in errors), fields=fields)
+        self.errors = list(errors)
+
+
+def raise_all(errors: Sequence[FieldError]) -> None:
+    """Raise nothing, the one error, or all of them together."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InvalidFields(errors)
+
+
+class DatabaseUnavailable(ServiceUnavailableError):
+    def __init__(self) -> None:
+        super().__init__(
+            "the database is unavailable; try again in a few seconds",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+class ConcurrentChange(ConflictError):
+    """A parallel request saved a conflicting change first (constraint, deadlock)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
 
 
 class ErrorRead(BaseModel):
@@ -152,9 +238,6 @@ def http_error_headers(request: Request, exc: StarletteHTTPException) -> dict[st
     return headers
 
 
-RETRY_AFTER_SECONDS = 5
-
-
 def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
     """The domain error a database failure means for the caller, if it has one.
 
@@ -168,13 +251,13 @@ def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
     Anything else is a bug and stays a 500.
     """
     if isinstance(exc, sa_exc.IntegrityError):
-        return ConflictError(
+        return ConcurrentChange(
             "this conflicts with data saved at the same moment "
             "(a duplicate or a limit); reload and try again"
         )
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
     if isinstance(exc, sa_exc.OperationalError) and sqlstate.startswith("40"):
-        return ConflictError(
+        return ConcurrentChange(
             "another change to the same data was saved at the same moment; "
             "reload and try again"
         )
@@ -183,10 +266,7 @@ def database_error(exc: sa_exc.SQLAlchemyError) -> AppError | None:
     ) or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated)
     if unavailable:
         logger.warning("database unavailable: %s", exc.__class__.__name__)
-        return ServiceUnavailableError(
-            "the database is unavailable; try again in a few seconds",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        return DatabaseUnavailable()
     return None
 
 
@@ -197,7 +277,7 @@ def register_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         return JSONResponse(
-            error_body(type(exc).__name__, exc.detail, exc.fields),
+            error_body(exc.kind, exc.detail, exc.fields),
             status_code=exc.status_code,
             headers=headers,
         )

@@ -30,6 +30,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.errors import ServiceUnavailableError, TooManyRequestsError
 
+
+class RateLimitStorageDown(ServiceUnavailableError):
+    def __init__(self) -> None:
+        super().__init__("the rate-limit storage is unavailable; try again later")
+
+
 _NAMESPACE = "kennisbrug"
 _init_lock = threading.Lock()
 
@@ -86,12 +92,10 @@ class RateLimiter:
                     raise TooManyRequestsError(
                         f"too many requests: at most {rule} per client; "
                         f"try again in {wait} seconds",
-                        headers={"Retry-After": str(wait)},
+                        retry_after=wait,
                     )
         except StorageError as exc:
-            raise ServiceUnavailableError(
-                "the rate-limit storage is unavailable; try again later"
-            ) from exc
+            raise RateLimitStorageDown() from exc
 
     def check(self, scope: str, client: str) -> None:
         """Raise 429 if `scope` is already exhausted for `client`, without counting."""
@@ -106,12 +110,10 @@ class RateLimiter:
                     wait = max(1, math.ceil(stats.reset_time - time.time()))
                     raise TooManyRequestsError(
                         f"too many attempts: try again in {wait} seconds",
-                        headers={"Retry-After": str(wait)},
+                        retry_after=wait,
                     )
         except StorageError as exc:
-            raise ServiceUnavailableError(
-                "the rate-limit storage is unavailable; try again later"
-            ) from exc
+            raise RateLimitStorageDown() from exc
 
     def reset(self) -> None:
         """Forget every counter (tests, or an operator after a false alarm)."""

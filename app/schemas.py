@@ -1,4 +1,8 @@
-"""Shapes shared by several domains."""
+"""Shapes shared by several domains, and the validation errors they raise.
+
+Every error a validator here raises has its own pydantic error type
+(`PydanticCustomError`), so the pages translate by type, never by message.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,16 @@ from datetime import date
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, BeforeValidator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    EmailStr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
@@ -22,7 +35,7 @@ def _iso_date_only(value: object) -> object:
         return value
     if isinstance(value, date):
         return value
-    raise ValueError("use a date written as YYYY-MM-DD")
+    raise PydanticCustomError("date_format", "use a date written as YYYY-MM-DD")
 
 
 # Far enough for any question, course or report period, and far from date.min and
@@ -34,7 +47,11 @@ MAX_DATE = date(2999, 12, 31)
 
 def _in_range(value: date) -> date:
     if not MIN_DATE <= value <= MAX_DATE:
-        raise ValueError(f"use a date from {MIN_DATE} to {MAX_DATE}")
+        raise PydanticCustomError(
+            "date_range",
+            "use a date from {min} to {max}",
+            {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()},
+        )
     return value
 
 
@@ -51,11 +68,34 @@ def require_visible(value: str | None) -> str | None:
     # Zero-width spaces, direction marks, control characters or combining marks
     # alone pass a length check but show nothing: such a title names nothing.
     if value and all(unicodedata.category(c)[0] in "CZM" for c in value):
-        raise ValueError(
+        raise PydanticCustomError(
+            "invisible_text",
             "must contain visible characters, not only spaces, invisible or "
-            "control characters"
+            "control characters",
         )
     return value
+
+
+def window_reversed(start_field: str, end_field: str) -> PydanticCustomError:
+    """The model-level error of an end date before its start date."""
+    return PydanticCustomError(
+        "window_reversed",
+        "{end} must not be before {start}",
+        {"start": start_field, "end": end_field},
+    )
+
+
+def _email(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "email", "enter a valid e-mail address, such as name@example.org"
+        ) from None
+
+
+Email = Annotated[EmailStr, WrapValidator(_email)]
+"""An e-mail address; invalid ones fail with the error type `email`."""
 
 
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.auth.errors import WrongCredentials
 from app.errors import NotAuthenticatedError
 from app.models import User
 from app.ratelimit import RateLimiter
@@ -25,7 +26,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     user = get_user_by_email(session, email)
     valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid or not user.is_active:
-        raise NotAuthenticatedError("wrong email or password")
+        raise WrongCredentials()
     return user
 
 

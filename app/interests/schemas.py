@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 
 from app.codes import Level
-from app.schemas import require_visible
+from app.schemas import Email, require_visible
 
 # The same rule as _no_control_characters, for the OpenAPI schema; the validator
 # stays, because its message is clearer than "should match pattern".
@@ -33,7 +33,7 @@ class InterestCreate(BaseModel):
         description="Your name, on one line.",
         json_schema_extra=_ONE_LINE,
     )
-    email: EmailStr = Field(max_length=254, description="Where the broker replies.")
+    email: Email = Field(max_length=254, description="Where the broker replies.")
     institution: str = Field(
         min_length=2,
         max_length=120,

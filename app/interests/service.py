@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.csvexport import Separator, to_csv
-from app.errors import UnprocessableError, allowed
 from app.interests import repository
+from app.interests.errors import LevelNotAccepted
 from app.interests.schemas import InterestCreate, InterestRead
 from app.models import Interest, User
 from app.portal import service as portal
@@ -57,10 +57,7 @@ def express_interest(
     """
     q = portal.get_public_assignment(session, question_id)
     if q.levels and data.level not in q.levels:
-        raise UnprocessableError(
-            f"this assignment is for {allowed(list(q.levels))} students",
-            fields={"level": f"this assignment accepts {allowed(list(q.levels))}"},
-        )
+        raise LevelNotAccepted(q.levels)
     email = data.email.lower()
     existing = repository.get_by_email(session, q.id, email)
     if existing is not None:

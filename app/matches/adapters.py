@@ -88,10 +88,8 @@ def offer_text_of(o: Offer) -> str:
 
 
 def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
-    """Dutch labels of the hard rules this pair breaks (empty when it may be proposed)."""
-    return [
-        RULE_LABELS[r] for r in check_offer(question_input(q), offer_input(o), today)
-    ]
+    """The hard rules this pair breaks, as rule codes (empty when it may be proposed)."""
+    return list(check_offer(question_input(q), offer_input(o), today))
 
 
 def load_encoder_strict(settings: Settings) -> Encoder:

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
-from app.errors import UnprocessableError
 from app.matches import embeddings, repository
 from app.matches.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
+from app.matches.errors import NotAllocatable
 from app.matches.ranking import LEXICAL_WARNING, build_index, offer_pool
 from app.matches.schemas import AllocationPair, AllocationRead
 from app.matches.service import offer_summary
@@ -51,10 +51,7 @@ def _open_questions(
     ]
     closed = [q for q in questions if q.status not in lifecycle.TAKES_MATCHES]
     if closed:
-        raise UnprocessableError(
-            f"question {closed[0].id} is {closed[0].status!r}; only open questions are allocated",
-            fields={"question_ids": "only open, matched or in-progress questions"},
-        )
+        raise NotAllocatable(closed[0].id, closed[0].status)
     return questions
 
 

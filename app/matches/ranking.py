@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.codes import MatchStatus, OfferStatus
-from app.errors import UnprocessableError
 from app.matches import embeddings, repository
 from app.matches.adapters import (
     DEFAULT_CONFIG,
@@ -29,6 +28,7 @@ from app.matches.adapters import (
     score_offer,
     similar_questions,
 )
+from app.matches.errors import HardRuleBroken
 from app.matches.schemas import (
     CandidateRead,
     CandidatesRead,
@@ -204,7 +204,7 @@ def score_pair(
         config=DEFAULT_CONFIG,
     )
     if hit is None:  # callers check the hard rules first; keep a clear error anyway
-        raise UnprocessableError("this offer cannot be proposed for this question")
+        raise HardRuleBroken(o.title, rules=[], labels=[])
     return PairScore(
         score=hit.score,
         components=dict(hit.components),

@@ -18,9 +18,17 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
 from app.db import utcnow
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError
 from app.matches import repository
-from app.matches.adapters import Encoder, broken_rules
+from app.matches.adapters import RULE_LABELS, Encoder, broken_rules
+from app.matches.errors import (
+    BrokerOrOwnerOnly,
+    HardRuleBroken,
+    MatchNotFound,
+    MatchStepNotAllowed,
+    OfferFull,
+    PairAlreadyMatched,
+    QuestionNotTakingMatches,
+)
 from app.matches.schemas import (
     CancelRequest,
     CompleteRequest,
@@ -81,14 +89,12 @@ def get_visible_match(
     """The match for its city's broker (or, where allowed, the question's owner)."""
     m = repository.get(session, match_id)
     if m is None or m.municipality_id != user.municipality_id:
-        raise NotFoundError("match not found")
+        raise MatchNotFound()
     if user.role == Role.BROKER or (owner_allowed and m.question.owner_id == user.id):
         return m
     if user.role == Role.STAFF:
-        raise PermissionDeniedError(
-            "only the broker or the question's owner may do this"
-        )
-    raise NotFoundError("match not found")
+        raise BrokerOrOwnerOnly()
+    raise MatchNotFound()
 
 
 def _record(
@@ -110,21 +116,13 @@ def _record(
 
 def _require_accepting(q: Question) -> None:
     if q.status not in lifecycle.TAKES_MATCHES:
-        raise ConflictError(
-            f"question is {q.status!r}; matches need an open question "
-            "(the broker opens it after articulating it with the owner)"
-        )
+        raise QuestionNotTakingMatches(q.status)
 
 
 def _refuse_duplicate(existing: Match | None) -> None:
     """409 when the pair already has a match (unique per question and offer)."""
     if existing is not None:
-        raise ConflictError(
-            f"this pair already has a match with status {existing.status!r}",
-            fields={
-                "offer_id": f"already matched with this question (match {existing.id})"
-            },
-        )
+        raise PairAlreadyMatched(existing.status, existing.id)
 
 
 def propose_match(
@@ -144,9 +142,8 @@ def propose_match(
     _refuse_duplicate(repository.find(session, q.id, o.id))
     broken = broken_rules(q, o, today)
     if broken:
-        raise ConflictError(
-            f"offer {o.title!r} breaks a hard rule for this question: {', '.join(broken)}",
-            fields={"offer_id": ", ".join(broken)},
+        raise HardRuleBroken(
+            o.title, rules=broken, labels=[RULE_LABELS[r] for r in broken]
         )
     scored = ranking.score_pair(session, encoder, q, o, today=today)
     # Decide under the question's lock (see _step): the question may have been
@@ -186,16 +183,6 @@ def _reload_columns(session: Session, m: Match) -> None:
     session.refresh(m, attribute_names=[c.key for c in Match.__mapper__.column_attrs])
 
 
-def _moved_elsewhere(
-    m: Match, to: str, from_statuses: Collection[str]
-) -> ConflictError:
-    return ConflictError(
-        f"cannot move a match from {m.status!r} to {to!r}; "
-        f"only from {' or '.join(repr(s) for s in sorted(from_statuses))}",
-        fields={"status": f"the match is now {m.status!r}"},
-    )
-
-
 def _step(
     session: Session,
     m: Match,
@@ -219,7 +206,7 @@ def _step(
     """
     expected = m.status
     if expected not in from_statuses:
-        raise _moved_elsewhere(m, to, from_statuses)
+        raise MatchStepNotAllowed(m.status, to, from_statuses=from_statuses)
     q = question_repository.lock(session, m.question_id)
     if to == MatchStatus.CONFIRMED:
         _require_accepting(q)
@@ -229,17 +216,18 @@ def _step(
     ):
         session.rollback()
         _reload_columns(session, m)
-        raise _moved_elsewhere(m, to, from_statuses)
+        raise MatchStepNotAllowed(m.status, to, from_statuses=from_statuses)
     takes = to in HOLDING_STATUSES and expected not in HOLDING_STATUSES
     frees = expected in HOLDING_STATUSES and to not in HOLDING_STATUSES
     if takes and not offer_repository.take_place(session, m.offer_id):
         session.rollback()  # undo the status change before reading the offer
         full = offer_repository.get(session, m.offer_id)
         assert full is not None  # the match's foreign key keeps it
-        raise ConflictError(
-            f"offer {full.title!r} has no places left "
-            f"({full.places_taken} of {full.capacity} taken)",
-            fields={"offer_id": str(full.id)},
+        raise OfferFull(
+            offer_id=full.id,
+            offer_title=full.title,
+            taken=full.places_taken,
+            capacity=full.capacity,
         )
     if frees:
         offer_repository.free_place(session, m.offer_id)

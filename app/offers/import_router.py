@@ -9,8 +9,9 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from app.deps import OfferUser, SessionDep, SettingsDep
-from app.errors import PayloadTooLargeError, error_responses
+from app.errors import error_responses
 from app.offers import importer, service
+from app.offers.errors import FileTooLarge
 from app.offers.schemas import OfferRead
 
 router = APIRouter(prefix="/api/offers", tags=["offers"])
@@ -58,8 +59,5 @@ def read_upload(file: StarletteUploadFile) -> bytes:
     """The upload's bytes; 413 as soon as it passes the cap (never read it all)."""
     data = file.file.read(importer.MAX_BYTES + 1)
     if len(data) > importer.MAX_BYTES:
-        raise PayloadTooLargeError(
-            f"the file is larger than {importer.MAX_BYTES // 1_000_000} MB; "
-            "split it into smaller files"
-        )
+        raise FileTooLarge(importer.MAX_BYTES)
     return data

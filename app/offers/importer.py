@@ -21,16 +21,28 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.errors import AppError, PayloadTooLargeError, UnprocessableError
+from app.errors import AppError, InvalidFields
 from app.models import Offer, User
 from app.offers import service
+from app.offers.errors import (
+    BadHeader,
+    EmptyFile,
+    FileTooLarge,
+    HasNulCharacters,
+    HeaderTooLong,
+    ImportRejected,
+    NoRows,
+    NotCsv,
+    NotUtf8,
+    RowError,
+    TooManyRows,
+)
 from app.offers.schemas import OfferCreate
 
 MAX_BYTES = 1_000_000
@@ -90,31 +102,6 @@ TEMPLATE_ROWS: tuple[dict[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """One problem in one row; `code` is the pydantic error type or "service"."""
-
-    row: int
-    column: str
-    message: str
-    code: str = "service"
-    ctx: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return f"row {self.row}.{self.column}" if self.column else f"row {self.row}"
-
-
-class ImportRejectedError(UnprocessableError):
-    """The file has errors; nothing was written. `row_errors` lists them all."""
-
-    def __init__(self, detail: str, row_errors: list[RowError]) -> None:
-        shown = row_errors[:MAX_REPORTED_ERRORS]
-        super().__init__(detail, fields={e.key: e.message for e in shown})
-        self.row_errors = shown
-        self.total_errors = len(row_errors)
-
-
 def template_csv() -> str:
     """A filled-in example file with every column, `;`-separated as Dutch Excel writes."""
     out = io.StringIO()
@@ -129,23 +116,14 @@ def template_csv() -> str:
 
 def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise PayloadTooLargeError(
-            f"the file is larger than {MAX_BYTES // 1_000_000} MB; split it into smaller files"
-        )
+        raise FileTooLarge(MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnprocessableError(
-            "the file is not UTF-8 text; save it as 'CSV UTF-8'",
-            fields={"file": "not UTF-8"},
-        ) from exc
+        raise NotUtf8() from exc
     if "\x00" in text:
         # Spreadsheet binaries have them; PostgreSQL cannot store them in text.
-        raise UnprocessableError(
-            "the file contains NUL characters, so it is not CSV text; "
-            "save it as 'CSV UTF-8'",
-            fields={"file": "contains NUL characters"},
-        )
+        raise HasNulCharacters()
     return text
 
 
@@ -161,11 +139,7 @@ def _header_line(text: str) -> str:
     """
     end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
     if end == -1 and len(text) > MAX_HEADER_CHARS:
-        raise UnprocessableError(
-            f"the first line is longer than {MAX_HEADER_CHARS} characters; "
-            "it must hold the column names",
-            fields={"header": f"longer than {MAX_HEADER_CHARS} characters"},
-        )
+        raise HeaderTooLong(MAX_HEADER_CHARS)
     return text if end == -1 else text[:end]
 
 
@@ -185,15 +159,9 @@ def _check_header(header: list[str]) -> None:
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     repeated = sorted({h for h in header if h and header.count(h) > 1})
-    problems = [f"unknown column {h!r}" for h in unknown[:10]]
-    if len(unknown) > 10:
-        problems.append(f"and {len(unknown) - 10} more unknown columns")
-    problems += [f"missing column {c!r}" for c in missing]
-    problems += [f"column {h!r} appears more than once" for h in repeated]
-    if problems:
-        raise UnprocessableError(
-            "; ".join(problems) + f"; columns: {', '.join(COLUMNS)}",
-            fields={"header": "; ".join(problems)},
+    if unknown or missing or repeated:
+        raise BadHeader(
+            unknown=unknown, missing=missing, repeated=repeated, columns=COLUMNS
         )
 
 
@@ -201,15 +169,13 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """The file's non-empty rows as (row number, {column: text}); 413/422 on bad files."""
     text = _decode(data)
     if not text.strip():
-        raise UnprocessableError("the file is empty", fields={"file": "empty"})
+        raise EmptyFile()
     delimiter = _delimiter(_header_line(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise UnprocessableError(
-            f"the file is not valid CSV: {exc}", fields={"file": "not valid CSV"}
-        ) from exc
+        raise NotCsv(str(exc)) from exc
     header = [h.strip().lower() for h in records[0]]
     _check_header(header)
     rows = [
@@ -218,14 +184,9 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         if any(cell.strip() for cell in cells)
     ]
     if not rows:
-        raise UnprocessableError(
-            "the file has no offers below the header", fields={"file": "no rows"}
-        )
+        raise NoRows()
     if len(rows) > MAX_ROWS:
-        raise UnprocessableError(
-            f"the file has {len(rows)} offers; at most {MAX_ROWS} per import",
-            fields={"file": f"more than {MAX_ROWS} rows"},
-        )
+        raise TooManyRows(len(rows), MAX_ROWS)
     return rows
 
 
@@ -262,9 +223,12 @@ def _validation_errors(row: int, exc: ValidationError) -> list[RowError]:
 
 
 def _service_errors(row: int, exc: AppError) -> list[RowError]:
-    if not exc.fields:
-        return [RowError(row=row, column="", message=exc.detail)]
-    return [RowError(row=row, column=c, message=m) for c, m in exc.fields.items()]
+    parts = exc.errors if isinstance(exc, InvalidFields) else [exc]
+    return [
+        RowError(row=row, column=column, message=message, error=part)
+        for part in parts
+        for column, message in (part.fields or {"": part.detail}).items()
+    ]
 
 
 def import_offers(
@@ -288,10 +252,8 @@ def import_offers(
             errors.extend(_service_errors(number, exc))
     if errors:
         session.rollback()
-        rows_with_errors = len({e.row for e in errors})
-        raise ImportRejectedError(
-            f"{rows_with_errors} of {len(rows)} rows have errors; nothing was imported",
-            errors,
+        raise ImportRejected(
+            rows=len(rows), row_errors=errors, max_reported=MAX_REPORTED_ERRORS
         )
     session.commit()
     return offers

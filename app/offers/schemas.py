@@ -9,14 +9,13 @@ from typing import Literal, Self
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     field_validator,
     model_validator,
 )
 
 from app.codes import Language, Level, OfferKind, OfferStatus
-from app.schemas import IsoDate, require_visible
+from app.schemas import Email, IsoDate, require_visible, window_reversed
 
 
 class _OfferFields(BaseModel):
@@ -33,7 +32,7 @@ class _OfferFields(BaseModel):
     intake_deadline: IsoDate | None = None
     language: Language | None = None
     contact_name: str | None = Field(default=None, max_length=120)
-    contact_email: EmailStr | None = Field(default=None, max_length=254)
+    contact_email: Email | None = Field(default=None, max_length=254)
 
     _visible = field_validator("title", "contact_name", check_fields=False)(
         require_visible
@@ -46,7 +45,7 @@ class _OfferFields(BaseModel):
             and self.available_until
             and self.available_until < self.available_from
         ):
-            raise ValueError("available_until must not be before available_from")
+            raise window_reversed("available_from", "available_until")
         return self
 
 

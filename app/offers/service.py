@@ -11,16 +11,20 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.codes import Role
 from app.config import Settings
-from app.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    UnprocessableError,
-)
+from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.models import Institution, Offer, User
 from app.offers import repository
+from app.offers.errors import (
+    CapacityBelowTaken,
+    InstitutionRequired,
+    NoInstitution,
+    OfferNotFound,
+    OtherCity,
+    OtherInstitution,
+)
 from app.offers.repository import OfferFilter
 from app.offers.schemas import OfferCreate, OfferRead, OfferUpdate
+from app.questions.errors import NoMunicipality
 from app.vocab import service as vocab
 
 AUDITED = (
@@ -87,51 +91,51 @@ def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offe
     """The offer if the user may see it; 404 hides other institutions' offers."""
     o = repository.get(session, offer_id)
     if o is None or not _can_see(user, o):
-        raise NotFoundError("offer not found")
+        raise OfferNotFound()
     return o
 
 
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
+    """Copy validated fields onto the offer; every wrong field is reported at once."""
+    errors: list[FieldError] = []
     for key, value in changes.items():
-        if value is None and key in _NOT_NULL:
-            raise UnprocessableError(
-                f"{key} cannot be null", fields={key: "cannot be null"}
-            )
-        if key == "themes":
-            o.themes = vocab.resolve_themes(session, value or [])
-        elif key == "neighbourhoods":
-            o.neighbourhoods = vocab.resolve_neighbourhoods(
-                session, o.municipality_id, value or []
-            )
-        else:
-            setattr(o, key, value)
+        try:
+            _set_field(session, o, key, value)
+        except FieldError as exc:
+            errors.append(exc)
     if o.available_from and o.available_until and o.available_until < o.available_from:
-        raise UnprocessableError(
-            "available_until is before available_from",
-            fields={"available_until": "must not be before available_from"},
+        errors.append(
+            WindowReversed(start_field="available_from", end_field="available_until")
         )
+    raise_all(errors)
     if o.capacity < o.places_taken:
-        raise ConflictError(
-            f"capacity cannot drop below the {o.places_taken} place(s) already taken",
-            fields={"capacity": f"at least {o.places_taken}"},
+        raise CapacityBelowTaken(o.places_taken)
+
+
+def _set_field(session: Session, o: Offer, key: str, value: Any) -> None:
+    if value is None and key in _NOT_NULL:
+        raise FieldRequired(key)
+    if key == "themes":
+        o.themes = vocab.resolve_themes(session, value or [])
+    elif key == "neighbourhoods":
+        o.neighbourhoods = vocab.resolve_neighbourhoods(
+            session, o.municipality_id, value or []
         )
+    else:
+        setattr(o, key, value)
 
 
 def _institution_for(session: Session, data: OfferCreate, actor: User) -> Institution:
     if actor.role == Role.PROVIDER:
         if actor.institution is None:
-            raise PermissionDeniedError("your account is not linked to an institution")
+            raise NoInstitution()
         if data.institution is not None:
             named = vocab.resolve_institution(session, data.institution)
             if named.id != actor.institution_id:
-                raise PermissionDeniedError(
-                    "providers register offers for their own institution only"
-                )
+                raise OtherInstitution()
         return actor.institution
     if not data.institution:
-        raise UnprocessableError(
-            "institution is required", fields={"institution": "required for brokers"}
-        )
+        raise InstitutionRequired()
     return vocab.resolve_institution(session, data.institution)
 
 
@@ -140,11 +144,9 @@ def _municipality_for(
 ) -> uuid.UUID:
     if actor.role == Role.BROKER:
         if actor.municipality is None:
-            raise PermissionDeniedError("your account is not linked to a municipality")
+            raise NoMunicipality()
         if data.municipality and data.municipality != actor.municipality.slug:
-            raise PermissionDeniedError(
-                "brokers register offers for their own city only"
-            )
+            raise OtherCity()
         return actor.municipality.id
     slug = data.municipality or settings.default_municipality
     return vocab.resolve_municipality(session, slug).id

@@ -19,9 +19,10 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
-from app.errors import NotFoundError, UnprocessableError
+from app.errors import WindowReversed
 from app.models import Match, Question, Theme
 from app.portal import repository
+from app.portal.errors import AssignmentNotFound, DayAndPeriodGiven
 from app.portal.repository import PublicFilter
 from app.portal.schemas import (
     AssignmentRead,
@@ -140,15 +141,10 @@ def _public_filter(
     start, end = query.period_from, query.period_until
     if query.on is not None:
         if start or end:
-            raise UnprocessableError(
-                "give either on or from/until",
-                fields={"on": "cannot be combined with from or until"},
-            )
+            raise DayAndPeriodGiven()
         start = end = query.on
     if start and end and end < start:
-        raise UnprocessableError(
-            "until is before from", fields={"until": "must not be before from"}
-        )
+        raise WindowReversed(start_field="from", end_field="until")
     return PublicFilter(
         municipality_id=municipality.id,
         statuses=statuses,
@@ -185,7 +181,7 @@ def get_public_assignment(session: Session, question_id: uuid.UUID) -> Question:
     """The question if it is a public open assignment; 404 for anything else."""
     q = repository.get_public(session, question_id, ASSIGNMENT_STATUSES)
     if q is None:
-        raise NotFoundError("assignment not found")
+        raise AssignmentNotFound()
     return q
 
 

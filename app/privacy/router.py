@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic import EmailStr
 
 from app.deps import AdminUser, SessionDep
 from app.errors import error_responses
 from app.privacy import service
 from app.privacy.schemas import ErasureReport, ErasureRequest, PersonExport
+from app.schemas import Email
 
 router = APIRouter(
     prefix="/api/privacy",
@@ -23,7 +23,7 @@ router = APIRouter(
 
 @router.get("/export")
 def export_person(
-    email: Annotated[EmailStr, Query(max_length=254)],
+    email: Annotated[Email, Query(max_length=254)],
     session: SessionDep,
     admin: AdminUser,
     response: Response,

@@ -6,13 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas import Email
 
 
 class ErasureRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    email: EmailStr = Field(description="The person whose data is erased.")
+    email: Email = Field(description="The person whose data is erased.")
 
 
 class PersonExport(BaseModel):

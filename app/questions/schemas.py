@@ -9,14 +9,13 @@ from typing import Literal, Self
 from pydantic import (
     BaseModel,
     ConfigDict,
-    EmailStr,
     Field,
     field_validator,
     model_validator,
 )
 
 from app.codes import ExpectedOutput, Level, QuestionStatus
-from app.schemas import IsoDate, require_visible
+from app.schemas import Email, IsoDate, require_visible, window_reversed
 
 Slug = str
 
@@ -40,7 +39,7 @@ class _QuestionFields(BaseModel):
     wanted_matches: int | None = Field(default=None, ge=1, le=10)
     is_public: bool | None = None
     contact_name: str | None = Field(default=None, max_length=120)
-    contact_email: EmailStr | None = Field(default=None, max_length=254)
+    contact_email: Email | None = Field(default=None, max_length=254)
 
     _visible = field_validator("title", "contact_name", check_fields=False)(
         require_visible
@@ -53,7 +52,7 @@ class _QuestionFields(BaseModel):
             and self.wanted_until
             and self.wanted_until < self.wanted_from
         ):
-            raise ValueError("wanted_until must not be before wanted_from")
+            raise window_reversed("wanted_from", "wanted_until")
         return self
 
 

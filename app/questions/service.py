@@ -10,15 +10,18 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
-from app.errors import (
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    UnprocessableError,
-    allowed,
-)
+from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.models import Question, User
 from app.questions import lifecycle, repository
+from app.questions.errors import (
+    NoMunicipality,
+    QuestionMovedMeanwhile,
+    QuestionNotEditable,
+    QuestionNotFound,
+    StatusFollowsMatches,
+    TransitionNotAllowed,
+    TransitionNotYours,
+)
 from app.questions.repository import QuestionFilter
 from app.questions.schemas import (
     QuestionCreate,
@@ -91,34 +94,44 @@ def _snapshot(q: Question) -> dict[str, Any]:
 
 def _municipality_of(user: User) -> uuid.UUID:
     if user.municipality_id is None:
-        raise PermissionDeniedError("your account is not linked to a municipality")
+        raise NoMunicipality()
     return user.municipality_id
 
 
 def _apply(session: Session, q: Question, changes: dict[str, Any]) -> None:
-    """Copy validated fields onto the question, resolving vocabulary."""
+    """Copy validated fields onto the question, resolving vocabulary.
+
+    Every field is checked before anything is refused, so one answer names every
+    wrong field (a page shows them all at once).
+    """
+    errors: list[FieldError] = []
     for key, value in changes.items():
-        if value is None and key in _NOT_NULL:
-            raise UnprocessableError(
-                f"{key} cannot be null", fields={key: "cannot be null"}
-            )
-        if key == "themes":
-            q.themes = vocab.resolve_themes(session, value or [])
-        elif key == "levels":
-            q.levels = sorted(set(value or []))
-        elif key == "neighbourhood":
-            q.neighbourhood = (
-                vocab.resolve_neighbourhood(session, q.municipality_id, value)
-                if value
-                else None
-            )
-        else:
-            setattr(q, key, value)
+        try:
+            _set_field(session, q, key, value)
+        except FieldError as exc:
+            errors.append(exc)
     if q.wanted_from and q.wanted_until and q.wanted_until < q.wanted_from:
-        raise UnprocessableError(
-            "wanted_until is before wanted_from",
-            fields={"wanted_until": "must not be before wanted_from"},
+        errors.append(
+            WindowReversed(start_field="wanted_from", end_field="wanted_until")
         )
+    raise_all(errors)
+
+
+def _set_field(session: Session, q: Question, key: str, value: Any) -> None:
+    if value is None and key in _NOT_NULL:
+        raise FieldRequired(key)
+    if key == "themes":
+        q.themes = vocab.resolve_themes(session, value or [])
+    elif key == "levels":
+        q.levels = sorted(set(value or []))
+    elif key == "neighbourhood":
+        q.neighbourhood = (
+            vocab.resolve_neighbourhood(session, q.municipality_id, value)
+            if value
+            else None
+        )
+    else:
+        setattr(q, key, value)
 
 
 def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Question:
@@ -163,7 +176,7 @@ def get_visible_question(
         or user.role not in (Role.STAFF, Role.BROKER)
         or q.municipality_id != user.municipality_id
     ):
-        raise NotFoundError("question not found")
+        raise QuestionNotFound()
     return q
 
 
@@ -206,10 +219,7 @@ def update_question(
     q = get_visible_question(session, question_id, actor)
     q = repository.lock(session, q.id)  # decide on the latest status, see lock()
     if q.status not in lifecycle.EDITABLE:
-        raise ConflictError(
-            f"a question in status {q.status!r} can no longer be edited; "
-            f"editable in {allowed(sorted(lifecycle.EDITABLE))}"
-        )
+        raise QuestionNotEditable(q.status, editable=lifecycle.EDITABLE)
     before = _snapshot(q)
     _apply(session, q, data.model_dump(exclude_unset=True))
     audit.record_update(
@@ -234,25 +244,14 @@ def transition_question(
     """Move a question one lifecycle step; invalid steps are 409, wrong actor 403."""
     q = get_visible_question(session, question_id, actor)
     if data.to in lifecycle.MATCH_DRIVEN:
-        raise ConflictError(
-            f"status {data.to!r} follows from the question's matches; "
-            "confirm, start or complete a match instead"
-        )
+        raise StatusFollowsMatches(data.to)
     who = lifecycle.MANUAL.get((q.status, data.to))
     if who is None:
-        targets = lifecycle.allowed_targets(q.status)
-        raise ConflictError(
-            f"cannot move a question from {q.status!r} to {data.to!r}; "
-            + (
-                f"allowed from {q.status!r}: {allowed(targets)}"
-                if targets
-                else f"{q.status!r} is final here"
-            )
+        raise TransitionNotAllowed(
+            q.status, data.to, targets=lifecycle.allowed_targets(q.status)
         )
     if not who & _actor_kinds(q, actor):
-        raise PermissionDeniedError(
-            f"only the {' or '.join(sorted(who))} may move this question to {data.to!r}"
-        )
+        raise TransitionNotYours(data.to, who=sorted(who))
     # The step was decided on the status this request read; it succeeds only if
     # the question still has that status once its row is locked. Of several steps
     # sent at once, one wins and the others get 409 naming the new status.
@@ -261,11 +260,7 @@ def transition_question(
     if q.status != expected:
         current = q.status
         session.rollback()
-        raise ConflictError(
-            f"the question moved from {expected!r} to {current!r} meanwhile; "
-            f"cannot move it to {data.to!r} now",
-            fields={"status": f"the question is now {current!r}"},
-        )
+        raise QuestionMovedMeanwhile(expected, current, data.to)
     set_status(session, q, data.to, actor=actor, note=data.note)
     session.commit()
     return q

@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from app.codes import Level, OfferKind, QuestionStatus, labels
-from app.errors import PermissionDeniedError, UnprocessableError
+from app.errors import WindowReversed
 from app.models import Institution, Offer, User
+from app.questions.errors import NoMunicipality
 from app.reports import repository
 from app.reports.repository import Scope
 from app.reports.schemas import (
@@ -51,11 +52,9 @@ def make_scope(
 ) -> Scope:
     """The broker's municipality and the period as UTC instants [start, end)."""
     if user.municipality_id is None:
-        raise PermissionDeniedError("your account is not linked to a municipality")
+        raise NoMunicipality()
     if period_from and period_until and period_until < period_from:
-        raise UnprocessableError(
-            "until is before from", fields={"until": "must not be before from"}
-        )
+        raise WindowReversed(start_field="from", end_field="until")
 
     def _midnight(d: date) -> datetime:
         return datetime.combine(d, time.min, tzinfo=REPORT_TZ)

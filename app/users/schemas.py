@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.codes import Role
-from app.schemas import require_visible
+from app.schemas import Email, require_visible
 
 
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr = Field(max_length=254)
+    email: Email = Field(max_length=254)
     name: str = Field(min_length=1, max_length=120)
     role: Role
     password: str = Field(min_length=10, max_length=200)

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.service import get_user_by_email
 from app.codes import Role
-from app.errors import ConflictError, NotFoundError, UnprocessableError
+from app.errors import FieldRequired
 from app.models import User
 from app.security import hash_password
+from app.users.errors import AffiliationRequired, EmailTaken, UserNotFound
 from app.users.schemas import UserCreate, UserRead, UserUpdate
 from app.vocab import service as vocab
 
@@ -33,13 +34,6 @@ def user_read(user: User) -> UserRead:
     )
 
 
-def _email_taken(email: str) -> ConflictError:
-    return ConflictError(
-        f"a user with email {email} already exists",
-        fields={"email": "already in use"},
-    )
-
-
 def build_user(
     session: Session, data: UserCreate, *, password_hash: str | None = None
 ) -> User:
@@ -48,7 +42,7 @@ def build_user(
     `password_hash` lets the seeder hash one shared demo password once.
     """
     if get_user_by_email(session, data.email) is not None:
-        raise _email_taken(data.email)
+        raise EmailTaken(data.email)
     user = User(
         email=data.email.lower(),
         name=data.name,
@@ -58,17 +52,11 @@ def build_user(
     )
     if data.role in (Role.STAFF, Role.BROKER):
         if not data.municipality:
-            raise UnprocessableError(
-                f"a {data.role} user needs a municipality",
-                fields={"municipality": f"required for role {data.role}"},
-            )
+            raise AffiliationRequired(data.role, "municipality")
         user.municipality = vocab.resolve_municipality(session, data.municipality)
     if data.role == Role.PROVIDER:
         if not data.institution:
-            raise UnprocessableError(
-                "a provider needs an institution",
-                fields={"institution": "required for role provider"},
-            )
+            raise AffiliationRequired(data.role, "institution")
         user.institution = vocab.resolve_institution(session, data.institution)
     return user
 
@@ -87,7 +75,7 @@ def create_user(
         session.flush()
     except IntegrityError:  # the same email, created by a parallel request
         session.rollback()
-        raise _email_taken(data.email) from None
+        raise EmailTaken(data.email) from None
     audit.record(
         session,
         actor=actor,
@@ -111,15 +99,13 @@ def update_user(
     """Rename, re-password, (de)activate an account."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFoundError("user not found")
+        raise UserNotFound()
     before = audit.snapshot(user, _AUDITED)
     changes = data.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
     for key, value in changes.items():
         if value is None and key != "department":
-            raise UnprocessableError(
-                f"{key} cannot be null", fields={key: "cannot be null"}
-            )
+            raise FieldRequired(key)
         setattr(user, key, value)
     if password:
         user.password_hash = hash_password(password)

@@ -1,6 +1,7 @@
 """Resolve user-typed vocabulary (theme slugs, buurt names, institutions) to rows.
 
-Unknown values raise a 422 that names the field and lists what is allowed.
+Unknown values raise a typed 422 (app/vocab/errors.py) that names the field and
+what is allowed.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from app.errors import UnprocessableError, allowed
 from app.models import Institution, Municipality, Neighbourhood, Theme
 from app.vocab import repository
+from app.vocab.errors import (
+    UnknownInstitution,
+    UnknownMunicipality,
+    UnknownNeighbourhood,
+    UnknownTheme,
+)
 
 
 def fold(text: str) -> str:
@@ -30,12 +36,7 @@ def resolve_themes(
     wanted = list(dict.fromkeys(slugs))
     unknown = [s for s in wanted if s not in by_slug]
     if unknown:
-        raise UnprocessableError(
-            f"unknown theme {unknown[0]!r}",
-            fields={
-                field: f"unknown theme {unknown[0]!r}; allowed: {allowed(sorted(by_slug))}"
-            },
-        )
+        raise UnknownTheme(unknown[0], known=sorted(by_slug), field=field)
     return [by_slug[s] for s in wanted]
 
 
@@ -61,12 +62,11 @@ def resolve_neighbourhood(
     hoods = repository.list_neighbourhoods(session, municipality_id)
     hood = match_neighbourhood(hoods, name)
     if hood is None:
-        raise UnprocessableError(
-            f"unknown neighbourhood {name!r}",
-            fields={
-                field: f"unknown neighbourhood {name!r}; allowed: "
-                f"{allowed([h.slug for h in hoods])} or a buurt name within them"
-            },
+        raise UnknownNeighbourhood(
+            name,
+            known_slugs=[h.slug for h in hoods],
+            known=[h.name for h in hoods],
+            field=field,
         )
     return hood
 
@@ -92,12 +92,7 @@ def resolve_institution(
     for inst in institutions:
         if key in {fold(inst.name), fold(inst.short_name)}:
             return inst
-    raise UnprocessableError(
-        f"unknown institution {name!r}",
-        fields={
-            field: f"unknown institution {name!r}; allowed: {allowed([i.name for i in institutions])}"
-        },
-    )
+    raise UnknownInstitution(name, known=[i.name for i in institutions], field=field)
 
 
 def resolve_municipality(
@@ -106,8 +101,5 @@ def resolve_municipality(
     municipality = repository.get_municipality_by_slug(session, slug)
     if municipality is None:
         known = [m.slug for m in repository.list_municipalities(session)]
-        raise UnprocessableError(
-            f"unknown municipality {slug!r}",
-            fields={field: f"unknown municipality {slug!r}; allowed: {allowed(known)}"},
-        )
+        raise UnknownMunicipality(slug, known=known, field=field)
     return municipality

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
 from app.codes import HOLDING_STATUSES
+from app.config import Settings
 from app.models import (
     Institution,
     Match,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from app.errors import AppError
-from app.web.core.forms import app_error_message, validation_errors
+from app.web.core import messages
 from app.web.core.session import flash
 
 T = TypeVar("T")
@@ -24,8 +24,8 @@ def refusal(
 ) -> str:
     """The Dutch reason a step was refused."""
     if isinstance(exc, AppError):
-        return app_error_message(exc)
-    name, message = next(iter(validation_errors(exc).items()))
+        return messages.dutch(exc)
+    name, message = next(iter(messages.validation_errors(exc).items()))
     label = (labels or {}).get(name)
     return f"{label}: {message}" if label else message
 

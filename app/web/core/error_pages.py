@@ -25,8 +25,8 @@ from app.errors import (
     PermissionDeniedError,
     http_error_headers,
 )
-from app.web.core.forms import app_error_message
 from app.web.core.headers import apply_security_headers
+from app.web.core.messages import dutch
 from app.web.core.templating import render
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def _wrap(app: FastAPI, key: type[Exception], page: Handler) -> None:
 def _app_error(request: Request, exc: AppError) -> Response:
     if exc.status_code == 401:
         return login_redirect(request.url.path if request.method == "GET" else "")
-    return error_page(request, exc.status_code, app_error_message(exc))
+    return error_page(request, exc.status_code, dutch(exc))
 
 
 def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
-from app.errors import TooManyRequestsError, UnprocessableError
+from app.errors import TooManyRequestsError
 from app.interests import service as interest_service
+from app.interests.errors import LevelNotAccepted
 from app.interests.schemas import InterestCreate
-from app.portal import service as portal_service
 from app.ratelimit import client_key, get_rate_limiter
 from app.web.core.forms import FormState, payload, read_form
 from app.web.portal.translations import TEXTS, PortalLang
@@ -74,12 +74,10 @@ def submit_interest(
             if name in INTEREST_FIELDS:
                 state.errors.setdefault(name, texts[f"err_{name}"])
         return InterestResult(state)
-    except UnprocessableError:
-        # The only service-side 422: a level the assignment does not take.
+    except LevelNotAccepted as exc:
         session.rollback()
-        accepted = portal_service.get_public_assignment(session, question_id).levels
         state.errors["level"] = texts["err_level_not_accepted"].format(
-            levels=" / ".join(accepted)
+            levels=" / ".join(exc.levels)
         )
         return InterestResult(state)
     return InterestResult(state, status_code=303, saved=True, already=not is_new)

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from app.errors import UnprocessableError
+from app.errors import UnprocessableError, WindowReversed
+from app.portal.errors import DayAndPeriodGiven
 from app.portal.service import PortalQuery
 from app.vocab import repository as vocab_repository
 from app.vocab import service as vocab
@@ -92,6 +93,7 @@ def page_context(session: Session, city: str, lang: PortalLang) -> dict[str, obj
 
 
 def filter_error(exc: UnprocessableError, lang: PortalLang) -> str:
-    if "until" in exc.fields or "on" in exc.fields:
+    """The portal's own words (Dutch or English) for a refused filter."""
+    if isinstance(exc, WindowReversed | DayAndPeriodGiven):
         return TEXTS[lang]["err_period"]
     return TEXTS[lang]["err_filter"]

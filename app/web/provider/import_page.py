@@ -9,7 +9,9 @@ from starlette.datastructures import UploadFile
 from app.deps import SessionDep, SettingsDep
 from app.errors import AppError
 from app.offers import importer
+from app.offers.errors import ImportRejected
 from app.offers.import_router import read_upload
+from app.web.core.messages import dutch
 from app.web.core.page_deps import CsrfForm, ProviderPage
 from app.web.core.session import flash
 from app.web.core.templating import render
@@ -62,7 +64,7 @@ def import_file(
     try:
         data = read_upload(upload)
         offers = importer.import_offers(session, data, actor=user, settings=settings)
-    except importer.ImportRejectedError as exc:
+    except ImportRejected as exc:
         return _page(
             request,
             error=f"Er is niets geïmporteerd: {len({e.row for e in exc.row_errors})} rij(en) bevatten fouten. Verbeter ze en importeer het bestand opnieuw.",
@@ -71,8 +73,6 @@ def import_file(
             status_code=422,
         )
     except AppError as exc:
-        return _page(
-            request, error=import_texts.file_message(exc), status_code=exc.status_code
-        )
+        return _page(request, error=dutch(exc), status_code=exc.status_code)
     flash(request, f"Het aanbod is geïmporteerd: {len(offers)} rij(en).")
     return RedirectResponse("/aanbod", status_code=303)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from app.errors import AppError
-from app.offers import importer
-from app.web.core.forms import dutch_validation_message, known_message
+from app.offers.errors import ImportRejected
+from app.web.core.messages import dutch, dutch_validation
 from app.web.provider.offer_form import LABELS
 
 COLUMN_HELP: tuple[tuple[str, str], ...] = (
@@ -38,33 +36,6 @@ COLUMN_HELP: tuple[tuple[str, str], ...] = (
     ("municipality", "De gemeente; leeg: de standaardgemeente."),
 )
 
-_FILE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), nl)
-    for p, nl in (
-        (
-            r"larger than",
-            f"Het bestand is groter dan {importer.MAX_BYTES // 1_000_000} MB. Splits het in kleinere bestanden.",
-        ),
-        (r"not UTF-8", "Het bestand is geen UTF-8-tekst. Sla het op als 'CSV UTF-8'."),
-        (r"is empty", "Het bestand is leeg."),
-        (
-            r"no offers below the header",
-            "Het bestand bevat geen aanbod onder de kopregel.",
-        ),
-        (
-            r"has (?P<n>\d+) offers; at most (?P<m>\d+)",
-            "Het bestand bevat {n} regels aanbod; per import kunnen er hoogstens {m}.",
-        ),
-        (r"not valid CSV", "Het bestand is geen geldige CSV."),
-        (
-            r"NUL characters",
-            "Het bestand bevat NUL-tekens en is dus geen CSV-tekst. "
-            "Sla het op als 'CSV UTF-8'.",
-        ),
-    )
-)
-_HEADER_PROBLEM = re.compile(r"(unknown|missing) column '([^']*)'")
-
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
@@ -73,32 +44,15 @@ class RowProblem:
     message: str
 
 
-def file_message(exc: AppError) -> str:
-    problems = _HEADER_PROBLEM.findall(exc.detail)
-    if problems:
-        parts = [
-            f"onbekende kolom '{name}'"
-            if kind == "unknown"
-            else f"kolom '{name}' ontbreekt"
-            for kind, name in problems
-        ]
-        return "De kopregel klopt niet: " + "; ".join(parts) + "."
-    for pattern, template in _FILE_MESSAGES:
-        found = pattern.search(exc.detail)
-        if found:
-            return template.format(**found.groupdict())
-    return "Het bestand kon niet worden gelezen."
-
-
-def row_problems(exc: importer.ImportRejectedError) -> list[RowProblem]:
+def row_problems(exc: ImportRejected) -> list[RowProblem]:
+    """Each row's problems in Dutch: the service's refusal by class, a validation
+    error by its pydantic type."""
     problems = []
     for e in exc.row_errors:
-        if e.code == "service":
-            text = known_message(e.message) or f"Niet geldig ({e.message})."
+        if e.error is not None:
+            text = dutch(e.error)
         else:
-            text = dutch_validation_message(
-                {"type": e.code, "ctx": e.ctx, "msg": e.message}
-            )
+            text = dutch_validation({"type": e.code, "ctx": e.ctx})
         column = (
             f"{LABELS.get(e.column, e.column)} ({e.column})" if e.column else "hele rij"
         )

@@ -1,0 +1,33 @@
+"""Refusals of account management."""
+
+from __future__ import annotations
+
+from app.errors import ConflictError, FieldError, NotFoundError
+
+
+class UserNotFound(NotFoundError):
+    def __init__(self) -> None:
+        super().__init__("user not found")
+
+
+class EmailTaken(ConflictError):
+    field = "email"
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            f"a user with email {email} already exists",
+            fields={"email": "already in use"},
+        )
+        self.email = email
+
+
+class AffiliationRequired(FieldError):
+    """Staff and brokers need a municipality, providers an institution."""
+
+    def __init__(self, role: str, field: str) -> None:
+        super().__init__(
+            f"a {role} user needs {'an' if field == 'institution' else 'a'} {field}",
+            field=field,
+            field_message=f"required for role {role}",
+        )
+        self.role = role

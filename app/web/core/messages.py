@@ -1,0 +1,291 @@
+"""The Dutch sentence for every refusal and every validation error, by type.
+
+Services raise typed errors (their facts are attributes) and the API shows their
+English detail; a page looks the class up here. Validation errors are looked up
+by their pydantic error type. Nothing here reads the English text, so rewording an
+English message can never change a Dutch page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from app import codes
+from app.auth.errors import InvalidToken, NoToken, WrongCredentials, WrongRole
+from app.errors import (
+    AppError,
+    ConcurrentChange,
+    DatabaseUnavailable,
+    FieldRequired,
+    InvalidFields,
+    NotFoundError,
+    TooManyRequestsError,
+    WindowReversed,
+)
+from app.interests.errors import LevelNotAccepted
+from app.matches.errors import (
+    BrokerOrOwnerOnly,
+    HardRuleBroken,
+    MatchStepNotAllowed,
+    NotAllocatable,
+    OfferFull,
+    PairAlreadyMatched,
+    QuestionNotTakingMatches,
+)
+from app.offers.errors import (
+    BadHeader,
+    CapacityBelowTaken,
+    EmptyFile,
+    FileProblem,
+    FileTooLarge,
+    HasNulCharacters,
+    HeaderTooLong,
+    ImportRejected,
+    InstitutionRequired,
+    NoInstitution,
+    NoRows,
+    NotCsv,
+    NotUtf8,
+    OtherCity,
+    OtherInstitution,
+    TooManyRows,
+)
+from app.portal.errors import DayAndPeriodGiven
+from app.questions.errors import (
+    NoMunicipality,
+    QuestionMovedMeanwhile,
+    QuestionNotEditable,
+    StatusFollowsMatches,
+    TransitionNotAllowed,
+    TransitionNotYours,
+)
+from app.ratelimit import RateLimitStorageDown
+from app.users.errors import AffiliationRequired, EmailTaken
+from app.vocab.errors import (
+    UnknownInstitution,
+    UnknownMunicipality,
+    UnknownNeighbourhood,
+    UnknownTheme,
+)
+
+
+def _question(status: str) -> str:
+    return codes.label(codes.QuestionStatus, status).lower()
+
+
+def _match(status: str) -> str:
+    return codes.label(codes.MatchStatus, status).lower()
+
+
+def _either(words: Iterable[str]) -> str:
+    items = list(words)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " of " + items[-1]
+
+
+def _bad_header(e: BadHeader) -> str:
+    parts = [f"onbekende kolom '{c}'" for c in e.unknown[:10]]
+    parts += [f"kolom '{c}' ontbreekt" for c in e.missing]
+    parts += [f"kolom '{c}' staat er meer dan eens" for c in e.repeated]
+    return "De kopregel klopt niet: " + "; ".join(parts) + "."
+
+
+_REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
+    WrongCredentials: lambda e: "Het e-mailadres of het wachtwoord klopt niet.",
+    NoToken: lambda e: "U bent niet ingelogd.",
+    InvalidToken: lambda e: "Uw sessie is verlopen of beëindigd. Log opnieuw in.",
+    WrongRole: lambda e: "U heeft met uw rol geen toegang tot dit onderdeel.",
+    NotFoundError: lambda e: "Niet gevonden of niet zichtbaar voor u.",
+    FieldRequired: lambda e: "Vul dit veld in.",
+    WindowReversed: lambda e: "De einddatum ligt vóór de begindatum.",
+    InvalidFields: lambda e: " ".join(dutch(part) for part in e.errors),
+    DatabaseUnavailable: lambda e: (
+        "Kennisbrug kan de gegevens nu niet bereiken. "
+        "Probeer het over enkele seconden opnieuw."
+    ),
+    ConcurrentChange: lambda e: (
+        "Iemand anders heeft op hetzelfde moment iets gewijzigd. "
+        "Laad de pagina opnieuw en probeer het nog eens."
+    ),
+    TooManyRequestsError: lambda e: (
+        f"Te veel pogingen. Probeer het over {e.retry_after} seconden opnieuw."
+    ),
+    RateLimitStorageDown: lambda e: "Deze functie is tijdelijk niet beschikbaar.",
+    UnknownTheme: lambda e: f"Onbekend thema '{e.slug}'. Kies een thema uit de lijst.",
+    UnknownNeighbourhood: lambda e: (
+        f"Onbekende wijk of buurt '{e.name}'. Kies een wijk "
+        f"({_either(e.known)}) of een buurt daarin."
+    ),
+    UnknownInstitution: lambda e: (
+        f"Onbekende instelling '{e.name}'. Kies een instelling uit de lijst."
+    ),
+    UnknownMunicipality: lambda e: f"Onbekende gemeente '{e.slug}'.",
+    NoMunicipality: lambda e: "Uw account is niet aan een gemeente gekoppeld.",
+    NoInstitution: lambda e: "Uw account is niet aan een instelling gekoppeld.",
+    QuestionNotEditable: lambda e: (
+        f"Een vraag met status '{_question(e.status)}' kan niet meer worden gewijzigd."
+    ),
+    StatusFollowsMatches: lambda e: (
+        "Deze status volgt uit de koppelingen: bevestig, start of rond een "
+        "koppeling af."
+    ),
+    TransitionNotAllowed: lambda e: (
+        f"Deze vraag kan niet van '{_question(e.current)}' naar '{_question(e.to)}'."
+    ),
+    TransitionNotYours: lambda e: "U mag deze stap voor deze vraag niet zetten.",
+    QuestionMovedMeanwhile: lambda e: (
+        f"De vraag heeft intussen de status '{_question(e.current)}'; "
+        "deze stap kan nu niet meer."
+    ),
+    OtherInstitution: lambda e: (
+        "U kunt alleen aanbod van uw eigen instelling registreren."
+    ),
+    OtherCity: lambda e: "U kunt alleen aanbod voor uw eigen gemeente registreren.",
+    InstitutionRequired: lambda e: "Kies een instelling.",
+    CapacityBelowTaken: lambda e: (
+        f"De capaciteit kan niet lager dan de {e.taken} plaats(en) die al bezet zijn."
+    ),
+    FileTooLarge: lambda e: (
+        f"Het bestand is groter dan {e.max_megabytes} MB. "
+        "Splits het in kleinere bestanden."
+    ),
+    FileProblem: lambda e: "Het bestand kon niet worden gelezen.",
+    NotUtf8: lambda e: "Het bestand is geen UTF-8-tekst. Sla het op als 'CSV UTF-8'.",
+    HasNulCharacters: lambda e: (
+        "Het bestand bevat NUL-tekens en is dus geen CSV-tekst. "
+        "Sla het op als 'CSV UTF-8'."
+    ),
+    EmptyFile: lambda e: "Het bestand is leeg.",
+    NotCsv: lambda e: "Het bestand is geen geldige CSV.",
+    NoRows: lambda e: "Het bestand bevat geen aanbod onder de kopregel.",
+    TooManyRows: lambda e: (
+        f"Het bestand bevat {e.rows} regels aanbod; per import kunnen er "
+        f"hoogstens {e.max_rows}."
+    ),
+    HeaderTooLong: lambda e: (
+        f"De eerste regel is langer dan {e.max_chars} tekens; daar horen alleen "
+        "de kolomnamen."
+    ),
+    BadHeader: _bad_header,
+    ImportRejected: lambda e: (
+        f"{len({r.row for r in e.row_errors})} regel(s) bevatten fouten; "
+        "er is niets geïmporteerd."
+    ),
+    BrokerOrOwnerOnly: lambda e: (
+        "Alleen de kennismakelaar of de eigenaar van de vraag mag dit."
+    ),
+    QuestionNotTakingMatches: lambda e: (
+        f"Deze vraag staat niet open (status: {_question(e.status)}); "
+        "open de vraag eerst."
+    ),
+    PairAlreadyMatched: lambda e: (
+        f"Deze vraag en dit aanbod zijn al gekoppeld (status: {_match(e.status)})."
+    ),
+    HardRuleBroken: lambda e: (
+        f"Het aanbod '{e.offer_title}' kan niet aan deze vraag worden gekoppeld"
+        + (f": {', '.join(e.labels)}." if e.labels else ".")
+    ),
+    OfferFull: lambda e: (
+        f"Het aanbod '{e.offer_title}' is vol: alle {e.capacity} plaatsen zijn bezet."
+    ),
+    MatchStepNotAllowed: lambda e: (
+        f"Deze koppeling kan niet van '{_match(e.current)}' naar '{_match(e.to)}'."
+    ),
+    NotAllocatable: lambda e: (
+        f"Een gekozen vraag staat niet open (status: {_question(e.status)})."
+    ),
+    LevelNotAccepted: lambda e: f"Deze opdracht is voor {_either(e.levels)}.",
+    DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
+    EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
+    AffiliationRequired: lambda e: (
+        "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
+    ),
+}
+_GENERIC = {
+    401: "U bent niet ingelogd.",
+    403: "U mag dit niet doen.",
+    404: "Niet gevonden of niet zichtbaar voor u.",
+    409: "Dit kan niet in de huidige toestand.",
+    413: "Het bestand is te groot.",
+    422: "De invoer is niet geldig.",
+    429: "Te veel verzoeken; probeer het over een minuut opnieuw.",
+    503: "Deze functie is tijdelijk niet beschikbaar.",
+}
+
+
+def dutch(exc: AppError) -> str:
+    """The Dutch sentence for a refusal: its own class, else its nearest base."""
+    if getattr(exc, "dutch", False):  # page errors are written in Dutch already
+        return exc.detail
+    for cls in type(exc).__mro__:
+        text = _REFUSALS.get(cls)
+        if text is not None:
+            return text(exc)
+    return _GENERIC.get(exc.status_code, "Dit is niet gelukt.")
+
+
+def field_errors(exc: AppError, fields: Iterable[str]) -> dict[str, str]:
+    """Dutch messages per form field; what belongs to no field of the form goes to
+    "form" (the summary above it)."""
+    names = set(fields)
+    out: dict[str, str] = {}
+    for part in exc.errors if isinstance(exc, InvalidFields) else [exc]:
+        name = getattr(part, "field", None)
+        if name in names:
+            out.setdefault(name, dutch(part))
+        else:
+            out["form"] = (out.get("form", "") + " " + dutch(part)).strip()
+    return out
+
+
+def _ctx(error: Mapping[str, Any], key: str) -> str:
+    return str((error.get("ctx") or {}).get(key, ""))
+
+
+_VALIDATION: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "missing": lambda e: "Vul dit veld in.",
+    "string_too_short": lambda e: (
+        "Vul dit veld in."
+        if _ctx(e, "min_length") == "1"
+        else f"Gebruik minstens {_ctx(e, 'min_length')} tekens."
+    ),
+    "string_too_long": lambda e: f"Gebruik hoogstens {_ctx(e, 'max_length')} tekens.",
+    "too_long": lambda e: f"Kies hoogstens {_ctx(e, 'max_length')}.",
+    "date_format": lambda e: "Vul een geldige datum in (dag-maand-jaar).",
+    "date_range": lambda e: "Vul een geldige datum in, tussen 1900 en 2999.",
+    "int_parsing": lambda e: "Vul een heel getal in.",
+    "int_type": lambda e: "Vul een heel getal in.",
+    "int_from_float": lambda e: "Vul een heel getal in.",
+    "greater_than_equal": lambda e: f"Vul een getal van minstens {_ctx(e, 'ge')} in.",
+    "less_than_equal": lambda e: f"Vul een getal van hoogstens {_ctx(e, 'le')} in.",
+    "literal_error": lambda e: "Kies een van de mogelijkheden.",
+    "enum": lambda e: "Kies een van de mogelijkheden.",
+    "email": lambda e: "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
+    "url_parsing": lambda e: "Vul een geldig webadres in, beginnend met https://.",
+    "url_scheme": lambda e: "Vul een geldig webadres in, beginnend met https://.",
+    "url_type": lambda e: "Vul een geldig webadres in, beginnend met https://.",
+    "window_reversed": lambda e: "De einddatum ligt vóór de begindatum.",
+    "invisible_text": lambda e: "Gebruik zichtbare tekens, niet alleen spaties.",
+}
+
+
+def dutch_validation(error: Mapping[str, Any]) -> str:
+    """One pydantic error in Dutch, by its type (the English text is never read)."""
+    kind = str(error.get("type", ""))
+    if kind.startswith(("date", "datetime")) and kind not in _VALIDATION:
+        return "Vul een geldige datum in (dag-maand-jaar)."
+    text = _VALIDATION.get(kind)
+    return text(error) if text else "Deze waarde is ongeldig."
+
+
+def validation_errors(exc: ValidationError) -> dict[str, str]:
+    """Field name -> Dutch message; the first error per field wins. A model-level
+    error names its field in its context (window_reversed: the end field)."""
+    errors: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        name = loc[0] if loc else _ctx(err, "end") or "form"
+        errors.setdefault(name, dutch_validation(err))
+    return errors
