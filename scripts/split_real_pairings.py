@@ -25,7 +25,9 @@ def held_out(key: str) -> bool:
 
 
 def main() -> None:
-    parts = [json.loads(p.read_text()) for p in sorted((HERE / "real").glob("part-*.json"))]
+    parts = [
+        json.loads(p.read_text()) for p in sorted((HERE / "real").glob("part-*.json"))
+    ]
     offers = [o for part in parts for o in part["offers"]]
     questions = [q for part in parts for q in part["questions"]]
     for name, keep in (("real-pairings", False), ("real-pairings-holdout", True)):
