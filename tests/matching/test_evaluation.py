@@ -17,6 +17,7 @@ from matching.evaluation import (
     main,
     parse_dataset,
 )
+from matching.types import Level, OfferKind
 
 DATA: dict[str, Any] = {
     "name": "tiny",
@@ -98,8 +99,21 @@ def test_load_dataset_converts_to_engine_types(tmp_path):
     assert dataset.name == "tiny"
     assert [o.id for o in dataset.offers] == ["heat", "bikes", "full"]
     assert dataset.offers[2].remaining_capacity == 0
-    assert dataset.questions[1].question.levels == ("hbo",)
+    assert dataset.questions[1].question.levels == (Level.HBO,)
     assert dataset.questions[0].relevant == ("heat",)
+
+
+def test_load_dataset_reads_codes_as_the_enums_of_matching_types(tmp_path):
+    dataset = load_dataset(_write(tmp_path, DATA))
+    assert [o.kind for o in dataset.offers] == [
+        OfferKind.RESEARCH,
+        OfferKind.COURSE,
+        OfferKind.COURSE,
+    ]
+    assert all(type(o.level) is Level for o in dataset.offers)
+    assert all(
+        type(level) is Level for q in dataset.questions for level in q.question.levels
+    )
 
 
 def test_missing_file(tmp_path):
