@@ -23,7 +23,7 @@ from matching.errors import InvalidQueryError
 
 __all__ = ["COMPONENTS", "DEFAULT_CONFIG", "ENGINE_VERSION", "MatchConfig"]
 
-ENGINE_VERSION = "2027.1"
+ENGINE_VERSION = "2027.2"
 
 COMPONENTS: tuple[str, ...] = (
     "dense",
@@ -117,7 +117,7 @@ class MatchConfig:
 
     @property
     def version(self) -> str:
-        """`ENGINE_VERSION` plus a short hash of every field, e.g. `2027.1-3f9a1c2e`."""
+        """`ENGINE_VERSION` plus a short hash of every field, e.g. `2027.2-3f9a1c2e`."""
         digest = hashlib.sha1(repr(astuple(self)).encode()).hexdigest()[:8]
         return f"{ENGINE_VERSION}-{digest}"
 

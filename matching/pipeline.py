@@ -407,9 +407,6 @@ def _shared_concepts(index: OfferIndex, row: int, question_ids: set[int]) -> lis
     start, end = concepts.indptr[row], concepts.indptr[row + 1]
     shared = [c for c in concepts.indices[start:end].tolist() if c in question_ids]
     concepts_ = index.topics.matcher.concepts
-    # Topic concepts before method concepts ("interviews", weight < 0.8), then the
-    # rarest first: they say most about why this offer fits.
-    shared.sort(
-        key=lambda c: (concepts_[c].weight < 0.8, -float(index.topics.idf[c]), c)
-    )
+    # The rarest in this offer pool first: they say most about why this offer fits.
+    shared.sort(key=lambda c: (-float(index.topics.idf[c]), c))
     return [concepts_[c].label for c in shared]

@@ -5,7 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from matching.config import DEFAULT_CONFIG, MatchConfig
+from matching.config import DEFAULT_CONFIG, ENGINE_VERSION, MatchConfig
 from matching.ranking import fuse, top_k
 
 F = np.float32
@@ -80,7 +80,7 @@ def test_config_version_changes_with_any_weight():
     base = MatchConfig()
     assert base.version == MatchConfig().version
     assert dataclasses.replace(base, w_dense=0.21).version != base.version
-    assert base.version.startswith("2027.1-")
+    assert base.version.startswith(f"{ENGINE_VERSION}-")
 
 
 def test_config_rejects_negative_or_empty_weights():
