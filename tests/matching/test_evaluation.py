@@ -231,7 +231,7 @@ def test_details_name_each_gold_rank_and_what_outranked_it(tmp_path):
     assert [o.offer_id for o in heat.ahead] == ["heat"]
     assert [(o.rank, o.offer_id) for o in heat.gold] == [(2, "bikes")]
     assert heat.ahead[0].score >= heat.gold[0].score
-    assert set(heat.ahead[0].components) >= {"lexical", "concept", "theme"}
+    assert set(heat.ahead[0].components) >= {"concept", "theme", "window"}
     text = format_details(report)
     assert "q-heat: Hitteplan" in text
     assert "gold bikes: rank 2" in text

@@ -35,6 +35,19 @@ def test_missing_component_drops_out():
     np.testing.assert_allclose(scores, [0.75])
 
 
+def test_a_component_absent_for_one_offer_drops_out_of_its_mean_only():
+    components = {
+        "lexical": np.array([1.0, 0.0], F),
+        "concept": np.array([0.5, 0.5], F),
+    }
+    config = _config(w_lexical=1.0, w_concept=1.0)
+    np.testing.assert_allclose(fuse(components, config), [0.75, 0.25])
+    # offer 1 is in another language than the question: its lexical 0 is no
+    # evidence against it, so its score is its concept evidence alone
+    present = {"lexical": np.array([True, False])}
+    np.testing.assert_allclose(fuse(components, config, present), [0.75, 0.5])
+
+
 def test_fuse_without_any_weighted_component_raises():
     with pytest.raises(ValueError, match="no weighted component"):
         fuse({"theme": np.array([1.0], F)}, _config(w_dense=1.0))
