@@ -29,6 +29,7 @@ COMPONENTS: tuple[str, ...] = (
     "dense",
     "lexical",
     "concept",
+    "expertise",
     "theme",
     "place",
     "window",
@@ -47,6 +48,8 @@ class MatchConfig:
         w_dense: Semantic similarity (multilingual E5 embeddings).
         w_lexical: BM25 over stems + char n-gram TF-IDF.
         w_concept: Overlap of bilingual domain concepts (`data/concepts.json`).
+        w_expertise: The discipline bridge: the offer has the expertise (discipline
+            or method) the question needs (`matching.expertise`).
         w_theme: Soft overlap of ticked and inferred themes.
         w_place: Neighbourhood fit (offer tied to the question's neighbourhood).
         w_window: Share of the wanted window the offer covers.
@@ -77,6 +80,7 @@ class MatchConfig:
     w_dense: float = 0.20
     w_lexical: float = 0.10
     w_concept: float = 0.35
+    w_expertise: float = 0.0
     w_theme: float = 0.25
     w_place: float = 0.07
     w_window: float = 0.03

@@ -21,6 +21,7 @@ from scipy import sparse
 from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.dense import center_languages, languages_of, normalise_dense
 from matching.errors import InvalidQueryError
+from matching.expertise import ExpertiseIndex
 from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
 from matching.filters import RULE_LABELS, RULES, RuleTable
@@ -94,6 +95,7 @@ class OfferIndex:
         rules: Hard-rule columns.
         lexical: Fitted lexical model.
         topics: Concept and theme vectors.
+        expertise: Expertise profiles (the discipline bridge).
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
         languages: (n,) language of each offer text (`"nl"` / `"en"`).
@@ -106,6 +108,7 @@ class OfferIndex:
     rules: RuleTable
     lexical: LexicalIndex
     topics: TopicIndex
+    expertise: ExpertiseIndex
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
     languages: npt.NDArray[np.str_]
@@ -176,6 +179,9 @@ class OfferIndex:
                 [o.themes for o in offers],
                 inferred_weight=config.inferred_theme_weight,
             ),
+            expertise=ExpertiseIndex.build(
+                texts, center=config.dense_center, slope=config.dense_slope
+            ),
             mentions=place_mentions(texts, names),
             mention_index={slug: i for i, slug in enumerate(names)},
             languages=languages,
@@ -217,11 +223,13 @@ class Evidence:
         present: Component name -> (n,) bool for components that exist for some
             offers only: `lexical` counts only between texts in the same language.
         concepts: (1, n_concepts) concept vector of the question (explanations).
+        needs: (K,) the expertise the question needs (`ExpertiseIndex.need`).
     """
 
     components: dict[str, F32]
     present: dict[str, npt.NDArray[np.bool_]]
     concepts: sparse.csr_matrix
+    needs: F32
 
     def fused(self, config: MatchConfig) -> F32:
         """The fused (n,) scores (`matching.ranking.fuse`)."""
@@ -272,12 +280,18 @@ def evidence(
     present = {"lexical": index.languages == detect_language(tokenize(text))}
     concept, theme, q_concepts = index.topics.scores(text, question.themes)
     components["concept"] = concept
+    needs = index.expertise.need(text)
+    expertise = index.expertise.scores(needs)
+    if expertise is not None:
+        components["expertise"] = expertise
     components["theme"] = theme
     components["place"] = place_fit(
         index.rules, index.mentions, index.mention_index, question.neighbourhood
     )
     components["window"] = window_fit(index.rules, question)
-    result = Evidence(components=components, present=present, concepts=q_concepts)
+    result = Evidence(
+        components=components, present=present, concepts=q_concepts, needs=needs
+    )
     if config.prf_depth > 0 and config.prf_weight > 0 and "dense" in components:
         components["dense"] = _feedback(result, question_vector, index, config)
     return result
@@ -426,6 +440,7 @@ def _scored(
     reasons = explain(
         values,
         shared_concepts=_shared_concepts(index, row, q_concept_ids),
+        shared_expertise=[e.label for e in index.expertise.shared(found.needs, row)],
         question_themes=question.themes,
         offer_themes=offer.themes,
         config=config,

@@ -3,7 +3,7 @@
 Fusion is a weighted mean of components in [0, 1] (`MatchConfig.weights`), with one
 refinement: the place component is gated by topical relevance, `place *
 topical ** place_gate`, where `topical` is the weighted mean of the content
-components (dense, lexical, concept, theme) relative to the question's best offer.
+components (dense, lexical, concept, expertise, theme) relative to the question's best offer.
 "Zelfde wijk" thus lifts a relevant offer above an equally relevant citywide one, but
 cannot lift an off-topic offer that happens to work in the same neighbourhood.
 
@@ -27,7 +27,13 @@ from matching.config import MatchConfig
 
 __all__ = ["CONTENT_COMPONENTS", "fuse", "top_k"]
 
-CONTENT_COMPONENTS: tuple[str, ...] = ("dense", "lexical", "concept", "theme")
+CONTENT_COMPONENTS: tuple[str, ...] = (
+    "dense",
+    "lexical",
+    "concept",
+    "expertise",
+    "theme",
+)
 
 
 def fuse(

@@ -239,3 +239,34 @@ def test_with_availability_refreshes_rules_and_keeps_the_text_models():
     )
     with pytest.raises(InvalidQueryError):
         index.with_availability(list(reversed(freed)))
+
+
+def test_the_discipline_bridge_ranks_the_offer_with_the_needed_method_first():
+    # No offer shares a word or concept with the question; only one offers the
+    # method the question asks for ("hoeveel": how many, a survey).
+    offers = [
+        offer(
+            "design", title="Ontwerpstudio", description="Studenten tekenen plannen."
+        ),
+        offer(
+            "survey",
+            title="Enquêteproject",
+            description="Studenten maken een vragenlijst.",
+        ),
+        offer("texts", title="Schrijfles", description="Studenten schrijven verhalen."),
+    ]
+    q = question(title="Meedoen", description="Hoeveel mensen doen mee?")
+    config = dataclasses.replace(DEFAULT_CONFIG, w_expertise=0.1)
+    index = OfferIndex.build(offers, None, config)
+    ranking = rank(q, None, index, reference_date=REFERENCE, config=config)
+    assert ranking.candidates[0].offer_id == "survey"
+    top, rest = ranking.candidates[0], ranking.candidates[1:]
+    assert all(top.components["expertise"] > c.components["expertise"] for c in rest)
+    assert "expertise past: enquêtes en kwantitatief onderzoek" in top.reasons
+
+
+def test_no_expertise_component_when_the_question_signals_no_need():
+    index = OfferIndex.build(OFFERS, VECTORS, NO_SHIFT)
+    q = question(title="Vraag", description="Een zin zonder aanwijzing.")
+    ranking = rank(q, Q_VECTOR, index, reference_date=REFERENCE, config=NO_SHIFT)
+    assert all("expertise" not in c.components for c in ranking.candidates)

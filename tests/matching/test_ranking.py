@@ -5,17 +5,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from matching.config import DEFAULT_CONFIG, ENGINE_VERSION, MatchConfig
+from matching.config import COMPONENTS, DEFAULT_CONFIG, ENGINE_VERSION, MatchConfig
 from matching.ranking import fuse, top_k
 
 F = np.float32
 
 
 def _config(**weights: float) -> MatchConfig:
-    zero = {
-        f"w_{n}": 0.0
-        for n in ("dense", "lexical", "concept", "theme", "place", "window")
-    }
+    zero = {f"w_{n}": 0.0 for n in COMPONENTS}
     zero.update(weights)
     return dataclasses.replace(DEFAULT_CONFIG, **zero)  # type: ignore[arg-type]
 
@@ -109,3 +106,4 @@ def test_config_rejects_negative_or_empty_weights():
 
 def test_default_weights_sum_to_one():
     assert sum(DEFAULT_CONFIG.weights.values()) == pytest.approx(1.0)
+    assert set(DEFAULT_CONFIG.weights) == set(COMPONENTS)
