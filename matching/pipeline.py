@@ -99,6 +99,7 @@ class OfferIndex:
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
         languages: (n,) language of each offer text (`"nl"` / `"en"`).
+        language_masks: Language -> (n,) bool, the offers in that language.
         id_rank: (n,) rank of each offer id (tie-break).
         config: The configuration the index was built with.
     """
@@ -112,6 +113,7 @@ class OfferIndex:
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
     languages: npt.NDArray[np.str_]
+    language_masks: dict[str, npt.NDArray[np.bool_]]
     id_rank: npt.NDArray[np.int64]
     config: MatchConfig
 
@@ -185,12 +187,22 @@ class OfferIndex:
             mentions=place_mentions(texts, names),
             mention_index={slug: i for i, slug in enumerate(names)},
             languages=languages,
+            language_masks={
+                language: np.asarray(languages == language) for language in ("nl", "en")
+            },
             id_rank=id_rank,
             config=config,
         )
 
     def __len__(self) -> int:
         return len(self.offers)
+
+    def language_mask(self, language: str) -> npt.NDArray[np.bool_]:
+        """(n,) bool: the offers whose text is in `language`."""
+        mask = self.language_masks.get(language)
+        if mask is None:
+            return np.asarray(self.languages == language)
+        return mask
 
     def with_availability(self, offers: Sequence[OfferInput]) -> OfferIndex:
         """The same index after capacities or statuses changed, texts unchanged.
@@ -277,7 +289,7 @@ def evidence(
     components["lexical"] = index.lexical.scores(text)
     # Words only mean something between texts in one language; across languages
     # the dense model and the bilingual concepts carry the evidence.
-    present = {"lexical": index.languages == detect_language(tokenize(text))}
+    present = {"lexical": index.language_mask(detect_language(tokenize(text)))}
     concept, theme, q_concepts = index.topics.scores(text, question.themes)
     components["concept"] = concept
     needs = index.expertise.need(text)

@@ -63,24 +63,21 @@ def fuse(
         raise ValueError("no weighted component to fuse")
     n = next(iter(components.values())).shape[0]
     masks = present or {}
-
-    def weight_of(name: str) -> npt.NDArray[np.float32]:
-        weight = np.full(n, weights[name], dtype=np.float32)
-        mask = masks.get(name)
-        return weight if mask is None else weight * mask.astype(np.float32)
-
-    per_offer = {name: weight_of(name) for name in weights}
-    content_weight = np.zeros(n, dtype=np.float32)
+    # A weight per offer only where a component is absent for some offers.
+    per_offer: dict[str, float | npt.NDArray[np.float32]] = {
+        name: weight * masks[name] if name in masks else weight
+        for name, weight in weights.items()
+    }
+    content_weight: float | npt.NDArray[np.float32] = 0.0
     topical = np.zeros(n, dtype=np.float32)
     for name in CONTENT_COMPONENTS:
         if name in per_offer:
-            content_weight += per_offer[name]
+            content_weight = content_weight + per_offer[name]
             topical += per_offer[name] * components[name]
-    topical = np.divide(
-        topical, content_weight, out=np.zeros_like(topical), where=content_weight > 0
-    )
+    content = np.broadcast_to(np.asarray(content_weight, dtype=np.float32), (n,))
+    topical = np.divide(topical, content, out=np.zeros_like(topical), where=content > 0)
     total = np.zeros(n, dtype=np.float32)
-    denominator = np.zeros(n, dtype=np.float32)
+    denominator: float | npt.NDArray[np.float32] = 0.0
     for name, weight in per_offer.items():
         values = components[name]
         if name == "place" and config.place_gate > 0 and n > 0:
@@ -88,8 +85,11 @@ def fuse(
             relative = topical / peak if peak > 0 else topical
             values = values * np.power(relative, config.place_gate)
         total += weight * values
-        denominator += weight
-    return (total / np.maximum(denominator, 1e-12)).astype(np.float32)
+        denominator = denominator + weight
+    out: npt.NDArray[np.float32] = (total / np.maximum(denominator, 1e-12)).astype(
+        np.float32
+    )
+    return out
 
 
 def top_k(
