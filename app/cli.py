@@ -186,8 +186,8 @@ def model_prepare(
     force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False,
 ) -> None:
     """Convert the packaged multilingual-e5-small weights into a local model folder."""
+    from matching.e5 import default_cache_dir, prepare_model
     from matching.errors import MatchingError
-    from matching.model_prep import default_cache_dir, prepare_model
 
     cache = get_settings().model_cache or default_cache_dir()
     try:
@@ -274,22 +274,45 @@ def evaluate(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object.")
     ] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Per question: gold offers' ranks and what outranked them.",
+        ),
+    ] = False,
+    no_model: Annotated[
+        bool,
+        typer.Option("--no-model", help="Rank without embeddings (lexical fallback)."),
+    ] = False,
 ) -> None:
     """Measure match quality (Recall@5/10, MRR, nDCG@10, violations) on a data set."""
     from matching.encoders import load_encoder
     from matching.errors import MatchingError
     from matching.evaluation import evaluate as run_evaluation
-    from matching.evaluation import format_report, load_dataset
+    from matching.evaluation import format_details, format_report, load_dataset
 
     settings = get_settings()
     try:
         data = load_dataset(dataset)
-        encoder = load_encoder(settings.embedding_model, settings.model_cache)
+        encoder = (
+            None
+            if no_model
+            else load_encoder(settings.embedding_model, settings.model_cache)
+        )
         report = run_evaluation(data, encoder, progress=not as_json)
     except MatchingError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(json.dumps(report.as_dict()) if as_json else format_report(report))
+    if as_json:
+        summary: dict[str, object] = dict(report.as_dict())
+        if details:
+            summary["details"] = [d.as_dict() for d in report.details]
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    typer.echo(format_report(report))
+    if details:
+        typer.echo(format_details(report))
 
 
 def main() -> None:

@@ -119,7 +119,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from matching.model_prep import default_cache_dir, prepare_model
+    from matching.e5 import default_cache_dir, prepare_model
 
     cache_dir = args.cache_dir or default_cache_dir()
     prepare_model(cache_dir)

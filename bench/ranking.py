@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from matching.config import DEFAULT_CONFIG
 from matching.pipeline import OfferIndex, question_text, rank
-from matching.types import OfferInput, QuestionInput
+from matching.types import Level, OfferInput, OfferKind, QuestionInput
 from matching.vocabulary import NEIGHBOURHOOD_NAMES, THEMES
 
 TITLES = [
@@ -80,7 +80,7 @@ QUESTIONS = [
     "Wateroverlast na hoosbuien: bewoners laten ontstenen.",
     "Archeologische vondsten uit de binnenstad laten zien.",
 ]
-LEVELS = ("mbo", "hbo", "wo")
+LEVELS = tuple(Level)
 PLACES = tuple(NEIGHBOURHOOD_NAMES)
 REFERENCE = date(2027, 1, 15)
 
@@ -118,7 +118,7 @@ def synthetic_offers(
         offers.append(
             OfferInput(
                 id=f"offer-{i:06d}",
-                kind=rnd.choice(("course", "thesis", "research")),
+                kind=rnd.choice(tuple(OfferKind)),
                 title=f"{TITLES[t]} {i}",
                 description=f"{SENTENCES[s1]} {SENTENCES[s2]}",
                 level=rnd.choice(LEVELS),

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from matching.errors import DatasetError
-from matching.types import LEVELS, OFFER_KINDS, OfferInput, QuestionInput
+from matching.types import Level, OfferInput, OfferKind, QuestionInput
 
 __all__ = ["Dataset", "LabelledQuestion", "load_dataset", "parse_dataset"]
+
+_E = TypeVar("_E", bound=StrEnum)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +75,23 @@ def _slugs(item: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _code(enum: type[_E], value: str, name: str, where: str) -> _E:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = tuple(member.value for member in enum)
+        raise DatasetError(
+            f"{where}: unknown {name} {value!r} (expected one of {allowed})"
+        ) from None
+
+
 def _offer(item: Any, index: int) -> OfferInput:
     if not isinstance(item, dict):
         raise DatasetError(f"offers[{index}]: must be an object")
     where = f"offer {item.get('key', f'#{index}')!r}"
     key = _text(item, "key", where)
-    kind = _text(item, "kind", where)
-    if kind not in OFFER_KINDS:
-        raise DatasetError(
-            f"{where}: unknown kind {kind!r} (expected one of {OFFER_KINDS})"
-        )
-    level = _text(item, "level", where)
-    if level not in LEVELS:
-        raise DatasetError(
-            f"{where}: unknown level {level!r} (expected one of {LEVELS})"
-        )
+    kind = _code(OfferKind, _text(item, "kind", where), "kind", where)
+    level = _code(Level, _text(item, "level", where), "level", where)
     capacity = _require(item, "capacity", where)
     if not isinstance(capacity, int) or isinstance(capacity, bool):
         raise DatasetError(f"{where}: field 'capacity' must be an integer")
@@ -113,12 +118,9 @@ def _question(item: Any, index: int, offer_ids: set[str]) -> LabelledQuestion:
     if not isinstance(item, dict):
         raise DatasetError(f"questions[{index}]: must be an object")
     where = f"question {item.get('key', f'#{index}')!r}"
-    levels = _slugs(item, "levels", where)
-    for level in levels:
-        if level not in LEVELS:
-            raise DatasetError(
-                f"{where}: unknown level {level!r} (expected one of {LEVELS})"
-            )
+    levels = tuple(
+        _code(Level, level, "level", where) for level in _slugs(item, "levels", where)
+    )
     neighbourhood = item.get("neighbourhood")
     if neighbourhood is not None and not isinstance(neighbourhood, str):
         raise DatasetError(f"{where}: field 'neighbourhood' must be a string or null")

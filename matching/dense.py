@@ -21,9 +21,14 @@ import numpy.typing as npt
 
 from matching.text import detect_language, tokenize
 
-__all__ = ["center_languages", "normalise_dense"]
+__all__ = ["center_languages", "languages_of", "normalise_dense"]
 
 F32 = npt.NDArray[np.float32]
+
+
+def languages_of(texts: Sequence[str]) -> npt.NDArray[np.str_]:
+    """The guessed language (`"nl"` or `"en"`) of each text, shape (n,)."""
+    return np.array([detect_language(tokenize(t)) for t in texts], dtype="<U2")
 
 
 def normalise_dense(
@@ -59,7 +64,9 @@ def normalise_dense(
     return out
 
 
-def center_languages(vectors: F32, texts: Sequence[str], shrink: float) -> F32:
+def center_languages(
+    vectors: F32, languages: npt.NDArray[np.str_], shrink: float
+) -> F32:
     """Remove each language's mean offset from offer embeddings (then re-normalise).
 
     Multilingual E5 puts texts of one language closer together than their content
@@ -70,7 +77,7 @@ def center_languages(vectors: F32, texts: Sequence[str], shrink: float) -> F32:
 
     Args:
         vectors: (n, d) L2-normalised offer embeddings.
-        texts: n offer texts (language guessed per text).
+        languages: (n,) language code of each offer text (`languages_of`).
         shrink: Pseudo-count of the shrinkage.
 
     Returns:
@@ -78,7 +85,6 @@ def center_languages(vectors: F32, texts: Sequence[str], shrink: float) -> F32:
     """
     if vectors.shape[0] == 0:
         return vectors
-    languages = np.array([detect_language(tokenize(t)) for t in texts])
     overall = vectors.mean(axis=0)
     out = vectors.copy()
     for language in np.unique(languages).tolist():

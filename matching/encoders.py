@@ -1,6 +1,6 @@
 """Text encoders: sentence embeddings as L2-normalised float32 rows (cosine == dot).
 
-`load_encoder(None)` gives the converted default model (see `matching.model_prep`);
+`load_encoder(None)` gives the converted default model (see `matching.e5`);
 any other sentence-transformers name or path works where it can be loaded.
 `HashingEncoder` is a deterministic, model-free stand-in for tests.
 """
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from matching.e5 import DEFAULT_MODEL_NAME, default_model_path, is_prepared
 from matching.errors import EncoderError
-from matching.model_prep import DEFAULT_MODEL_NAME, default_model_path, is_prepared
 from matching.windowing import encode_windowed, long_text_indices
 
 if TYPE_CHECKING:

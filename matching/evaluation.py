@@ -6,16 +6,15 @@ in any top 10 that break a hard rule, counted by the independent plain-Python
 `check_offer`). MRR uses the full ranking of eligible offers; the other metrics the
 top 10. Averages are over questions.
 
-For your own use: `python -m matching.evaluation PATH [--json] [--no-model]`.
+Per question the report keeps where each relevant ("gold") offer ended up and which
+offers outranked the first of them, with their scores and evidence components, so a
+miss can be studied (`format_details`; `kennisbrug eval DATASET --details`).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
-import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.dataset import Dataset, LabelledQuestion, load_dataset, parse_dataset
 from matching.filters import check_offer
 from matching.pipeline import OfferIndex, offer_text, question_text, rank
+from matching.types import ScoredCandidate
 
 if TYPE_CHECKING:
     from matching.encoders import Encoder
@@ -33,21 +33,79 @@ __all__ = [
     "Dataset",
     "EvalReport",
     "LabelledQuestion",
+    "QuestionResult",
+    "RankedOffer",
     "evaluate",
+    "format_details",
     "format_report",
     "load_dataset",
     "parse_dataset",
 ]
 
+AHEAD_LIMIT = 10
+"""How many of the offers that outranked the first gold offer are kept per question."""
+
+
+@dataclass(frozen=True, slots=True)
+class RankedOffer:
+    """One offer at its place in a question's ranking (rank 1 is the best)."""
+
+    rank: int
+    offer_id: str
+    title: str
+    score: float
+    components: Mapping[str, float]
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
-    """Per-question outcome: ids in the top 10 and the rank of each relevant offer."""
+    """Per-question outcome.
+
+    Attributes:
+        key: The question key.
+        title: The question title.
+        top: Offer ids of the top 10.
+        relevant_ranks: Gold offer id -> rank among eligible offers (None when a
+            hard rule removed it).
+        violations: Offers in the top 10 that break a hard rule.
+        gold: The ranked gold offers with their scores and components.
+        ahead: The offers ranked above the first gold offer (at most
+            `AHEAD_LIMIT`), best first; empty when a gold offer is first.
+    """
 
     key: str
+    title: str
     top: tuple[str, ...]
     relevant_ranks: dict[str, int | None]
     violations: int
+    gold: tuple[RankedOffer, ...] = ()
+    ahead: tuple[RankedOffer, ...] = ()
+
+    @property
+    def first_rank(self) -> int | None:
+        """Rank of the best-ranked gold offer, or None when none is eligible."""
+        ranks = [r for r in self.relevant_ranks.values() if r is not None]
+        return min(ranks) if ranks else None
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form (for `kennisbrug eval --json --details`)."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "relevant_ranks": self.relevant_ranks,
+            "gold": [_offer_dict(o) for o in self.gold],
+            "ahead": [_offer_dict(o) for o in self.ahead],
+        }
+
+
+def _offer_dict(offer: RankedOffer) -> dict[str, object]:
+    return {
+        "rank": offer.rank,
+        "offer": offer.offer_id,
+        "title": offer.title,
+        "score": offer.score,
+        "components": dict(offer.components),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +175,7 @@ def evaluate(
         )
     index = OfferIndex.build(offers, vectors, config)
     by_id = {o.id: o for o in offers}
+    titles = {o.id: o.title for o in offers}
     items: Sequence[tuple[int, LabelledQuestion]] = list(enumerate(dataset.questions))
     if progress:
         from tqdm import tqdm
@@ -153,12 +212,7 @@ def evaluate(
         )
         violations += broken
         details.append(
-            QuestionResult(
-                key=labelled.question.id,
-                top=tuple(ranked[:10]),
-                relevant_ranks={k: positions.get(k) for k in labelled.relevant},
-                violations=broken,
-            )
+            _question_result(labelled, ranking.candidates, positions, titles, broken)
         )
     return EvalReport(
         recall_at_5=float(np.mean(recall5)) if recall5 else 0.0,
@@ -192,33 +246,70 @@ def format_report(report: EvalReport) -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m matching.evaluation PATH [--json] [--no-model] [--details]`."""
-    parser = argparse.ArgumentParser(prog="python -m matching.evaluation")
-    parser.add_argument("path")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--no-model", action="store_true", help="rank without embeddings"
+def format_details(report: EvalReport) -> str:
+    """Per question: its title, each gold offer's rank, and what outranked it.
+
+    Args:
+        report: A report from `evaluate`.
+
+    Returns:
+        Several lines per question (no trailing newline); scores and components
+        rounded to two decimals so a miss can be read at a glance.
+    """
+    lines: list[str] = []
+    for result in report.details:
+        first = result.first_rank
+        mark = "ok " if first == 1 else "   " if first and first <= 5 else "MISS"
+        lines.append(f"{mark} {result.key}: {result.title}")
+        for offer_id, place in result.relevant_ranks.items():
+            where = f"rank {place}" if place else "excluded by a hard rule"
+            lines.append(f"     gold {offer_id}: {where}")
+        for offer in result.gold:
+            lines.append("       " + _describe(offer))
+        if result.ahead:
+            lines.append("     ranked above the first gold offer:")
+            lines.extend("       " + _describe(offer) for offer in result.ahead)
+    return "\n".join(lines)
+
+
+def _describe(offer: RankedOffer) -> str:
+    parts = " ".join(f"{k}={v:.2f}" for k, v in offer.components.items())
+    return (
+        f"{offer.rank:>3}. {offer.score:.3f} {offer.offer_id} [{parts}] {offer.title}"
     )
-    parser.add_argument("--details", action="store_true", help="per-question ranks")
-    args = parser.parse_args(argv)
-    dataset = load_dataset(args.path)
-    encoder = None
-    if not args.no_model:
-        from matching.encoders import load_encoder
-
-        encoder = load_encoder(None)
-    report = evaluate(dataset, encoder, progress=not args.json)
-    out = sys.stdout
-    if args.json:
-        out.write(json.dumps(report.as_dict()) + "\n")
-    else:
-        out.write(format_report(report) + "\n")
-    if args.details:
-        for result in report.details:
-            out.write(f"{result.key}: {result.relevant_ranks}\n")
-    return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def _ranked(
+    rank_: int, candidate: ScoredCandidate, titles: Mapping[str, str]
+) -> RankedOffer:
+    return RankedOffer(
+        rank=rank_,
+        offer_id=candidate.offer_id,
+        title=titles.get(candidate.offer_id, ""),
+        score=candidate.score,
+        components=dict(candidate.components),
+    )
+
+
+def _question_result(
+    labelled: LabelledQuestion,
+    candidates: Sequence[ScoredCandidate],
+    positions: Mapping[str, int],
+    titles: Mapping[str, str],
+    violations: int,
+) -> QuestionResult:
+    ranks = {k: positions.get(k) for k in labelled.relevant}
+    found = sorted(r for r in ranks.values() if r is not None)
+    first = found[0] if found else len(candidates) + 1
+    return QuestionResult(
+        key=labelled.question.id,
+        title=labelled.question.title,
+        top=tuple(c.offer_id for c in candidates[:10]),
+        relevant_ranks=ranks,
+        violations=violations,
+        gold=tuple(_ranked(r, candidates[r - 1], titles) for r in found),
+        ahead=tuple(
+            _ranked(i + 1, candidates[i], titles)
+            for i in range(min(first - 1, AHEAD_LIMIT))
+        ),
+    )

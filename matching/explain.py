@@ -28,6 +28,7 @@ def explain(
     components: Mapping[str, float],
     *,
     shared_concepts: Sequence[str],
+    shared_expertise: Sequence[str] = (),
     question_themes: Sequence[str],
     offer_themes: Sequence[str],
     config: MatchConfig,
@@ -38,6 +39,8 @@ def explain(
         components: Component name -> value in [0, 1] (as in `ScoredCandidate`).
         shared_concepts: Dutch labels of concepts both texts mention, most specific
             first.
+        shared_expertise: Dutch labels of the disciplines and methods the question
+            needs and the offer has, strongest first.
         question_themes: Themes the submitter ticked.
         offer_themes: Themes of the offer.
         config: Weights and the strong-evidence threshold.
@@ -60,6 +63,10 @@ def explain(
     if shared_concepts and concept > 0.15:
         text = "sluit aan op " + _list_nl(list(shared_concepts[:3]))
         scored.append((weights["concept"] * concept, text))
+    expertise = components.get("expertise", 0.0)
+    if shared_expertise and expertise >= strong:
+        text = "expertise past: " + _list_nl(list(shared_expertise[:2]))
+        scored.append((weights["expertise"] * expertise, text))
     lexical = components.get("lexical", 0.0)
     if lexical >= strong:
         scored.append((weights["lexical"] * lexical, "veel dezelfde kernwoorden"))

@@ -5,7 +5,8 @@ Every function is vectorised over the offer set: inputs are arrays prepared once
 
 - dense: see `matching.dense` (calibrated, language-centred E5 cosines).
 - concept: cosine of IDF-weighted concept vectors (bilingual vocabulary), which links
-  "eenzaamheid" to "loneliness" and "schuldhulpverlening" to "payment arrears".
+  "eenzaamheid" to "loneliness" and "schuldhulpverlening" to "payment arrears". The
+  IDF over the offer pool is a concept's only weight: the vocabulary has none.
 - theme: cosine of theme vectors that mix the ticked themes (weight 1) with themes
   inferred from the text's concepts (`inferred_theme_weight`), so a wrongly ticked
   theme is not fatal and an unticked but described one still counts.
@@ -44,7 +45,7 @@ class TopicIndex:
 
     Attributes:
         matcher: The concept matcher used for offers (and questions).
-        idf: (n_concepts,) concept IDF over the offers, times the concept weight.
+        idf: (n_concepts,) concept IDF over the offers (smoothed, >= 1).
         concepts: (n, n_concepts) CSR, binary concept presence times `idf`,
             L2-normalised rows.
         themes: (n, n_themes) L2-normalised theme vectors.
@@ -84,9 +85,7 @@ class TopicIndex:
         present.data[:] = 1.0
         n = max(present.shape[0], 1)
         df = np.bincount(present.indices, minlength=present.shape[1]).astype(np.float32)
-        idf = (np.log((n + 1.0) / (df + 1.0)) + 1.0).astype(
-            np.float32
-        ) * matcher.weights
+        idf = (np.log((n + 1.0) / (df + 1.0)) + 1.0).astype(np.float32)
         concept_themes = matcher.theme_matrix()
         return cls(
             matcher=matcher,

@@ -19,13 +19,15 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.config import DEFAULT_CONFIG, MatchConfig
-from matching.dense import center_languages, normalise_dense
+from matching.dense import center_languages, languages_of, normalise_dense
 from matching.errors import InvalidQueryError
+from matching.expertise import ExpertiseIndex
 from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
 from matching.filters import RULE_LABELS, RULES, RuleTable
 from matching.lexical import LexicalIndex
 from matching.ranking import fuse, top_k
+from matching.text import detect_language, tokenize
 from matching.types import (
     Exclusion,
     OfferInput,
@@ -36,6 +38,7 @@ from matching.types import (
 from matching.vocabulary import NEIGHBOURHOOD_NAMES, default_matcher
 
 __all__ = [
+    "Evidence",
     "OfferIndex",
     "evidence",
     "offer_text",
@@ -92,8 +95,11 @@ class OfferIndex:
         rules: Hard-rule columns.
         lexical: Fitted lexical model.
         topics: Concept and theme vectors.
+        expertise: Expertise profiles (the discipline bridge).
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
+        languages: (n,) language of each offer text (`"nl"` / `"en"`).
+        language_masks: Language -> (n,) bool, the offers in that language.
         id_rank: (n,) rank of each offer id (tie-break).
         config: The configuration the index was built with.
     """
@@ -103,8 +109,11 @@ class OfferIndex:
     rules: RuleTable
     lexical: LexicalIndex
     topics: TopicIndex
+    expertise: ExpertiseIndex
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
+    languages: npt.NDArray[np.str_]
+    language_masks: dict[str, npt.NDArray[np.bool_]]
     id_rank: npt.NDArray[np.int64]
     config: MatchConfig
 
@@ -141,8 +150,9 @@ class OfferIndex:
                 )
         texts = [offer_text(o) for o in offers]
         titles = [o.title for o in offers]
+        languages = languages_of(texts)
         if vectors is not None and config.dense_language_shrink > 0:
-            vectors = center_languages(vectors, texts, config.dense_language_shrink)
+            vectors = center_languages(vectors, languages, config.dense_language_shrink)
         names = dict(NEIGHBOURHOOD_NAMES)
         for offer in offers:
             for slug in offer.neighbourhoods:
@@ -171,14 +181,28 @@ class OfferIndex:
                 [o.themes for o in offers],
                 inferred_weight=config.inferred_theme_weight,
             ),
+            expertise=ExpertiseIndex.build(
+                texts, center=config.dense_center, slope=config.dense_slope
+            ),
             mentions=place_mentions(texts, names),
             mention_index={slug: i for i, slug in enumerate(names)},
+            languages=languages,
+            language_masks={
+                language: np.asarray(languages == language) for language in ("nl", "en")
+            },
             id_rank=id_rank,
             config=config,
         )
 
     def __len__(self) -> int:
         return len(self.offers)
+
+    def language_mask(self, language: str) -> npt.NDArray[np.bool_]:
+        """(n,) bool: the offers whose text is in `language`."""
+        mask = self.language_masks.get(language)
+        if mask is None:
+            return np.asarray(self.languages == language)
+        return mask
 
     def with_availability(self, offers: Sequence[OfferInput]) -> OfferIndex:
         """The same index after capacities or statuses changed, texts unchanged.
@@ -201,12 +225,43 @@ class OfferIndex:
         return replace(self, offers=offers, rules=RuleTable.build(offers))
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Every evidence component of one question against every offer.
+
+    Attributes:
+        components: Component name -> (n,) float32 in [0, 1]; `dense` is absent
+            when either side has no vectors.
+        present: Component name -> (n,) bool for components that exist for some
+            offers only: `lexical` counts only between texts in the same language.
+        concepts: (1, n_concepts) concept vector of the question (explanations).
+        needs: (K,) the expertise the question needs (`ExpertiseIndex.need`).
+    """
+
+    components: dict[str, F32]
+    present: dict[str, npt.NDArray[np.bool_]]
+    concepts: sparse.csr_matrix
+    needs: F32
+
+    def fused(self, config: MatchConfig) -> F32:
+        """The fused (n,) scores (`matching.ranking.fuse`)."""
+        return fuse(self.components, config, self.present)
+
+    def row(self, row: int) -> dict[str, float]:
+        """The components one offer has, rounded for storage and display."""
+        return {
+            name: round(float(values[row]), 4)
+            for name, values in self.components.items()
+            if name not in self.present or bool(self.present[name][row])
+        }
+
+
 def evidence(
     question: QuestionInput,
     question_vector: F32 | None,
     index: OfferIndex,
     config: MatchConfig = DEFAULT_CONFIG,
-) -> tuple[dict[str, F32], sparse.csr_matrix]:
+) -> Evidence:
     """Every evidence component of one question against every offer.
 
     Args:
@@ -216,8 +271,10 @@ def evidence(
         config: Weights and calibration.
 
     Returns:
-        (components, question concept vector): component name -> (n,) array in
-        [0, 1]; `dense` is absent when either side has no vectors.
+        The components, where each applies, and the question's concepts.
+
+    Raises:
+        InvalidQueryError: When the vector's dimension differs from the offers'.
     """
     text = question_text(question)
     components: dict[str, F32] = {}
@@ -230,16 +287,26 @@ def evidence(
             )
         components["dense"] = _dense(index.vectors @ qv, config)
     components["lexical"] = index.lexical.scores(text)
+    # Words only mean something between texts in one language; across languages
+    # the dense model and the bilingual concepts carry the evidence.
+    present = {"lexical": index.language_mask(detect_language(tokenize(text)))}
     concept, theme, q_concepts = index.topics.scores(text, question.themes)
     components["concept"] = concept
+    needs = index.expertise.need(text)
+    expertise = index.expertise.scores(needs)
+    if expertise is not None:
+        components["expertise"] = expertise
     components["theme"] = theme
     components["place"] = place_fit(
         index.rules, index.mentions, index.mention_index, question.neighbourhood
     )
     components["window"] = window_fit(index.rules, question)
+    result = Evidence(
+        components=components, present=present, concepts=q_concepts, needs=needs
+    )
     if config.prf_depth > 0 and config.prf_weight > 0 and "dense" in components:
-        components["dense"] = _feedback(components, question_vector, index, config)
-    return components, q_concepts
+        components["dense"] = _feedback(result, question_vector, index, config)
+    return result
 
 
 def _dense(cosines: F32, config: MatchConfig) -> F32:
@@ -254,7 +321,7 @@ def _dense(cosines: F32, config: MatchConfig) -> F32:
 
 
 def _feedback(
-    components: dict[str, F32],
+    first_pass: Evidence,
     question_vector: F32 | None,
     index: OfferIndex,
     config: MatchConfig,
@@ -262,7 +329,7 @@ def _feedback(
     """Pseudo-relevance feedback: move the query towards its best first-pass offers."""
     assert index.vectors is not None
     assert question_vector is not None
-    first = fuse(components, config)
+    first = first_pass.fused(config)
     everyone = np.ones(len(index), dtype=bool)
     top = top_k(first, index.id_rank, everyone, config.prf_depth)
     centroid = index.vectors[top].mean(axis=0)
@@ -308,14 +375,13 @@ def rank(
         raise InvalidQueryError("limit and excluded_limit must be >= 0")
     if len(index) == 0:
         return Ranking(candidates=(), excluded=())
-    components, q_concepts = evidence(question, question_vector, index, config)
-    scores = fuse(components, config)
+    found = evidence(question, question_vector, index, config)
+    scores = found.fused(config)
     broken = index.rules.violations(question, reference_date)
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
 
-    q_concept_ids = set(q_concepts.indices.tolist())
     candidates = [
-        _scored(question, index, components, scores, i, q_concept_ids, config)
+        _scored(question, index, found, scores, i, config)
         for i in top_k(scores, index.id_rank, eligible, limit).tolist()
     ]
     excluded: list[Exclusion] = []
@@ -367,27 +433,26 @@ def score_offer(
     row = rows[0]
     if index.rules.violations(question, reference_date)[row].any():
         return None
-    components, q_concepts = evidence(question, question_vector, index, config)
-    scores = fuse(components, config)
-    q_concept_ids = set(q_concepts.indices.tolist())
-    return _scored(question, index, components, scores, row, q_concept_ids, config)
+    found = evidence(question, question_vector, index, config)
+    return _scored(question, index, found, found.fused(config), row, config)
 
 
 def _scored(
     question: QuestionInput,
     index: OfferIndex,
-    components: dict[str, F32],
+    found: Evidence,
     scores: F32,
     row: int,
-    q_concept_ids: set[int],
     config: MatchConfig,
 ) -> ScoredCandidate:
     """One row of the evidence as a candidate with its Dutch reasons."""
     offer = index.offers[row]
-    values = {name: round(float(arr[row]), 4) for name, arr in components.items()}
+    values = found.row(row)
+    q_concept_ids = set(found.concepts.indices.tolist())
     reasons = explain(
         values,
         shared_concepts=_shared_concepts(index, row, q_concept_ids),
+        shared_expertise=[e.label for e in index.expertise.shared(found.needs, row)],
         question_themes=question.themes,
         offer_themes=offer.themes,
         config=config,
@@ -407,9 +472,6 @@ def _shared_concepts(index: OfferIndex, row: int, question_ids: set[int]) -> lis
     start, end = concepts.indptr[row], concepts.indptr[row + 1]
     shared = [c for c in concepts.indices[start:end].tolist() if c in question_ids]
     concepts_ = index.topics.matcher.concepts
-    # Topic concepts before method concepts ("interviews", weight < 0.8), then the
-    # rarest first: they say most about why this offer fits.
-    shared.sort(
-        key=lambda c: (concepts_[c].weight < 0.8, -float(index.topics.idf[c]), c)
-    )
+    # The rarest in this offer pool first: they say most about why this offer fits.
+    shared.sort(key=lambda c: (-float(index.topics.idf[c]), c))
     return [concepts_[c].label for c in shared]

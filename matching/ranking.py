@@ -3,9 +3,14 @@
 Fusion is a weighted mean of components in [0, 1] (`MatchConfig.weights`), with one
 refinement: the place component is gated by topical relevance, `place *
 topical ** place_gate`, where `topical` is the weighted mean of the content
-components (dense, lexical, concept, theme) relative to the question's best offer.
+components (dense, lexical, concept, expertise, theme) relative to the question's best offer.
 "Zelfde wijk" thus lifts a relevant offer above an equally relevant citywide one, but
 cannot lift an off-topic offer that happens to work in the same neighbourhood.
+
+A component can also be absent for some offers only (`present`): lexical evidence
+compares words, so it is only counted between texts in the same language; for a
+Dutch question and an English offer it drops out of that pair's weighted mean
+instead of counting as zero.
 
 Order: descending score, ties broken by ascending offer id (as a precomputed integer
 rank of the ids, so sorting stays numeric).
@@ -22,11 +27,19 @@ from matching.config import MatchConfig
 
 __all__ = ["CONTENT_COMPONENTS", "fuse", "top_k"]
 
-CONTENT_COMPONENTS: tuple[str, ...] = ("dense", "lexical", "concept", "theme")
+CONTENT_COMPONENTS: tuple[str, ...] = (
+    "dense",
+    "lexical",
+    "concept",
+    "expertise",
+    "theme",
+)
 
 
 def fuse(
-    components: Mapping[str, npt.NDArray[np.float32]], config: MatchConfig
+    components: Mapping[str, npt.NDArray[np.float32]],
+    config: MatchConfig,
+    present: Mapping[str, npt.NDArray[np.bool_]] | None = None,
 ) -> npt.NDArray[np.float32]:
     """Combine evidence arrays into one score per offer.
 
@@ -34,6 +47,10 @@ def fuse(
         components: Component name -> (n,) array in [0, 1]. A component that is
             missing (e.g. `dense` without vectors) drops out of the weighted mean.
         config: Weights and `place_gate`.
+        present: Component name -> (n,) bool, for components that only exist for
+            some offers (`lexical` only compares texts in the same language). Where
+            False, the component drops out of that offer's weighted mean, exactly as
+            a missing component does for all offers.
 
     Returns:
         (n,) float32 scores in [0, 1].
@@ -45,22 +62,34 @@ def fuse(
     if not weights:
         raise ValueError("no weighted component to fuse")
     n = next(iter(components.values())).shape[0]
-    content_weight = sum(w for k, w in weights.items() if k in CONTENT_COMPONENTS)
+    masks = present or {}
+    # A weight per offer only where a component is absent for some offers.
+    per_offer: dict[str, float | npt.NDArray[np.float32]] = {
+        name: weight * masks[name] if name in masks else weight
+        for name, weight in weights.items()
+    }
+    content_weight: float | npt.NDArray[np.float32] = 0.0
     topical = np.zeros(n, dtype=np.float32)
     for name in CONTENT_COMPONENTS:
-        if name in weights:
-            topical += weights[name] * components[name]
-    if content_weight > 0:
-        topical /= content_weight
+        if name in per_offer:
+            content_weight = content_weight + per_offer[name]
+            topical += per_offer[name] * components[name]
+    content = np.broadcast_to(np.asarray(content_weight, dtype=np.float32), (n,))
+    topical = np.divide(topical, content, out=np.zeros_like(topical), where=content > 0)
     total = np.zeros(n, dtype=np.float32)
-    for name, weight in weights.items():
+    denominator: float | npt.NDArray[np.float32] = 0.0
+    for name, weight in per_offer.items():
         values = components[name]
         if name == "place" and config.place_gate > 0 and n > 0:
             peak = float(topical.max())
             relative = topical / peak if peak > 0 else topical
             values = values * np.power(relative, config.place_gate)
         total += weight * values
-    return (total / sum(weights.values())).astype(np.float32)
+        denominator = denominator + weight
+    out: npt.NDArray[np.float32] = (total / np.maximum(denominator, 1e-12)).astype(
+        np.float32
+    )
+    return out
 
 
 def top_k(

@@ -9,9 +9,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
-OFFER_KINDS: tuple[str, ...] = ("course", "thesis", "research")
+__all__ = [
+    "Exclusion",
+    "Level",
+    "OfferInput",
+    "OfferKind",
+    "QuestionInput",
+    "Ranking",
+    "ScoredCandidate",
+]
+
+
+class Level(StrEnum):
+    """Education level of an offer (and the levels a question accepts)."""
+
+    MBO = "mbo"
+    HBO = "hbo"
+    WO = "wo"
+
+
+class OfferKind(StrEnum):
+    """What an offer is: a course taking assignments, thesis places or research."""
+
+    COURSE = "course"
+    THESIS = "thesis"
+    RESEARCH = "research"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +49,7 @@ class QuestionInput:
     title: str
     description: str
     themes: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = ()
     neighbourhood: str | None = None
     wanted_from: date | None = None
     wanted_until: date | None = None
@@ -40,10 +64,10 @@ class OfferInput:
     """
 
     id: str
-    kind: str
+    kind: OfferKind
     title: str
     description: str
-    level: str
+    level: Level
     themes: tuple[str, ...] = ()
     neighbourhoods: tuple[str, ...] = ()
     remaining_capacity: int = 1

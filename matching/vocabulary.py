@@ -1,9 +1,12 @@
 """A bilingual (Dutch/English) concept vocabulary of the municipal and academic world.
 
 `data/concepts.json` holds about a hundred broad concept groups (loneliness, debt,
-urban heat, youth care, heritage, ...), each with Dutch and English terms, the top-level
-themes it signals and a weight (method concepts such as "interviews" count less). The
-vocabulary is general domain knowledge: it is not keyed to any data set.
+urban heat, youth care, heritage, ...), each with Dutch and English terms and the
+top-level themes it signals. The vocabulary is general domain knowledge: it is not
+keyed to any data set, and it carries no weights. How much a concept counts is
+learned from the offer pool it is used on (its IDF in `matching.features`): a
+concept most offers mention ("buurt", "evaluatie") says little, a rare one
+("hittestress") a lot.
 
 Term syntax, matched against folded tokens (`matching.text.fold`):
 
@@ -114,7 +117,6 @@ class Concept:
     id: str
     label: str
     themes: tuple[str, ...]
-    weight: float
     terms: tuple[str, ...]
 
 
@@ -140,7 +142,6 @@ def load_concepts(text: str | None = None) -> tuple[Concept, ...]:
             id=str(item["id"]),
             label=str(item["label"]),
             themes=tuple(str(t) for t in item.get("themes", ())),
-            weight=float(item.get("weight", 1.0)),
             terms=tuple(str(t) for t in item["terms"]),
         )
         for item in raw["concepts"]
@@ -185,9 +186,6 @@ class ConceptMatcher:
 
     def __init__(self, concepts: Sequence[Concept]) -> None:
         self.concepts: tuple[Concept, ...] = tuple(concepts)
-        self.weights: npt.NDArray[np.float32] = np.array(
-            [c.weight for c in self.concepts], dtype=np.float32
-        )
         # Every distinct (kind, core) pattern word gets an id; tokens map to the set
         # of pattern ids they satisfy (cached), so phrases cost one lookup per word.
         self._pattern_ids: dict[tuple[str, str], int] = {}

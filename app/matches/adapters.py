@@ -20,7 +20,7 @@ from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
-from matching.types import OfferInput, QuestionInput, Ranking
+from matching.types import Level, OfferInput, OfferKind, QuestionInput, Ranking
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -55,7 +55,7 @@ def question_input(q: Question) -> QuestionInput:
         title=q.title,
         description=q.description,
         themes=tuple(t.slug for t in q.themes),
-        levels=tuple(q.levels),
+        levels=tuple(Level(level) for level in q.levels),
         neighbourhood=q.neighbourhood.slug if q.neighbourhood else None,
         wanted_from=q.wanted_from,
         wanted_until=q.wanted_until,
@@ -65,10 +65,10 @@ def question_input(q: Question) -> QuestionInput:
 def offer_input(o: Offer) -> OfferInput:
     return OfferInput(
         id=str(o.id),
-        kind=o.kind,
+        kind=OfferKind(o.kind),
         title=o.title,
         description=o.description,
-        level=o.level,
+        level=Level(o.level),
         themes=tuple(t.slug for t in o.themes),
         neighbourhoods=tuple(n.slug for n in o.neighbourhoods),
         remaining_capacity=o.remaining_capacity,

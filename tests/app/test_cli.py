@@ -113,6 +113,39 @@ def test_eval_prints_the_metrics_as_json(tmp_path, env):
     assert (report["questions"], report["offers"], report["violations"]) == (1, 2, 0)
 
 
+def test_eval_details_show_gold_ranks_and_what_outranked_them(tmp_path, env):
+    env(embedding_model="hashing-64")
+    data = {
+        **TINY_SET,
+        "questions": [{**TINY_SET["questions"][0], "relevant": ["bikes"]}],
+    }
+    dataset = tmp_path / "tiny.json"
+    dataset.write_text(json.dumps(data), encoding="utf-8")
+    result = runner.invoke(cli, ["eval", str(dataset), "--details"])
+    assert result.exit_code == 0, result.output
+    assert "q-heat: Hittestress in de binnenstad" in result.output
+    assert "gold bikes: rank 2" in result.output
+    assert "ranked above the first gold offer" in result.output
+    assert "heat" in result.output.split("ranked above the first gold offer")[1]
+
+
+def test_eval_json_details_and_no_model(tmp_path, env):
+    env(embedding_model="no-such-model-is-loaded")  # --no-model never loads it
+    dataset = tmp_path / "tiny.json"
+    dataset.write_text(json.dumps(TINY_SET), encoding="utf-8")
+    result = runner.invoke(
+        cli, ["eval", str(dataset), "--json", "--details", "--no-model"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["questions"] == 1
+    (question,) = report["details"]
+    assert question["relevant_ranks"] == {"heat": 1}
+    assert question["ahead"] == []
+    assert question["gold"][0]["offer"] == "heat"
+    assert "dense" not in question["gold"][0]["components"]
+
+
 @pytest.mark.parametrize(
     ("content", "mentions"),
     [

@@ -12,11 +12,12 @@ from matching.encoders import HashingEncoder
 from matching.errors import DatasetError
 from matching.evaluation import (
     evaluate,
+    format_details,
     format_report,
     load_dataset,
-    main,
     parse_dataset,
 )
+from matching.types import Level, OfferKind
 
 DATA: dict[str, Any] = {
     "name": "tiny",
@@ -98,8 +99,21 @@ def test_load_dataset_converts_to_engine_types(tmp_path):
     assert dataset.name == "tiny"
     assert [o.id for o in dataset.offers] == ["heat", "bikes", "full"]
     assert dataset.offers[2].remaining_capacity == 0
-    assert dataset.questions[1].question.levels == ("hbo",)
+    assert dataset.questions[1].question.levels == (Level.HBO,)
     assert dataset.questions[0].relevant == ("heat",)
+
+
+def test_load_dataset_reads_codes_as_the_enums_of_matching_types(tmp_path):
+    dataset = load_dataset(_write(tmp_path, DATA))
+    assert [o.kind for o in dataset.offers] == [
+        OfferKind.RESEARCH,
+        OfferKind.COURSE,
+        OfferKind.COURSE,
+    ]
+    assert all(type(o.level) is Level for o in dataset.offers)
+    assert all(
+        type(level) is Level for q in dataset.questions for level in q.question.levels
+    )
 
 
 def test_missing_file(tmp_path):
@@ -207,15 +221,28 @@ def test_format_report_is_human_readable(tmp_path):
     assert "violations 0" in text
 
 
-def test_module_entry_point_prints_json(tmp_path, capsys):
-    assert main([str(_write(tmp_path, DATA)), "--json", "--no-model"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert set(out) == {
-        "recall@5",
-        "recall@10",
-        "mrr",
-        "ndcg@10",
-        "violations",
-        "questions",
-        "offers",
-    }
+def test_details_name_each_gold_rank_and_what_outranked_it(tmp_path):
+    data = _broken(lambda d: d["questions"][0].update(relevant=["bikes"], levels=[]))
+    report = evaluate(parse_dataset(data), None)
+    heat = next(d for d in report.details if d.key == "q-heat")
+    # "heat" is the topical offer, so it outranks the (wrongly) gold "bikes"
+    assert heat.relevant_ranks == {"bikes": 2}
+    assert heat.first_rank == 2
+    assert [o.offer_id for o in heat.ahead] == ["heat"]
+    assert [(o.rank, o.offer_id) for o in heat.gold] == [(2, "bikes")]
+    assert heat.ahead[0].score >= heat.gold[0].score
+    assert set(heat.ahead[0].components) >= {"concept", "theme", "window"}
+    text = format_details(report)
+    assert "q-heat: Hitteplan" in text
+    assert "gold bikes: rank 2" in text
+    assert "ranked above the first gold offer" in text
+
+
+def test_details_of_a_gold_offer_a_hard_rule_removed(tmp_path):
+    data = _broken(lambda d: d["questions"][0].update(relevant=["full"]))
+    report = evaluate(parse_dataset(data), None)
+    heat = next(d for d in report.details if d.key == "q-heat")
+    assert heat.relevant_ranks == {"full": None}
+    assert heat.gold == ()
+    assert len(heat.ahead) == 2  # every eligible offer outranks it
+    assert "gold full: excluded by a hard rule" in format_details(report)

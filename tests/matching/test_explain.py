@@ -23,7 +23,7 @@ def _explain(
 
 def test_strong_candidate_reasons_strongest_first():
     reasons = _explain(
-        {"dense": 0.9, "lexical": 0.2, "concept": 0.8, "theme": 0.9, "place": 1.0},
+        {"dense": 0.9, "lexical": 0.2, "concept": 0.95, "theme": 0.7, "place": 1.0},
         shared=["eenzaamheid", "ouderen"],
         q_themes=("gezondheid-welzijn",),
         o_themes=("gezondheid-welzijn", "sociaal-domein"),
@@ -70,3 +70,29 @@ def test_join_reasons():
         == "Zelfde wijk; thema wijkt af."
     )
     assert join_reasons(()) == ""
+
+
+def test_shared_expertise_is_a_reason_when_strong():
+    reasons = explain(
+        {"expertise": 0.8, "concept": 0.0, "theme": 0.5},
+        shared_concepts=[],
+        shared_expertise=[
+            "culturele antropologie",
+            "interviews en kwalitatief onderzoek",
+        ],
+        question_themes=(),
+        offer_themes=(),
+        config=DEFAULT_CONFIG,
+    )
+    assert reasons[0] == (
+        "expertise past: culturele antropologie, interviews en kwalitatief onderzoek"
+    )
+    weak = explain(
+        {"expertise": 0.3},
+        shared_concepts=[],
+        shared_expertise=["culturele antropologie"],
+        question_themes=(),
+        offer_themes=(),
+        config=DEFAULT_CONFIG,
+    )
+    assert not any(r.startswith("expertise past") for r in weak)

@@ -111,3 +111,19 @@ def test_topic_index_theme_uses_ticked_and_inferred_themes():
     assert theme[0] > 0.9
     # the second offer ticks nothing, but its text signals other themes
     assert theme[1] < 0.5
+
+
+def test_concept_weight_is_its_idf_over_the_offer_pool():
+    # "ouderen" is in all three offers (idf ln(4/4) + 1 = 1), "eenzaamheid" in one
+    # (idf ln(4/2) + 1 = 1.693). Offer 0 has both: cosine 1. Offers 1 and 2 share
+    # only the common concept: 1 / sqrt(1.693^2 + 1) = 0.509.
+    texts = ["Eenzaamheid onder ouderen", "Ouderen en wonen", "Ouderen in de stad"]
+    index = TopicIndex.build(
+        default_matcher(), texts, [(), (), ()], inferred_weight=0.5
+    )
+    concept, _, _ = index.scores("Eenzaamheid bij ouderen", ())
+    np.testing.assert_allclose(concept, [1.0, 0.509, 0.509], atol=2e-3)
+    ids = [c.id for c in index.matcher.concepts]
+    idf = dict(zip(ids, index.idf.tolist(), strict=True))
+    assert idf["ouderen"] == pytest.approx(1.0)
+    assert idf["eenzaamheid"] == pytest.approx(1.693, abs=1e-3)

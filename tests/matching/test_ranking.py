@@ -5,17 +5,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from matching.config import DEFAULT_CONFIG, MatchConfig
+from matching.config import COMPONENTS, DEFAULT_CONFIG, ENGINE_VERSION, MatchConfig
 from matching.ranking import fuse, top_k
 
 F = np.float32
 
 
 def _config(**weights: float) -> MatchConfig:
-    zero = {
-        f"w_{n}": 0.0
-        for n in ("dense", "lexical", "concept", "theme", "place", "window")
-    }
+    zero = {f"w_{n}": 0.0 for n in COMPONENTS}
     zero.update(weights)
     return dataclasses.replace(DEFAULT_CONFIG, **zero)  # type: ignore[arg-type]
 
@@ -33,6 +30,19 @@ def test_missing_component_drops_out():
     components = {"lexical": np.array([0.5], F), "concept": np.array([1.0], F)}
     scores = fuse(components, _config(w_dense=10.0, w_lexical=1.0, w_concept=1.0))
     np.testing.assert_allclose(scores, [0.75])
+
+
+def test_a_component_absent_for_one_offer_drops_out_of_its_mean_only():
+    components = {
+        "lexical": np.array([1.0, 0.0], F),
+        "concept": np.array([0.5, 0.5], F),
+    }
+    config = _config(w_lexical=1.0, w_concept=1.0)
+    np.testing.assert_allclose(fuse(components, config), [0.75, 0.25])
+    # offer 1 is in another language than the question: its lexical 0 is no
+    # evidence against it, so its score is its concept evidence alone
+    present = {"lexical": np.array([True, False])}
+    np.testing.assert_allclose(fuse(components, config, present), [0.75, 0.5])
 
 
 def test_fuse_without_any_weighted_component_raises():
@@ -80,7 +90,7 @@ def test_config_version_changes_with_any_weight():
     base = MatchConfig()
     assert base.version == MatchConfig().version
     assert dataclasses.replace(base, w_dense=0.21).version != base.version
-    assert base.version.startswith("2027.1-")
+    assert base.version.startswith(f"{ENGINE_VERSION}-")
 
 
 def test_config_rejects_negative_or_empty_weights():
@@ -96,3 +106,4 @@ def test_config_rejects_negative_or_empty_weights():
 
 def test_default_weights_sum_to_one():
     assert sum(DEFAULT_CONFIG.weights.values()) == pytest.approx(1.0)
+    assert set(DEFAULT_CONFIG.weights) == set(COMPONENTS)

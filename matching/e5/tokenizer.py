@@ -37,7 +37,7 @@ from tokenizers import (
 )
 from tokenizers.models import Unigram
 
-from matching.e5_format import E5Vocab
+from matching.e5.format import E5Vocab
 from matching.errors import ModelFormatError
 
 METASPACE = "\u2581"

