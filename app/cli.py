@@ -202,8 +202,8 @@ def model_prepare(
 def reindex() -> None:
     """Recompute stored vectors whose model or text changed; safe to interrupt and rerun."""
     from app.db import make_engine, make_session_factory
-    from app.matches.adapters import MatchingError, load_encoder_strict
-    from app.matches.embeddings import reindex as run_reindex
+    from app.ranking.adapters import MatchingError, load_encoder_strict
+    from app.ranking.embeddings import reindex as run_reindex
 
     settings = get_settings()
     try:

@@ -21,9 +21,10 @@ from app.auth.errors import InvalidToken, NoToken, WrongRole
 from app.codes import Role
 from app.config import Settings
 from app.db import get_session
-from app.matches.adapters import Encoder
 from app.models import User
+from app.ranking.adapters import Encoder
 from app.security import read_token
+from app.users import repository as user_repository
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -45,7 +46,7 @@ def get_current_user(
     if not token:
         raise NoToken()
     claims = read_token(token, settings.secret_key.get_secret_value())
-    user = session.get(User, claims.user_id) if claims else None
+    user = user_repository.get(session, claims.user_id) if claims else None
     if (
         claims is None
         or user is None

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import make_engine, make_session_factory
-from app.matches.adapters import load_configured_encoder
+from app.ranking.adapters import load_configured_encoder
 
 
 @asynccontextmanager

@@ -14,7 +14,6 @@ from app.errors import register_error_handlers
 from app.health.router import router as health_router
 from app.interests.router import router as interests_router
 from app.lifespan import lifespan
-from app.matches.questions_router import router as broker_router
 from app.matches.router import router as matches_router
 from app.observability import RequestContextMiddleware
 from app.offers.import_router import router as offers_import_router
@@ -22,6 +21,7 @@ from app.offers.router import router as offers_router
 from app.portal.router import router as portal_router
 from app.privacy.router import router as privacy_router
 from app.questions.router import router as questions_router
+from app.ranking.router import router as broker_router
 from app.reports.router import router as reports_router
 from app.users.router import router as users_router
 from app.vocab.router import router as vocab_router

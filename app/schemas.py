@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     EmailStr,
     ValidationError,
     ValidatorFunctionWrapHandler,
@@ -97,6 +98,32 @@ def _email(value: object, handler: ValidatorFunctionWrapHandler) -> object:
 Email = Annotated[EmailStr, WrapValidator(_email)]
 """An e-mail address; invalid ones fail with the error type `email`."""
 
+
+class ORMRead(BaseModel):
+    """A response shape read straight from ORM objects (`model_validate(row)`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _slug(value: Any) -> Any:
+    return getattr(value, "slug", value)
+
+
+def _slugs(values: Any) -> Any:
+    return [_slug(v) for v in values] if values is not None else values
+
+
+def _as_list(values: Any) -> Any:
+    # An association proxy (Question.levels) is a sequence, not a list.
+    return (
+        list(values) if values is not None and not isinstance(values, str) else values
+    )
+
+
+SlugOf = Annotated[str, BeforeValidator(_slug)]
+"""A vocabulary row (municipality, theme, neighbourhood) shown as its slug."""
+SlugsOf = Annotated[list[str], BeforeValidator(_slugs)]
+ListOf = Annotated[list[str], BeforeValidator(_as_list)]
 
 LimitQuery = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
 OffsetQuery = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]

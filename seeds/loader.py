@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.service import get_user_by_email
 from app.codes import HOLDING_STATUSES
 from app.config import Settings
 from app.db import utcnow
@@ -39,6 +38,7 @@ from app.offers.schemas import OfferCreate
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate
 from app.security import hash_password
+from app.users import repository as user_repository
 from app.users import service as user_service
 from app.users.schemas import UserCreate
 
@@ -115,7 +115,7 @@ def _load_users(
     by_email: dict[str, User] = {}
     shared_hash = hash_password(password)
     for item in users:
-        user = get_user_by_email(session, item["email"])
+        user = user_repository.get_by_email(session, item["email"])
         if user is None:
             data = UserCreate(
                 email=item["email"],

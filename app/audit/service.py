@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import repository
 from app.models import Event, User
+from app.users import repository as user_repository
 
 
 def _jsonable(value: Any) -> Any:
@@ -108,11 +110,18 @@ def record_update(
         )
 
 
-def list_events(session: Session, *, entity_ids: Iterable[uuid.UUID]) -> list[Event]:
-    ids = list(entity_ids)
-    stmt = (
-        select(Event)
-        .where(Event.entity_id.in_(ids))
-        .order_by(Event.created_at, Event.id)
-    )
-    return list(session.scalars(stmt))
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event with the name of who caused it (None: the system or a visitor)."""
+
+    event: Event
+    actor_name: str | None
+
+
+def history(session: Session, entity_ids: Iterable[uuid.UUID]) -> list[HistoryEntry]:
+    """The events of these entities, oldest first, with their actors' names."""
+    events = repository.list_events(session, entity_ids)
+    names = user_repository.names(session, (e.actor_id for e in events if e.actor_id))
+    return [
+        HistoryEntry(e, names.get(e.actor_id) if e.actor_id else None) for e in events
+    ]

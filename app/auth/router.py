@@ -8,26 +8,15 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.schemas import MeRead, TokenRead
+from app.auth.schemas import TokenRead
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import error_responses
-from app.models import User
 from app.ratelimit import RateLimiterDep, client_key
 from app.security import create_token
 from app.users import service as user_service
+from app.users.schemas import UserRead
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-
-
-def me_read(user: User) -> MeRead:
-    return MeRead(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        role=user.role,
-        municipality=user.municipality.slug if user.municipality else None,
-        institution=user.institution.name if user.institution else None,
-    )
 
 
 @router.post(
@@ -67,9 +56,9 @@ def issue_token(
 
 
 @router.get("/me", responses=error_responses({401: "not authenticated"}))
-def who_am_i(user: CurrentUser) -> MeRead:
+def who_am_i(user: CurrentUser) -> UserRead:
     """The calling user. Any authenticated user."""
-    return me_read(user)
+    return UserRead.model_validate(user)
 
 
 @router.post(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from pydantic import BaseModel
 
 
@@ -11,12 +9,3 @@ class TokenRead(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
-
-
-class MeRead(BaseModel):
-    id: uuid.UUID
-    email: str
-    name: str
-    role: str
-    municipality: str | None
-    institution: str | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth.errors import WrongCredentials
@@ -10,20 +9,15 @@ from app.errors import NotAuthenticatedError
 from app.models import User
 from app.ratelimit import RateLimiter
 from app.security import hash_password, verify_password
+from app.users import repository as user_repository
 
 # Verified against when the email is unknown, so both paths cost one argon2 check.
 _DUMMY_HASH = hash_password("kennisbrug-no-such-user")
 
 
-def get_user_by_email(session: Session, email: str) -> User | None:
-    return session.scalar(
-        select(User).where(func.lower(User.email) == email.strip().lower())
-    )
-
-
 def authenticate(session: Session, *, email: str, password: str) -> User:
     """The active user with these credentials; 401 otherwise (same message for both)."""
-    user = get_user_by_email(session, email)
+    user = user_repository.get_by_email(session, email)
     valid = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid or not user.is_active:
         raise WrongCredentials()

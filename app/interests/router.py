@@ -31,7 +31,7 @@ def list_interests(
 ) -> list[InterestRead]:
     """Students' interests in one question, oldest first. Broker of its municipality."""
     return [
-        service.interest_read(i)
+        InterestRead.model_validate(i)
         for i in service.list_interests(session, question_id, broker=user)
     ]
 

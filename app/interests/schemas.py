@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 
 from app.codes import Level
-from app.schemas import Email, require_visible
+from app.schemas import Email, ORMRead, require_visible
 
 # The same rule as _no_control_characters, for the OpenAPI schema; the validator
 # stays, because its message is clearer than "should match pattern".
@@ -70,7 +70,7 @@ class InterestReceipt(BaseModel):
     detail: str = RECEIVED
 
 
-class InterestRead(BaseModel):
+class InterestRead(ORMRead):
     id: uuid.UUID
     question_id: uuid.UUID
     name: str

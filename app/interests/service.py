@@ -16,7 +16,7 @@ from app.audit import service as audit
 from app.csvexport import Separator, to_csv
 from app.interests import repository
 from app.interests.errors import LevelNotAccepted
-from app.interests.schemas import InterestCreate, InterestRead
+from app.interests.schemas import InterestCreate
 from app.models import Interest, User
 from app.portal import service as portal
 from app.questions import service as question_service
@@ -30,20 +30,6 @@ CSV_HEADER = (
     "aangemeld op",
     "bijgewerkt op",
 )
-
-
-def interest_read(i: Interest) -> InterestRead:
-    return InterestRead(
-        id=i.id,
-        question_id=i.question_id,
-        name=i.name,
-        email=i.email,
-        institution=i.institution,
-        level=i.level,
-        message=i.message,
-        created_at=i.created_at,
-        updated_at=i.updated_at,
-    )
 
 
 def express_interest(

@@ -43,7 +43,7 @@ def propose_match(
 ) -> MatchRead:
     """Propose a (question, offer) pair; stores score, components and engine version. Broker."""
     m = service.propose_match(session, data, actor=user, encoder=encoder, today=today)
-    return service.match_read(m)
+    return MatchRead.model_validate(m)
 
 
 @router.get("", responses=_ERRORS)
@@ -65,7 +65,7 @@ def list_matches(
         offset=offset,
     )
     return Page(
-        items=[service.match_read(m) for m in rows],
+        items=[MatchRead.model_validate(m) for m in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -77,7 +77,7 @@ def read_match(
     match_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> MatchRead:
     """One match. The city's broker or the question's owner."""
-    return service.match_read(
+    return MatchRead.model_validate(
         service.get_visible_match(session, match_id, user, owner_allowed=True)
     )
 
@@ -87,7 +87,9 @@ def confirm_match(
     match_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
     """Confirm a proposal; takes a place, 409 naming the offer when it is full. Broker."""
-    return service.match_read(service.confirm_match(session, match_id, actor=user))
+    return MatchRead.model_validate(
+        service.confirm_match(session, match_id, actor=user)
+    )
 
 
 @router.post("/{match_id:uuid}/reject", responses=_ERRORS)
@@ -95,7 +97,9 @@ def reject_match(
     match_id: uuid.UUID, data: RejectRequest, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
     """Reject a proposal with a reason. Broker."""
-    return service.match_read(service.reject_match(session, match_id, data, actor=user))
+    return MatchRead.model_validate(
+        service.reject_match(session, match_id, data, actor=user)
+    )
 
 
 @router.post("/{match_id:uuid}/start", responses=_ERRORS)
@@ -103,7 +107,7 @@ def start_match(
     match_id: uuid.UUID, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
     """Mark a confirmed match as started. Broker."""
-    return service.match_read(service.start_match(session, match_id, actor=user))
+    return MatchRead.model_validate(service.start_match(session, match_id, actor=user))
 
 
 @router.post("/{match_id:uuid}/complete", responses=_ERRORS)
@@ -111,7 +115,7 @@ def complete_match(
     match_id: uuid.UUID, data: CompleteRequest, session: SessionDep, user: QuestionUser
 ) -> MatchRead:
     """Record outcome, result link, rating and remarks. Broker or the question's owner."""
-    return service.match_read(
+    return MatchRead.model_validate(
         service.complete_match(session, match_id, data, actor=user)
     )
 
@@ -121,4 +125,6 @@ def cancel_match(
     match_id: uuid.UUID, data: CancelRequest, session: SessionDep, user: BrokerUser
 ) -> MatchRead:
     """Cancel an unfinished match; a held place is freed. Broker."""
-    return service.match_read(service.cancel_match(session, match_id, data, actor=user))
+    return MatchRead.model_validate(
+        service.cancel_match(session, match_id, data, actor=user)
+    )

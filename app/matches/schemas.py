@@ -6,7 +6,9 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from app.schemas import ORMRead
 
 
 class MatchCreate(BaseModel):
@@ -43,11 +45,11 @@ class CompleteRequest(BaseModel):
     remarks: str | None = Field(default=None, max_length=5_000)
 
 
-class OfferSummary(BaseModel):
+class OfferSummary(ORMRead):
     id: uuid.UUID
     title: str
     kind: str
-    institution: str
+    institution: str = Field(validation_alias=AliasPath("institution", "name"))
     level: str
     available_from: date | None
     available_until: date | None
@@ -55,10 +57,10 @@ class OfferSummary(BaseModel):
     status: str
 
 
-class MatchRead(BaseModel):
+class MatchRead(ORMRead):
     id: uuid.UUID
     question_id: uuid.UUID
-    question_title: str
+    question_title: str = Field(validation_alias=AliasPath("question", "title"))
     offer: OfferSummary
     status: str
     score: float | None
@@ -75,79 +77,3 @@ class MatchRead(BaseModel):
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
-
-
-class CandidateRead(BaseModel):
-    offer: OfferSummary
-    score: float
-    components: dict[str, float]
-    reasons: list[str]
-    explanation: str
-    match_id: uuid.UUID | None = Field(
-        default=None, description="The existing match for this pair, if any."
-    )
-    match_status: str | None = None
-
-
-class ExcludedRead(BaseModel):
-    offer: OfferSummary
-    rule: str
-    label: str
-    score: float
-
-
-class CandidatesRead(BaseModel):
-    question_id: uuid.UUID
-    engine_version: str
-    model_name: str | None
-    warning: str | None = Field(
-        default=None, description="Set when ranking ran without the embedding model."
-    )
-    candidates: list[CandidateRead]
-    excluded: list[ExcludedRead]
-
-
-class AllocationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    question_ids: list[uuid.UUID] | None = Field(
-        default=None,
-        max_length=5_000,
-        description="Questions to allocate; default all open questions of your city.",
-    )
-
-
-class AllocationPair(BaseModel):
-    question_id: uuid.UUID
-    question_title: str
-    offer: OfferSummary
-    score: float
-    explanation: str
-
-
-class AllocationRead(BaseModel):
-    engine_version: str
-    pairs: list[AllocationPair]
-    total_score: float
-    questions_considered: int
-    questions_served: int
-    warning: str | None = None
-
-
-class SimilarQuestionRead(BaseModel):
-    id: uuid.UUID
-    title: str
-    status: str
-    similarity: float
-    created_at: datetime
-    outcomes: list[str]
-
-
-class EventRead(BaseModel):
-    id: uuid.UUID
-    entity_type: str
-    entity_id: uuid.UUID
-    action: str
-    actor_name: str | None
-    changes: dict[str, Any]
-    created_at: datetime

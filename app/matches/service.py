@@ -19,7 +19,6 @@ from app.audit import service as audit
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
 from app.db import utcnow
 from app.matches import repository
-from app.matches.adapters import RULE_LABELS, Encoder, broken_rules
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -33,54 +32,16 @@ from app.matches.schemas import (
     CancelRequest,
     CompleteRequest,
     MatchCreate,
-    MatchRead,
-    OfferSummary,
     RejectRequest,
 )
-from app.models import Match, Offer, Question, User
+from app.models import Match, Question, User
 from app.offers import repository as offer_repository
 from app.offers import service as offer_service
 from app.questions import lifecycle
 from app.questions import repository as question_repository
 from app.questions import service as question_service
-
-
-def offer_summary(o: Offer) -> OfferSummary:
-    return OfferSummary(
-        id=o.id,
-        title=o.title,
-        kind=o.kind,
-        institution=o.institution.name,
-        level=o.level,
-        available_from=o.available_from,
-        available_until=o.available_until,
-        remaining_capacity=o.remaining_capacity,
-        status=o.status,
-    )
-
-
-def match_read(m: Match) -> MatchRead:
-    return MatchRead(
-        id=m.id,
-        question_id=m.question_id,
-        question_title=m.question.title,
-        offer=offer_summary(m.offer),
-        status=m.status,
-        score=m.score,
-        components=dict(m.components or {}),
-        explanation=m.explanation,
-        engine_version=m.engine_version,
-        model_name=m.model_name,
-        reason=m.reason,
-        outcome_summary=m.outcome_summary,
-        result_url=m.result_url,
-        rating=m.rating,
-        remarks=m.remarks,
-        confirmed_at=m.confirmed_at,
-        completed_at=m.completed_at,
-        created_at=m.created_at,
-        updated_at=m.updated_at,
-    )
+from app.ranking import service as ranking
+from app.ranking.adapters import RULE_LABELS, Encoder, broken_rules
 
 
 def get_visible_match(
@@ -134,8 +95,6 @@ def propose_match(
     today: date,
 ) -> Match:
     """Propose a pair, storing the score, its components and the engine version."""
-    from app.matches import ranking  # ranking imports this module's helpers
-
     q = question_service.get_visible_question(session, data.question_id, actor)
     o = offer_service.get_visible_offer(session, data.offer_id, actor)
     _require_accepting(q)
@@ -172,6 +131,55 @@ def propose_match(
     _record(session, m, actor, "proposed", score=scored.score)
     session.commit()
     return m
+
+
+def proposal_for_pair(
+    session: Session,
+    *,
+    question_id: uuid.UUID,
+    offer_id: uuid.UUID,
+    actor: User,
+    encoder: Encoder | None,
+    today: date,
+) -> Match:
+    """The pair's match: the existing one, or a new proposal with its score."""
+    existing = repository.find(session, question_id, offer_id)
+    if existing is not None:
+        question_service.get_visible_question(session, question_id, actor)
+        return existing
+    proposed = propose_match(
+        session,
+        MatchCreate(question_id=question_id, offer_id=offer_id),
+        actor=actor,
+        encoder=encoder,
+        today=today,
+    )
+    # The next step loads the match with its question and offer (the relationships
+    # are lazy="raise"); drop the half-loaded new instance so it is read afresh.
+    session.expunge(proposed)
+    return proposed
+
+
+def confirm_pair(
+    session: Session,
+    *,
+    question_id: uuid.UUID,
+    offer_id: uuid.UUID,
+    actor: User,
+    encoder: Encoder | None,
+    today: date,
+) -> Match:
+    """Propose (unless proposed already) and confirm in one step (the broker's
+    button); 409 when the offer is full."""
+    match = proposal_for_pair(
+        session,
+        question_id=question_id,
+        offer_id=offer_id,
+        actor=actor,
+        encoder=encoder,
+        today=today,
+    )
+    return confirm_match(session, match.id, actor=actor)
 
 
 def _reload_columns(session: Session, m: Match) -> None:

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from app.deps import OfferUser, SessionDep, SettingsDep
 from app.errors import error_responses
-from app.offers import importer, service
+from app.offers import importer
 from app.offers.errors import FileTooLarge
 from app.offers.schemas import OfferRead
 
@@ -51,7 +51,7 @@ def import_offers(
     data = read_upload(file)
     offers = importer.import_offers(session, data, actor=user, settings=settings)
     return ImportRead(
-        created=len(offers), offers=[service.offer_read(o) for o in offers]
+        created=len(offers), offers=[OfferRead.model_validate(o) for o in offers]
     )
 
 

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.codes import Level, OfferKind, OfferStatus
-from app.deps import EncoderDep, OfferUser, SessionDep, SettingsDep
+from app.deps import OfferUser, SessionDep, SettingsDep
 from app.errors import error_responses
-from app.matches import embeddings
 from app.offers import service
 from app.offers.schemas import (
     OfferCreate,
@@ -37,12 +36,10 @@ def create_offer(
     session: SessionDep,
     user: OfferUser,
     settings: SettingsDep,
-    encoder: EncoderDep,
 ) -> OfferRead:
     """Register a course, thesis places or research expertise. Provider or broker."""
     o = service.create_offer(session, data, actor=user, settings=settings)
-    embeddings.refresh(session, encoder, o)
-    return service.offer_read(o)
+    return OfferRead.model_validate(o)
 
 
 @router.get("", responses=_ERRORS)
@@ -72,7 +69,7 @@ def list_offers(
         offset=offset,
     )
     return Page(
-        items=[service.offer_read(r) for r in rows],
+        items=[OfferRead.model_validate(r) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -82,7 +79,7 @@ def list_offers(
 @router.get("/{offer_id:uuid}", responses=_ERRORS)
 def read_offer(offer_id: uuid.UUID, session: SessionDep, user: OfferUser) -> OfferRead:
     """One offer with its remaining capacity. Its institution's providers or the broker."""
-    return service.offer_read(service.get_visible_offer(session, offer_id, user))
+    return OfferRead.model_validate(service.get_visible_offer(session, offer_id, user))
 
 
 @router.patch(
@@ -97,9 +94,7 @@ def update_offer(
     data: OfferUpdate,
     session: SessionDep,
     user: OfferUser,
-    encoder: EncoderDep,
 ) -> OfferRead:
     """Edit, pause or archive an offer. Its institution's providers or the broker."""
     o = service.update_offer(session, offer_id, data, actor=user)
-    embeddings.refresh(session, encoder, o)
-    return service.offer_read(o)
+    return OfferRead.model_validate(o)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import (
+    AliasPath,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,7 +16,15 @@ from pydantic import (
 )
 
 from app.codes import Language, Level, OfferKind, OfferStatus
-from app.schemas import Email, IsoDate, require_visible, window_reversed
+from app.schemas import (
+    Email,
+    IsoDate,
+    ORMRead,
+    SlugOf,
+    SlugsOf,
+    require_visible,
+    window_reversed,
+)
 
 
 class _OfferFields(BaseModel):
@@ -79,17 +88,19 @@ class OfferUpdate(_OfferFields):
     status: OfferStatus | None = None
 
 
-class OfferRead(BaseModel):
+class OfferRead(ORMRead):
     id: uuid.UUID
-    municipality: str
+    municipality: SlugOf
     kind: str
     title: str
     description: str
-    institution: str
-    institution_short_name: str
+    institution: str = Field(validation_alias=AliasPath("institution", "name"))
+    institution_short_name: str = Field(
+        validation_alias=AliasPath("institution", "short_name")
+    )
     level: str
-    themes: list[str]
-    neighbourhoods: list[str]
+    themes: SlugsOf
+    neighbourhoods: SlugsOf
     capacity: int
     places_taken: int
     remaining_capacity: int

@@ -23,7 +23,7 @@ from app.offers.errors import (
     OtherInstitution,
 )
 from app.offers.repository import OfferFilter
-from app.offers.schemas import OfferCreate, OfferRead, OfferUpdate
+from app.offers.schemas import OfferCreate, OfferUpdate
 from app.questions.errors import NoMunicipality
 from app.vocab import service as vocab
 
@@ -42,34 +42,6 @@ AUDITED = (
     "contact_email",
 )
 _NOT_NULL = {"kind", "title", "description", "level", "capacity", "status", "language"}
-
-
-def offer_read(o: Offer) -> OfferRead:
-    return OfferRead(
-        id=o.id,
-        municipality=o.municipality.slug,
-        kind=o.kind,
-        title=o.title,
-        description=o.description,
-        institution=o.institution.name,
-        institution_short_name=o.institution.short_name,
-        level=o.level,
-        themes=[t.slug for t in o.themes],
-        neighbourhoods=[n.slug for n in o.neighbourhoods],
-        capacity=o.capacity,
-        places_taken=o.places_taken,
-        remaining_capacity=o.remaining_capacity,
-        available_from=o.available_from,
-        available_until=o.available_until,
-        intake_deadline=o.intake_deadline,
-        language=o.language,
-        status=o.status,
-        owner_id=o.owner_id,
-        contact_name=o.contact_name,
-        contact_email=o.contact_email,
-        created_at=o.created_at,
-        updated_at=o.updated_at,
-    )
 
 
 def _snapshot(o: Offer) -> dict[str, Any]:

@@ -1,48 +1,60 @@
 """Public shapes of the student portal: assignments and results, never personal data.
 
-Everything here is shown to anonymous visitors. These models name their fields one by
-one (no `from_attributes` on ORM rows), so a new column on Question or Offer can never
-leak into the portal by accident.
+Everything here is shown to anonymous visitors. The models read ORM rows, but only
+the fields they name one by one, so a new column on Question or Offer can never leak
+into the portal by accident (a test lists the public fields).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel
+from pydantic import AliasPath, BaseModel, Field, ValidationInfo, model_validator
+
+from app.schemas import ListOf, ORMRead, SlugOf
 
 Lang = Literal["nl", "en"]
 
 
-class ThemeLabel(BaseModel):
+class ThemeLabel(ORMRead):
+    """A theme with its label in the page's language (validation context `lang`)."""
+
     slug: str
-    label: str
+    label: str = ""
     label_nl: str
     label_en: str
 
+    @model_validator(mode="after")
+    def _in_language(self, info: ValidationInfo) -> Self:
+        lang = (info.context or {}).get("lang", "nl")
+        self.label = self.label_en if lang == "en" else self.label_nl
+        return self
 
-class NeighbourhoodLabel(BaseModel):
+
+class NeighbourhoodLabel(ORMRead):
     slug: str
     name: str
 
 
-class Placement(BaseModel):
-    """A course or thesis place the assignment runs in: what, where, which level."""
+class Placement(ORMRead):
+    """A course or thesis place the assignment runs in (read from the offer)."""
 
     title: str
     kind: str
-    institution: str
-    institution_short_name: str
+    institution: str = Field(validation_alias=AliasPath("institution", "name"))
+    institution_short_name: str = Field(
+        validation_alias=AliasPath("institution", "short_name")
+    )
     level: str
     available_from: date | None
     available_until: date | None
 
 
-class AssignmentRead(BaseModel):
+class AssignmentRead(ORMRead):
     id: uuid.UUID
-    municipality: str
+    municipality: SlugOf
     status: str
     title: str
     description: str
@@ -50,36 +62,36 @@ class AssignmentRead(BaseModel):
     department: str | None
     expected_output: str | None
     themes: list[ThemeLabel]
-    levels: list[str]
+    levels: ListOf
     neighbourhood: NeighbourhoodLabel | None
     wanted_from: date | None
     wanted_until: date | None
-    placements: list[Placement]
+    placements: list[Placement] = Field(default_factory=list)
 
 
-class Outcome(BaseModel):
+class Outcome(ORMRead):
     """One completed match as the public sees it: no rating per match, no remarks."""
 
-    offer_title: str
-    kind: str
-    institution: str
-    level: str
+    offer_title: str = Field(validation_alias=AliasPath("offer", "title"))
+    kind: str = Field(validation_alias=AliasPath("offer", "kind"))
+    institution: str = Field(validation_alias=AliasPath("offer", "institution", "name"))
+    level: str = Field(validation_alias=AliasPath("offer", "level"))
     outcome_summary: str | None
     result_url: str | None
     completed_at: datetime | None
 
 
-class ResultRead(BaseModel):
+class ResultRead(ORMRead):
     id: uuid.UUID
-    municipality: str
+    municipality: SlugOf
     title: str
     description: str
     expected_output: str | None
     themes: list[ThemeLabel]
     neighbourhood: NeighbourhoodLabel | None
-    outcomes: list[Outcome]
-    average_rating: float | None
-    rating_count: int
+    outcomes: list[Outcome] = Field(default_factory=list)
+    average_rating: float | None = None
+    rating_count: int = 0
 
 
 class FacetCount(BaseModel):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
 from app.errors import WindowReversed
-from app.models import Match, Question, Theme
+from app.models import Match, Question
 from app.portal import repository
 from app.portal.errors import AssignmentNotFound, DayAndPeriodGiven
 from app.portal.repository import PublicFilter
@@ -28,12 +28,10 @@ from app.portal.schemas import (
     AssignmentRead,
     FacetCount,
     Lang,
-    NeighbourhoodLabel,
     Outcome,
     Placement,
     ResultRead,
     ResultsPage,
-    ThemeLabel,
 )
 from app.questions import lifecycle
 from app.vocab import service as vocab
@@ -57,53 +55,13 @@ class PortalQuery:
     lang: Lang = "nl"
 
 
-def theme_label(theme: Theme, lang: Lang) -> ThemeLabel:
-    return ThemeLabel(
-        slug=theme.slug,
-        label=theme.label_en if lang == "en" else theme.label_nl,
-        label_nl=theme.label_nl,
-        label_en=theme.label_en,
-    )
-
-
-def _hood(q: Question) -> NeighbourhoodLabel | None:
-    if q.neighbourhood is None:
-        return None
-    return NeighbourhoodLabel(slug=q.neighbourhood.slug, name=q.neighbourhood.name)
-
-
-def _placement(m: Match) -> Placement:
-    o = m.offer
-    return Placement(
-        title=o.title,
-        kind=o.kind,
-        institution=o.institution.name,
-        institution_short_name=o.institution.short_name,
-        level=o.level,
-        available_from=o.available_from,
-        available_until=o.available_until,
-    )
-
-
 def assignment_read(
     q: Question, matches: Iterable[Match], lang: Lang
 ) -> AssignmentRead:
-    return AssignmentRead(
-        id=q.id,
-        municipality=q.municipality.slug,
-        status=q.status,
-        title=q.title,
-        description=q.description,
-        context=q.context,
-        department=q.department,
-        expected_output=q.expected_output,
-        themes=[theme_label(t, lang) for t in q.themes],
-        levels=list(q.levels),
-        neighbourhood=_hood(q),
-        wanted_from=q.wanted_from,
-        wanted_until=q.wanted_until,
-        placements=[_placement(m) for m in matches],
-    )
+    """The public view of an open question, with the places it runs in."""
+    read = AssignmentRead.model_validate(q, context={"lang": lang})
+    read.placements = [Placement.model_validate(m.offer) for m in matches]
+    return read
 
 
 def _searchable(q: Question) -> str:
@@ -194,32 +152,14 @@ def get_assignment(
     return assignment_read(q, matches, lang)
 
 
-def _outcome(m: Match) -> Outcome:
-    return Outcome(
-        offer_title=m.offer.title,
-        kind=m.offer.kind,
-        institution=m.offer.institution.name,
-        level=m.offer.level,
-        outcome_summary=m.outcome_summary,
-        result_url=m.result_url,
-        completed_at=m.completed_at,
-    )
-
-
 def result_read(q: Question, matches: Sequence[Match], lang: Lang) -> ResultRead:
+    """The public view of a completed question: what it produced, and its rating."""
     ratings = [m.rating for m in matches if m.rating is not None]
-    return ResultRead(
-        id=q.id,
-        municipality=q.municipality.slug,
-        title=q.title,
-        description=q.description,
-        expected_output=q.expected_output,
-        themes=[theme_label(t, lang) for t in q.themes],
-        neighbourhood=_hood(q),
-        outcomes=[_outcome(m) for m in matches],
-        average_rating=round(sum(ratings) / len(ratings), 1) if ratings else None,
-        rating_count=len(ratings),
-    )
+    read = ResultRead.model_validate(q, context={"lang": lang})
+    read.outcomes = [Outcome.model_validate(m) for m in matches]
+    read.average_rating = round(sum(ratings) / len(ratings), 1) if ratings else None
+    read.rating_count = len(ratings)
+    return read
 
 
 def _latest(matches: Sequence[Match]) -> datetime | None:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from app.audit.schemas import EventRead
 from app.codes import QuestionStatus
-from app.deps import EncoderDep, QuestionUser, SessionDep
+from app.deps import BrokerUser, QuestionUser, SessionDep
 from app.errors import error_responses
-from app.matches import embeddings
+from app.matches.schemas import MatchRead
 from app.questions import service
 from app.questions.schemas import (
     QuestionCreate,
@@ -34,12 +35,11 @@ _ERRORS = error_responses(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def create_question(
-    data: QuestionCreate, session: SessionDep, user: QuestionUser, encoder: EncoderDep
+    data: QuestionCreate, session: SessionDep, user: QuestionUser
 ) -> QuestionRead:
     """Create a question in your municipality. Staff or broker."""
     q = service.create_question(session, data, actor=user)
-    embeddings.refresh(session, encoder, q)
-    return service.question_read(q)
+    return QuestionRead.model_validate(q)
 
 
 @router.get("", responses=_ERRORS)
@@ -67,7 +67,7 @@ def list_questions(
         offset=offset,
     )
     return Page(
-        items=[service.question_read(r) for r in rows],
+        items=[QuestionRead.model_validate(r) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -79,7 +79,7 @@ def read_question(
     question_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> QuestionRead:
     """One question. Staff of its municipality or its broker."""
-    return service.question_read(
+    return QuestionRead.model_validate(
         service.get_visible_question(session, question_id, user)
     )
 
@@ -93,12 +93,10 @@ def update_question(
     data: QuestionUpdate,
     session: SessionDep,
     user: QuestionUser,
-    encoder: EncoderDep,
 ) -> QuestionRead:
     """Edit a question that is not yet being worked on. Staff of its municipality or broker."""
     q = service.update_question(session, question_id, data, actor=user)
-    embeddings.refresh(session, encoder, q)
-    return service.question_read(q)
+    return QuestionRead.model_validate(q)
 
 
 @router.post(
@@ -112,6 +110,30 @@ def transition_question(
     user: QuestionUser,
 ) -> QuestionRead:
     """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step."""
-    return service.question_read(
+    return QuestionRead.model_validate(
         service.transition_question(session, question_id, data, actor=user)
     )
+
+
+@router.get("/{question_id:uuid}/matches", responses=_ERRORS)
+def question_matches(
+    question_id: uuid.UUID, session: SessionDep, user: QuestionUser
+) -> list[MatchRead]:
+    """A question's matches with their status. Staff of its city or the broker."""
+    return [
+        MatchRead.model_validate(m)
+        for m in service.question_matches(session, question_id, user=user)
+    ]
+
+
+@router.get("/{question_id:uuid}/events", responses=_ERRORS)
+def question_events(
+    question_id: uuid.UUID, session: SessionDep, user: BrokerUser
+) -> list[EventRead]:
+    """The question's history, including its matches', oldest first. Broker."""
+    return [
+        EventRead.model_validate(entry.event).model_copy(
+            update={"actor_name": entry.actor_name}
+        )
+        for entry in service.history(session, question_id, user=user)
+    ]

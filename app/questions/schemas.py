@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import (
+    AliasPath,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,7 +16,16 @@ from pydantic import (
 )
 
 from app.codes import ExpectedOutput, Level, QuestionStatus
-from app.schemas import Email, IsoDate, require_visible, window_reversed
+from app.schemas import (
+    Email,
+    IsoDate,
+    ListOf,
+    ORMRead,
+    SlugOf,
+    SlugsOf,
+    require_visible,
+    window_reversed,
+)
 
 Slug = str
 
@@ -76,25 +86,25 @@ class TransitionRequest(BaseModel):
     note: str | None = Field(default=None, max_length=2_000)
 
 
-class QuestionRead(BaseModel):
+class QuestionRead(ORMRead):
     id: uuid.UUID
-    municipality: str
+    municipality: SlugOf
     title: str
     description: str
     context: str
     decision: str
     expected_output: str | None
     department: str | None
-    themes: list[str]
-    levels: list[str]
-    neighbourhood: str | None
+    themes: SlugsOf
+    levels: ListOf
+    neighbourhood: SlugOf | None
     wanted_from: date | None
     wanted_until: date | None
     wanted_matches: int
     is_public: bool
     status: str
     owner_id: uuid.UUID
-    owner_name: str
+    owner_name: str = Field(validation_alias=AliasPath("owner", "name"))
     contact_name: str | None
     contact_email: str | None
     submitted_at: datetime | None

@@ -11,7 +11,8 @@ from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
-from app.models import Question, User
+from app.matches import repository as match_repository
+from app.models import Match, Question, User
 from app.questions import lifecycle, repository
 from app.questions.errors import (
     NoMunicipality,
@@ -25,7 +26,6 @@ from app.questions.errors import (
 from app.questions.repository import QuestionFilter
 from app.questions.schemas import (
     QuestionCreate,
-    QuestionRead,
     QuestionUpdate,
     TransitionRequest,
 )
@@ -54,34 +54,6 @@ _NOT_NULL = {
     "context",
     "decision",
 }
-
-
-def question_read(q: Question) -> QuestionRead:
-    return QuestionRead(
-        id=q.id,
-        municipality=q.municipality.slug,
-        title=q.title,
-        description=q.description,
-        context=q.context,
-        decision=q.decision,
-        expected_output=q.expected_output,
-        department=q.department,
-        themes=[t.slug for t in q.themes],
-        levels=list(q.levels),
-        neighbourhood=q.neighbourhood.slug if q.neighbourhood else None,
-        wanted_from=q.wanted_from,
-        wanted_until=q.wanted_until,
-        wanted_matches=q.wanted_matches,
-        is_public=q.is_public,
-        status=q.status,
-        owner_id=q.owner_id,
-        owner_name=q.owner.name,
-        contact_name=q.contact_name,
-        contact_email=q.contact_email,
-        submitted_at=q.submitted_at,
-        created_at=q.created_at,
-        updated_at=q.updated_at,
-    )
 
 
 def _snapshot(q: Question) -> dict[str, Any]:
@@ -286,3 +258,19 @@ def set_status(
     audit.record_for(
         session, "question", q, actor=actor, action="status_changed", changes=changes
     )
+
+
+def question_matches(
+    session: Session, question_id: uuid.UUID, *, user: User
+) -> list[Match]:
+    """The question's matches, oldest first, for those who may see the question."""
+    q = get_visible_question(session, question_id, user)
+    return match_repository.list_for_questions(session, [q.id])
+
+
+def history(
+    session: Session, question_id: uuid.UUID, *, user: User
+) -> list[audit.HistoryEntry]:
+    """The events of the question and of its matches, oldest first, with actors."""
+    matches = question_matches(session, question_id, user=user)
+    return audit.history(session, [question_id, *(m.id for m in matches)])

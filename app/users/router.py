@@ -21,7 +21,7 @@ router = APIRouter(
 @router.get("")
 def list_users(session: SessionDep, admin: AdminUser) -> list[UserRead]:
     """Every account. Admin only."""
-    return [service.user_read(u) for u in service.list_users(session)]
+    return [UserRead.model_validate(u) for u in service.list_users(session)]
 
 
 @router.post(
@@ -33,7 +33,7 @@ def list_users(session: SessionDep, admin: AdminUser) -> list[UserRead]:
 )
 def create_user(data: UserCreate, session: SessionDep, admin: AdminUser) -> UserRead:
     """Create an account. Admin only."""
-    return service.user_read(service.create_user(session, data, actor=admin))
+    return UserRead.model_validate(service.create_user(session, data, actor=admin))
 
 
 @router.patch(
@@ -44,4 +44,6 @@ def update_user(
     user_id: uuid.UUID, data: UserUpdate, session: SessionDep, admin: AdminUser
 ) -> UserRead:
     """Rename, re-password or (de)activate an account. Admin only."""
-    return service.user_read(service.update_user(session, user_id, data, actor=admin))
+    return UserRead.model_validate(
+        service.update_user(session, user_id, data, actor=admin)
+    )

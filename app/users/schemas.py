@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, field_validator
 
 from app.codes import Role
-from app.schemas import Email, require_visible
+from app.schemas import Email, ORMRead, SlugOf, require_visible
 
 
 class UserCreate(BaseModel):
@@ -35,12 +35,14 @@ class UserUpdate(BaseModel):
     _visible = field_validator("name")(require_visible)
 
 
-class UserRead(BaseModel):
+class UserRead(ORMRead):
     id: uuid.UUID
     email: str
     name: str
     role: str
     is_active: bool
-    municipality: str | None
-    institution: str | None
+    municipality: SlugOf | None
+    institution: str | None = Field(
+        default=None, validation_alias=AliasPath("institution", "name")
+    )
     department: str | None

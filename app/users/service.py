@@ -4,34 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.auth.service import get_user_by_email
 from app.codes import Role
 from app.errors import FieldRequired
 from app.models import User
 from app.security import hash_password
+from app.users import repository
 from app.users.errors import AffiliationRequired, EmailTaken, UserNotFound
-from app.users.schemas import UserCreate, UserRead, UserUpdate
+from app.users.schemas import UserCreate, UserUpdate
 from app.vocab import service as vocab
 
 _AUDITED = ("name", "is_active", "department")
-
-
-def user_read(user: User) -> UserRead:
-    return UserRead(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        role=user.role,
-        is_active=user.is_active,
-        municipality=user.municipality.slug if user.municipality else None,
-        institution=user.institution.name if user.institution else None,
-        department=user.department,
-    )
 
 
 def build_user(
@@ -41,7 +27,7 @@ def build_user(
 
     `password_hash` lets the seeder hash one shared demo password once.
     """
-    if get_user_by_email(session, data.email) is not None:
+    if repository.get_by_email(session, data.email) is not None:
         raise EmailTaken(data.email)
     user = User(
         email=data.email.lower(),
@@ -90,14 +76,14 @@ def create_user(
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.email)))
+    return repository.list_all(session)
 
 
 def update_user(
     session: Session, user_id: uuid.UUID, data: UserUpdate, *, actor: User
 ) -> User:
     """Rename, re-password, (de)activate an account."""
-    user = session.get(User, user_id)
+    user = repository.get(session, user_id)
     if user is None:
         raise UserNotFound()
     before = audit.snapshot(user, _AUDITED)

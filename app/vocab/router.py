@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 
 from app.deps import SessionDep
 from app.errors import error_responses
-from app.models import Neighbourhood
 from app.vocab import repository, service
 from app.vocab.schemas import InstitutionRead, NeighbourhoodRead, ThemeRead
 
@@ -19,15 +18,6 @@ router = APIRouter(prefix="/api", tags=["vocabulary"])
 def list_themes(session: SessionDep) -> list[ThemeRead]:
     """The theme vocabulary with Dutch and English labels. Anyone may call this."""
     return [ThemeRead.model_validate(t) for t in repository.list_themes(session)]
-
-
-def _neighbourhood_read(hood: Neighbourhood) -> NeighbourhoodRead:
-    return NeighbourhoodRead(
-        slug=hood.slug,
-        name=hood.name,
-        municipality=hood.municipality.slug,
-        aliases=list(hood.aliases),
-    )
 
 
 @router.get(
@@ -53,7 +43,7 @@ def list_neighbourhoods(
     if q is not None:
         hit = service.match_neighbourhood(hoods, q)
         hoods = [hit] if hit else []
-    return [_neighbourhood_read(h) for h in hoods]
+    return [NeighbourhoodRead.model_validate(h) for h in hoods]
 
 
 @router.get("/institutions")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from app.schemas import SlugOf
+
 
 class ThemeRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -18,7 +20,7 @@ class NeighbourhoodRead(BaseModel):
 
     slug: str
     name: str
-    municipality: str
+    municipality: SlugOf
     aliases: list[str]
 
 

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.errors import AppError
-from app.matches import allocation as allocation_service
+from app.matches import service as match_service
 from app.models import User
 from app.offers import service as offer_service
 from app.questions import service as question_service
-from app.web.broker.pairing import confirm_pair
+from app.ranking import allocation as allocation_service
 from app.web.core.actions import refusal
 from app.web.core.page_deps import BrokerPage, CsrfForm
 from app.web.core.templating import render
@@ -77,11 +77,11 @@ def confirm_selected(
     raw = [v for v in form.getlist("pair") if isinstance(v, str)]
     for question_id, offer_id in _pairs(raw):
         try:
-            confirm_pair(
+            match_service.confirm_pair(
                 session,
                 question_id=question_id,
                 offer_id=offer_id,
-                user=user,
+                actor=user,
                 encoder=encoder,
                 today=today,
             )

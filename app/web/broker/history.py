@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.codes import MatchStatus, QuestionStatus, label
-from app.models import Match, Question, User
+from app.models import Match, Question
 from app.web.core import display
 
 
@@ -34,14 +33,9 @@ def _status_text(statuses: type[StrEnum], change: Any) -> str:
 def history(session: Session, q: Question, matches: list[Match]) -> list[HistoryLine]:
     """The question's and its matches' events, oldest first, in words."""
     offers = {m.id: m.offer.title for m in matches}
-    events = audit.list_events(session, entity_ids=[q.id, *offers])
-    names: dict[uuid.UUID, str] = {}
-    for e in events:
-        if e.actor_id and e.actor_id not in names:
-            actor = session.get(User, e.actor_id)
-            names[e.actor_id] = actor.name if actor else "onbekend"
     lines = []
-    for e in events:
+    for entry in audit.history(session, [q.id, *offers]):
+        e = entry.event
         changes = e.changes or {}
         if e.entity_type == "match":
             subject = f"Koppeling met '{offers.get(e.entity_id, 'aanbod')}'"
@@ -54,6 +48,6 @@ def history(session: Session, q: Question, matches: list[Match]) -> list[History
         reason = changes.get("reason") or changes.get("note")
         if reason:
             what += f" (reden: {reason})"
-        who = names.get(e.actor_id, "systeem") if e.actor_id else "systeem"
+        who = entry.actor_name or ("onbekend" if e.actor_id else "systeem")
         lines.append(HistoryLine(e.created_at, who, what))
     return lines

@@ -15,7 +15,6 @@ from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import service as match_service
 from app.matches.schemas import CancelRequest, CompleteRequest, RejectRequest
 from app.models import Match, User
-from app.web.broker.pairing import confirm_pair, proposal
 from app.web.core.actions import attempt
 from app.web.core.display import COMPLETE_LABELS
 from app.web.core.error_pages import PageNotFoundError
@@ -59,11 +58,11 @@ def confirm(
     attempt(
         request,
         session,
-        lambda: confirm_pair(
+        lambda: match_service.confirm_pair(
             session,
             question_id=question_id,
             offer_id=offer_id,
-            user=user,
+            actor=user,
             encoder=encoder,
             today=today,
         ),
@@ -89,11 +88,11 @@ def reject(
 
     def _reject() -> Match:
         data = RejectRequest.model_validate({"reason": form.get("reason") or ""})
-        match = proposal(
+        match = match_service.proposal_for_pair(
             session,
             question_id=question_id,
             offer_id=offer_id,
-            user=user,
+            actor=user,
             encoder=encoder,
             today=today,
         )

@@ -10,10 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, label
 from app.deps import EncoderDep, SessionDep, TodayDep
-from app.matches import ranking
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
+from app.ranking import service as ranking
 from app.web.broker import history
 from app.web.core.actions import attempt
 from app.web.core.page_deps import BrokerPage, CsrfForm
@@ -45,7 +45,7 @@ def question_page(
     candidates = ranking.candidates(
         session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
     )
-    matches = ranking.question_matches(session, question.id)
+    matches = question_service.question_matches(session, question.id, user=user)
     steps = [
         (to, text)
         for to, text in _STEP_TEXT.items()

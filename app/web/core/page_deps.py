@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from app.codes import Role
 from app.deps import SessionDep
 from app.models import User
+from app.users import repository as user_repository
 from app.web.core.error_pages import CsrfError, LoginRequiredError, PageForbiddenError
 from app.web.core.session import CSRF_FIELD, csrf_matches, end_session, session_user
 
@@ -27,7 +28,7 @@ def optional_page_user(request: Request, session: SessionDep) -> User | None:
     who = session_user(request)
     if who is None:
         return None
-    user = session.get(User, who.id)
+    user = user_repository.get(session, who.id)
     if (
         user is None
         or not user.is_active

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, labels
 from app.deps import EncoderDep, SessionDep
-from app.matches import ranking
 from app.matches import service as match_service
-from app.matches.schemas import CompleteRequest
+from app.matches.schemas import CompleteRequest, MatchRead
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
+from app.ranking import service as ranking
 from app.web.core.actions import attempt
 from app.web.core.display import COMPLETE_LABELS
 from app.web.core.error_pages import PageNotFoundError
@@ -110,8 +110,8 @@ def question_page(
     """Follow one question: status, matches and outcome, and similar questions."""
     question = question_service.get_visible_question(session, question_id, user)
     matches = [
-        match_service.match_read(m)
-        for m in ranking.question_matches(session, question.id)
+        MatchRead.model_validate(m)
+        for m in question_service.question_matches(session, question.id, user=user)
     ]
     similar = ranking.similar(session, encoder, question.id, user=user, limit=5)
     steps = []

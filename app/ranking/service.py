@@ -4,40 +4,37 @@ similar questions, all from the same pipeline `kennisbrug eval` measures.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.codes import MatchStatus, OfferStatus
-from app.matches import embeddings, repository
-from app.matches.adapters import (
+from app.codes import MatchStatus
+from app.matches import repository as match_repository
+from app.matches.errors import HardRuleBroken
+from app.matches.schemas import OfferSummary
+from app.models import Offer, Question, User
+from app.questions import service as question_service
+from app.ranking import embeddings, repository
+from app.ranking.adapters import (
     DEFAULT_CONFIG,
     Encoder,
-    OfferIndex,
     Ranking,
-    offer_input,
     question_input,
     question_text_of,
     rank,
     score_offer,
     similar_questions,
 )
-from app.matches.errors import HardRuleBroken
-from app.matches.schemas import (
+from app.ranking.index import build_index
+from app.ranking.schemas import (
     CandidateRead,
     CandidatesRead,
     ExcludedRead,
     SimilarQuestionRead,
 )
-from app.matches.service import offer_summary
-from app.models import Match, Offer, Question, User
-from app.questions import service as question_service
 
 LEXICAL_WARNING = (
     "Het taalmodel is niet beschikbaar: de kandidaten zijn alleen op woorden en "
@@ -52,69 +49,6 @@ class PairScore:
     explanation: str
     engine_version: str
     model_name: str | None
-
-
-class _IndexCache:
-    """A few recently built offer indexes, keyed by what their text models depend on.
-
-    Building an index (lexical and concept models) costs about 0.1-0.3 s for a city's
-    offers; ranking against it a few ms. The key is every offer's ranking input
-    except its availability (remaining capacity, status), which changes with every
-    confirm: on a hit only the hard-rule columns are refreshed. One lock makes
-    concurrent misses wait for a single build instead of each building.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._items: OrderedDict[tuple[object, ...], OfferIndex] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_build(
-        self, key: tuple[object, ...], build: Callable[[], OfferIndex]
-    ) -> OfferIndex:
-        with self._lock:
-            index = self._items.get(key)
-            if index is None:
-                index = build()
-                self._items[key] = index
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-            return index
-
-
-_cache = _IndexCache()
-
-
-def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
-    """Every offer of the city a broker could consider (archived ones are gone)."""
-    return list(
-        session.scalars(
-            select(Offer)
-            .where(
-                Offer.municipality_id == municipality_id,
-                Offer.status != OfferStatus.ARCHIVED,
-            )
-            .order_by(Offer.id)
-        )
-    )
-
-
-def build_index(
-    session: Session, encoder: Encoder | None, offers: Sequence[Offer]
-) -> OfferIndex:
-    inputs = tuple(offer_input(o) for o in offers)
-    texts_only = tuple(replace(o, remaining_capacity=0, is_active=True) for o in inputs)
-    key = (encoder.model_name if encoder else None, DEFAULT_CONFIG.version, texts_only)
-
-    def build() -> OfferIndex:
-        vectors = (
-            embeddings.offer_vectors(session, encoder, offers) if encoder else None
-        )
-        return OfferIndex.build(inputs, vectors, DEFAULT_CONFIG)
-
-    index = _cache.get_or_build(key, build)
-    return index if index.offers == inputs else index.with_availability(inputs)
 
 
 def rank_question(
@@ -151,12 +85,12 @@ def candidates(
 ) -> CandidatesRead:
     """Ranked offers for a question with explanations, plus the best near-misses."""
     q = question_service.get_visible_question(session, question_id, user)
-    offers = offer_pool(session, q.municipality_id)
+    offers = repository.offer_pool(session, q.municipality_id)
     ranking = rank_question(session, encoder, q, offers, today=today, limit=limit)
     session.commit()  # vectors computed on the way are kept
     by_id = {str(o.id): o for o in offers}
     existing = {
-        str(m.offer_id): m for m in repository.list_for_questions(session, [q.id])
+        str(m.offer_id): m for m in match_repository.list_for_questions(session, [q.id])
     }
     return CandidatesRead(
         question_id=q.id,
@@ -165,7 +99,7 @@ def candidates(
         warning=None if encoder else LEXICAL_WARNING,
         candidates=[
             CandidateRead(
-                offer=offer_summary(by_id[c.offer_id]),
+                offer=OfferSummary.model_validate(by_id[c.offer_id]),
                 score=c.score,
                 components=dict(c.components),
                 reasons=list(c.reasons),
@@ -179,7 +113,7 @@ def candidates(
         ],
         excluded=[
             ExcludedRead(
-                offer=offer_summary(by_id[e.offer_id]),
+                offer=OfferSummary.model_validate(by_id[e.offer_id]),
                 rule=e.rule,
                 label=e.label,
                 score=e.score,
@@ -193,7 +127,9 @@ def score_pair(
     session: Session, encoder: Encoder | None, q: Question, o: Offer, *, today: date
 ) -> PairScore:
     """The score the candidate list gives this (eligible) offer for the question."""
-    index = build_index(session, encoder, offer_pool(session, q.municipality_id))
+    index = build_index(
+        session, encoder, repository.offer_pool(session, q.municipality_id)
+    )
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
     hit = score_offer(
         question_input(q),
@@ -224,13 +160,7 @@ def similar(
 ) -> list[SimilarQuestionRead]:
     """Other questions of the city that resemble this one, with status and outcome."""
     q = question_service.get_visible_question(session, question_id, user)
-    others = list(
-        session.scalars(
-            select(Question)
-            .where(Question.municipality_id == q.municipality_id, Question.id != q.id)
-            .order_by(Question.id)
-        )
-    )
+    others = repository.other_questions(session, q)
     if not others:
         return []
     if encoder is not None:
@@ -248,7 +178,7 @@ def similar(
     )
     chosen = [others[i] for i in indices.tolist()]
     outcomes: dict[uuid.UUID, list[str]] = {o.id: [] for o in chosen}
-    for m in repository.list_for_questions(session, [o.id for o in chosen]):
+    for m in match_repository.list_for_questions(session, [o.id for o in chosen]):
         if m.status == MatchStatus.COMPLETED and m.outcome_summary:
             outcomes[m.question_id].append(m.outcome_summary)
     return [
@@ -262,7 +192,3 @@ def similar(
         )
         for o, s in zip(chosen, scores.tolist(), strict=True)
     ]
-
-
-def question_matches(session: Session, question_id: uuid.UUID) -> list[Match]:
-    return repository.list_for_questions(session, [question_id])

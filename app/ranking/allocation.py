@@ -13,19 +13,21 @@ from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
-from app.matches import embeddings, repository
-from app.matches.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
+from app.codes import HOLDING_STATUSES, MatchStatus
+from app.matches import repository
 from app.matches.errors import NotAllocatable
-from app.matches.ranking import LEXICAL_WARNING, build_index, offer_pool
-from app.matches.schemas import AllocationPair, AllocationRead
-from app.matches.service import offer_summary
+from app.matches.schemas import OfferSummary
 from app.models import Question, User
 from app.questions import lifecycle
 from app.questions import service as question_service
+from app.ranking import embeddings
+from app.ranking import repository as ranking_repository
+from app.ranking.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
+from app.ranking.index import build_index
+from app.ranking.schemas import AllocationPair, AllocationRead
+from app.ranking.service import LEXICAL_WARNING
 
 # Candidates per question handed to the solver: enough to route around full offers.
 _TOP_K = 20
@@ -35,16 +37,8 @@ def _open_questions(
     session: Session, user: User, question_ids: Sequence[uuid.UUID] | None
 ) -> list[Question]:
     if question_ids is None:
-        return list(
-            session.scalars(
-                select(Question)
-                .where(
-                    Question.municipality_id == user.municipality_id,
-                    Question.status == QuestionStatus.OPEN,
-                )
-                .order_by(Question.created_at, Question.id)
-            )
-        )
+        assert user.municipality_id is not None  # brokers always have a city
+        return ranking_repository.open_questions(session, user.municipality_id)
     questions = [
         question_service.get_visible_question(session, i, user)
         for i in dict.fromkeys(question_ids)
@@ -66,7 +60,7 @@ def propose_allocation(
     """Propose the pairs with the highest total score within every offer's capacity."""
     questions = _open_questions(session, user, question_ids)
     assert user.municipality_id is not None
-    offers = offer_pool(session, user.municipality_id)
+    offers = ranking_repository.offer_pool(session, user.municipality_id)
     index = build_index(session, encoder, offers)
     position = {str(o.id): k for k, o in enumerate(offers)}
     matches = repository.list_for_questions(session, [q.id for q in questions])
@@ -116,7 +110,7 @@ def propose_allocation(
         AllocationPair(
             question_id=questions[qk].id,
             question_title=questions[qk].title,
-            offer=offer_summary(offers[ok]),
+            offer=OfferSummary.model_validate(offers[ok]),
             score=round(float(score), 4),
             explanation=explanations[(qk, ok)],
         )

@@ -12,30 +12,15 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.matches.adapters import Encoder, offer_text_of, question_text_of, text_hash
 from app.models import Embedding, Offer, Question
+from app.ranking import repository
+from app.ranking.adapters import Encoder, offer_text_of, question_text_of, text_hash
 
 OwnerType = Literal["question", "offer"]
 F32 = npt.NDArray[np.float32]
-
-
-def _load(
-    session: Session, owner_type: OwnerType, ids: Sequence[uuid.UUID], model_name: str
-) -> dict[uuid.UUID, Embedding]:
-    if not ids:
-        return {}
-    rows = session.scalars(
-        select(Embedding).where(
-            Embedding.owner_type == owner_type,
-            Embedding.owner_id.in_(list(ids)),
-            Embedding.model_name == model_name,
-        )
-    )
-    return {row.owner_id: row for row in rows}
 
 
 def _to_array(row: Embedding) -> F32:
@@ -56,7 +41,9 @@ def vectors(
     commits; a concurrent writer that stored the same vector first wins.
     """
     model = encoder.model_name
-    stored = _load(session, owner_type, [i for i, _ in owners], model)
+    stored = repository.embeddings_of(
+        session, owner_type, [i for i, _ in owners], model
+    )
     hashes = [text_hash(text) for _, text in owners]
     stale = [
         k
@@ -135,23 +122,6 @@ def offer_vectors(
     return vectors(session, encoder, "offer", owners, progress=progress)
 
 
-def refresh(
-    session: Session, encoder: Encoder | None, *items: Question | Offer
-) -> None:
-    """Encode new or changed texts right after they were saved, then commit.
-
-    The row itself is already committed: a failure here only delays the vector,
-    which the next ranking or `kennisbrug reindex` computes.
-    """
-    if encoder is None:
-        return
-    questions = [i for i in items if isinstance(i, Question)]
-    offers = [i for i in items if isinstance(i, Offer)]
-    question_vectors(session, encoder, questions)
-    offer_vectors(session, encoder, offers)
-    session.commit()
-
-
 def reindex(
     session: Session, encoder: Encoder, *, batch_size: int = 64, progress: bool = True
 ) -> int:
@@ -162,8 +132,8 @@ def reindex(
     """
     from tqdm import tqdm
 
-    questions = list(session.scalars(select(Question).order_by(Question.id)))
-    offers = list(session.scalars(select(Offer).order_by(Offer.id)))
+    questions = repository.all_questions(session)
+    offers = repository.all_offers(session)
     todo: list[tuple[OwnerType, uuid.UUID, str]] = [
         *(("question", q.id, question_text_of(q)) for q in questions),
         *(("offer", o.id, offer_text_of(o)) for o in offers),
@@ -176,7 +146,7 @@ def reindex(
             batch = todo[start : start + batch_size]
             for owner_type in ("question", "offer"):
                 owners = [(i, t) for kind, i, t in batch if kind == owner_type]
-                stored = _load(
+                stored = repository.embeddings_of(
                     session, owner_type, [i for i, _ in owners], encoder.model_name
                 )
                 stale = [

@@ -1,5 +1,5 @@
-"""Broker views on one question: candidates, similar questions, matches, history;
-and the allocation proposal across all open questions."""
+"""Ranking over HTTP: a question's candidates and similar questions, and the
+allocation proposal across all open questions."""
 
 from __future__ import annotations
 
@@ -8,20 +8,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.audit import service as audit
 from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
 from app.errors import error_responses
-from app.matches import allocation, ranking, service
-from app.matches.schemas import (
+from app.ranking import allocation
+from app.ranking import service as ranking
+from app.ranking.schemas import (
     AllocationRead,
     AllocationRequest,
     CandidatesRead,
-    EventRead,
-    MatchRead,
     SimilarQuestionRead,
 )
-from app.models import User
-from app.questions import service as question_service
 
 router = APIRouter(prefix="/api", tags=["broker"])
 
@@ -61,42 +57,6 @@ def similar_questions(
 ) -> list[SimilarQuestionRead]:
     """Questions of the city like this one, with status and outcome. Broker or staff."""
     return ranking.similar(session, encoder, question_id, user=user, limit=limit)
-
-
-@router.get("/questions/{question_id:uuid}/matches", responses=_ERRORS)
-def question_matches(
-    question_id: uuid.UUID, session: SessionDep, user: QuestionUser
-) -> list[MatchRead]:
-    """A question's matches with their status. Staff of its city or the broker."""
-    q = question_service.get_visible_question(session, question_id, user)
-    return [service.match_read(m) for m in ranking.question_matches(session, q.id)]
-
-
-def _actor_names(session: SessionDep, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    return {i: u.name for i in ids if (u := session.get(User, i)) is not None}
-
-
-@router.get("/questions/{question_id:uuid}/events", responses=_ERRORS)
-def question_events(
-    question_id: uuid.UUID, session: SessionDep, user: BrokerUser
-) -> list[EventRead]:
-    """The question's history, including its matches', oldest first. Broker."""
-    q = question_service.get_visible_question(session, question_id, user)
-    ids = [q.id, *(m.id for m in ranking.question_matches(session, q.id))]
-    events = audit.list_events(session, entity_ids=ids)
-    names = _actor_names(session, {e.actor_id for e in events if e.actor_id})
-    return [
-        EventRead(
-            id=e.id,
-            entity_type=e.entity_type,
-            entity_id=e.entity_id,
-            action=e.action,
-            actor_name=names.get(e.actor_id) if e.actor_id else None,
-            changes=e.changes,
-            created_at=e.created_at,
-        )
-        for e in events
-    ]
 
 
 @router.post("/allocation", responses=_ERRORS)

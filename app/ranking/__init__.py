@@ -1,0 +1,1 @@
+"""Ranking: the bridge to `matching/`, the offer index, stored vectors and allocation."""

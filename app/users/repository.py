@@ -1,0 +1,34 @@
+"""Every query on accounts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import User
+
+
+def get(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    )
+
+
+def list_all(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Display names of the given accounts (for history lines)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
