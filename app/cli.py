@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 
 from app.config import Settings, get_settings
-from app.privacy.cli import privacy_cli
+from app.privacy.commands import privacy_cli
 
 cli = typer.Typer(
     help="Kennisbrug: links a city's questions to the capacity of its knowledge institutions.",
@@ -186,10 +186,10 @@ def model_prepare(
     force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False,
 ) -> None:
     """Convert the packaged multilingual-e5-small weights into a local model folder."""
-    from matching.e5 import default_cache_dir, prepare_model
+    from matching.e5 import prepare_model
     from matching.errors import MatchingError
 
-    cache = get_settings().model_cache or default_cache_dir()
+    cache = get_settings().model_dir
     try:
         path = prepare_model(cache, force=force, progress=True)
     except MatchingError as exc:
@@ -298,7 +298,7 @@ def evaluate(
         encoder = (
             None
             if no_model
-            else load_encoder(settings.embedding_model, settings.model_cache)
+            else load_encoder(settings.embedding_model, settings.model_dir)
         )
         report = run_evaluation(data, encoder, progress=not as_json)
     except MatchingError as exc:

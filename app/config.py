@@ -43,6 +43,19 @@ class Settings(BaseSettings):
         description="Students' interests older than this are deleted by "
         "`kennisbrug privacy purge` (and the daily job).",
     )
+    # Per-client request limits (app/ratelimit.py): `N/unit` rules joined by `;`.
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="memory:// for one process; redis://host:6379 when several "
+        "app processes must share the counters.",
+    )
+    rate_limit_enabled: bool = True
+    rate_limit_interest: str = "5/minute;20/day"
+    # Every public read (portal API and pages) per client: generous for a person,
+    # a brake on scrapers and runaway scripts.
+    rate_limit_public: str = "120/minute;3000/hour"
+    # Failed logins per (client, email); successful logins are not counted.
+    rate_limit_login: str = "5/minute;20/hour"
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks (10.0.0.0/8) of reverse "
@@ -53,6 +66,15 @@ class Settings(BaseSettings):
     @property
     def uses_default_secret(self) -> bool:
         return self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+
+    @property
+    def model_dir(self) -> Path:
+        """Where `model prepare` writes and the service reads the converted model."""
+        from matching.e5 import default_cache_dir  # only when a model is needed
+
+        return (
+            self.model_cache.expanduser() if self.model_cache else default_cache_dir()
+        )
 
     @property
     def trusted_proxy_list(self) -> list[str]:

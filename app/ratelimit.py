@@ -1,9 +1,10 @@
 """Per-client request limits shared by every endpoint that needs one.
 
-Built on `limits` (the library under slowapi) and used as a FastAPI dependency rather
-than slowapi's decorator, so a refusal is an ordinary `TooManyRequestsError` in the
+Built on `limits` and used as a FastAPI dependency rather than a decorator, so a
+refusal is an ordinary `TooManyRequestsError` in the
 one JSON error shape and the limits come from settings at run time.
 
+The limits and the storage come from the app's settings (KENNISBRUG_RATE_LIMIT_*).
 The counters live in the storage named by `KENNISBRUG_RATE_LIMIT_STORAGE`:
 `memory://` (default) is right for one process; several app processes must share
 `redis://host:6379` so that a client cannot multiply its quota by the process count.
@@ -26,8 +27,8 @@ from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError, StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.config import Settings
 from app.errors import ServiceUnavailableError, TooManyRequestsError
 
 
@@ -40,47 +41,33 @@ _NAMESPACE = "kennisbrug"
 _init_lock = threading.Lock()
 
 
-class RateLimitSettings(BaseSettings):
-    """`KENNISBRUG_RATE_LIMIT_<NAME>`; each limit is `N/unit` rules joined by `;`."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="KENNISBRUG_RATE_LIMIT_", extra="ignore"
-    )
-
-    storage: str = "memory://"
-    enabled: bool = True
-    interest: str = "5/minute;20/day"
-    # Every public read (portal API and pages) per client: generous for a person,
-    # a brake on scrapers and runaway scripts.
-    public: str = "120/minute;3000/hour"
-    # Failed logins per (client, email); successful logins are not counted.
-    login: str = "5/minute;20/hour"
-
-
 class RateLimiter:
     """Counts hits per (scope, client) in a moving window, in the configured storage."""
 
-    def __init__(self, settings: RateLimitSettings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.enabled = settings.rate_limit_enabled
         # wrap_exceptions: a storage outage surfaces as limits' StorageError only.
-        storage = storage_from_string(settings.storage, wrap_exceptions=True)
+        url = settings.rate_limit_storage
+        storage = storage_from_string(url, wrap_exceptions=True)
         if not isinstance(storage, Storage):
             raise ConfigurationError(
-                f"{settings.storage!r} is an async storage; use a synchronous one"
+                f"{url!r} is an async storage; use a synchronous one"
             )
         self.storage = storage
         self.strategy = MovingWindowRateLimiter(self.storage)
         self._rules: dict[str, list[RateLimitItem]] = {}
 
     def rules(self, scope: str) -> list[RateLimitItem]:
-        """The parsed limits of `scope` (a field of RateLimitSettings)."""
+        """The parsed limits of `scope` (Settings.rate_limit_<scope>)."""
         if scope not in self._rules:
-            self._rules[scope] = parse_many(str(getattr(self.settings, scope)))
+            text = getattr(self.settings, f"rate_limit_{scope}")
+            self._rules[scope] = parse_many(str(text))
         return self._rules[scope]
 
     def hit(self, scope: str, client: str) -> None:
         """Count one request; raise 429 when any limit of `scope` is exceeded."""
-        if not self.settings.enabled:
+        if not self.enabled:
             return
         try:
             for rule in self.rules(scope):
@@ -99,7 +86,7 @@ class RateLimiter:
 
     def check(self, scope: str, client: str) -> None:
         """Raise 429 if `scope` is already exhausted for `client`, without counting."""
-        if not self.settings.enabled:
+        if not self.enabled:
             return
         try:
             for rule in self.rules(scope):
@@ -121,13 +108,13 @@ class RateLimiter:
 
 
 def get_rate_limiter(request: Request) -> RateLimiter:
-    """The app's limiter, built once from the environment on first use."""
+    """The app's limiter, built once from the app's settings on first use."""
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if limiter is None:
         with _init_lock:
             limiter = getattr(request.app.state, "rate_limiter", None)
             if limiter is None:
-                limiter = RateLimiter(RateLimitSettings())
+                limiter = RateLimiter(request.app.state.settings)
                 request.app.state.rate_limiter = limiter
     return limiter
 

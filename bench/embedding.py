@@ -119,9 +119,10 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from matching.e5 import default_cache_dir, prepare_model
+    from app.config import get_settings
+    from matching.e5 import prepare_model
 
-    cache_dir = args.cache_dir or default_cache_dir()
+    cache_dir = args.cache_dir or get_settings().model_dir
     prepare_model(cache_dir)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     results: dict[str, dict[str, float]] = {}

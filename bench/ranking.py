@@ -167,10 +167,11 @@ def main() -> None:
 
     encoder = None
     if not args.no_model:
+        from app.config import get_settings
         from matching.encoders import load_encoder
 
         try:
-            encoder = load_encoder(None)
+            encoder = load_encoder(None, get_settings().model_dir)
             encoder.encode_queries([QUESTIONS[0], QUESTIONS[1]])
         except Exception as exc:  # report and fall back: this is a benchmark
             print(f"model unavailable ({exc}); encode+rank is skipped")

@@ -20,8 +20,8 @@ if [ -z "$pg_url" ] && command -v pg_ctlcluster >/dev/null 2>&1; then
   fi
 fi
 
-echo "== test suite on SQLite =="
-env -u KENNISBRUG_TEST_POSTGRES_URL KENNISBRUG_TEST_DB=sqlite "$BIN/pytest" "$@"
+echo "== test suite on SQLite (with the coverage gate of pyproject.toml) =="
+env -u KENNISBRUG_TEST_POSTGRES_URL KENNISBRUG_TEST_DB=sqlite "$BIN/pytest" --cov "$@"
 
 if [ -n "$pg_url" ]; then
   echo "== test suite on PostgreSQL =="

@@ -94,7 +94,7 @@ def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
 
 def load_encoder_strict(settings: Settings) -> Encoder:
     """The configured encoder, loaded now; raises MatchingError when it cannot be."""
-    encoder = load_encoder(settings.embedding_model, settings.model_cache)
+    encoder = load_encoder(settings.embedding_model, settings.model_dir)
     try:
         encoder.encode_queries(["kennisbrug"])  # load now, not in the first request
     except (OSError, ValueError) as exc:

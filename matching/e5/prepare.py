@@ -50,14 +50,11 @@ _STALE = ".stale-"
 
 
 def default_cache_dir() -> Path:
-    """The model cache: `$KENNISBRUG_MODEL_CACHE`, else the user's cache directory.
+    """The platform's user cache directory for models (callers may choose another).
 
     Returns:
         e.g. `~/.cache/kennisbrug/models` on Linux; never a path inside the repository.
     """
-    override = os.environ.get("KENNISBRUG_MODEL_CACHE")
-    if override:
-        return Path(override).expanduser()
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":

@@ -26,7 +26,7 @@ from app.models import (
     Theme,
     User,
 )
-from app.ratelimit import RateLimiter, RateLimitSettings
+from app.ratelimit import RateLimiter
 from seeds.loader import load_demo, read_data
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -42,10 +42,15 @@ def seed_demo(session: Session, settings: Settings) -> None:
     )
 
 
+def rate_limits(**overrides: Any) -> Settings:
+    """Settings whose rate_limit_<name> fields are the given overrides."""
+    return Settings(**{f"rate_limit_{k}": v for k, v in overrides.items()})
+
+
 def fresh_limiter(**overrides: Any) -> RateLimiter:
     """A fresh in-memory limiter with the production default limits."""
     return RateLimiter(
-        RateLimitSettings(
+        rate_limits(
             **{"storage": "memory://", "interest": "5/minute;20/day", **overrides}
         )
     )

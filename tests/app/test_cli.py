@@ -237,3 +237,8 @@ def test_serve_demo_allows_plain_http_cookies(monkeypatch, env):
     assert seen["port"] == 8123
     assert seen["proxy_headers"] is False  # forwarded headers only via the app
     assert "makelaar@leiden.example" in result.output
+
+
+def test_the_model_folder_comes_from_the_settings(tmp_path, env):
+    env(model_cache=str(tmp_path / "models"))
+    assert get_settings().model_dir == tmp_path / "models"

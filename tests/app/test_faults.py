@@ -22,10 +22,11 @@ from app.config import Settings
 from app.db import make_engine
 from app.main import InsecureConfigurationError, create_app
 from app.models import User
-from app.ratelimit import RateLimiter, RateLimitSettings
+from app.ratelimit import RateLimiter
 from app.security import create_token
 from app.vocab.service import resolve_institution
 from tests.app.conftest import TEST_PASSWORD, TEST_SECRET
+from tests.app.portal_world import rate_limits
 from tests.live_server import live_server
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -156,7 +157,7 @@ class TestForwardedHeaders:
 
     def _app(self, engine: Engine, settings: Settings, **changes: str):
         app = create_app(settings.model_copy(update=changes), engine=engine)
-        app.state.rate_limiter = RateLimiter(RateLimitSettings(login="5/minute"))
+        app.state.rate_limiter = RateLimiter(rate_limits(login="5/minute"))
         return app
 
     def test_a_spoofed_address_does_not_reset_the_lockout(self, engine, settings):

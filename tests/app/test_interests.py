@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from app.errors import ServiceUnavailableError, TooManyRequestsError
 from app.interests.schemas import InterestCreate
 from app.models import Event, Interest
-from app.ratelimit import RateLimiter, RateLimitSettings
-from tests.app.portal_world import add_question, fresh_limiter
+from app.ratelimit import RateLimiter
+from tests.app.portal_world import add_question, fresh_limiter, rate_limits
 
 
 @pytest.fixture(autouse=True)
@@ -212,7 +212,7 @@ class TestRateLimit:
     def test_limits_and_storage_come_from_the_environment(self, monkeypatch):
         monkeypatch.setenv("KENNISBRUG_RATE_LIMIT_INTEREST", "2/hour")
         monkeypatch.setenv("KENNISBRUG_RATE_LIMIT_STORAGE", "memory://")
-        limiter = RateLimiter(RateLimitSettings())
+        limiter = RateLimiter(rate_limits())
         limiter.hit("interest", "10.0.0.1")
         limiter.hit("interest", "10.0.0.1")
         with pytest.raises(TooManyRequestsError):
@@ -220,12 +220,12 @@ class TestRateLimit:
         limiter.hit("interest", "10.0.0.2")  # another client has its own quota
 
     def test_disabled_limiter_lets_everything_through(self):
-        limiter = RateLimiter(RateLimitSettings(interest="1/minute", enabled=False))
+        limiter = RateLimiter(rate_limits(interest="1/minute", enabled=False))
         for _ in range(3):
             limiter.hit("interest", "10.0.0.1")
 
     def test_unreachable_storage_is_503_not_a_silent_pass(self):
-        limiter = RateLimiter(RateLimitSettings(storage="redis://127.0.0.1:1/0"))
+        limiter = RateLimiter(rate_limits(storage="redis://127.0.0.1:1/0"))
         with pytest.raises(ServiceUnavailableError):
             limiter.hit("interest", "10.0.0.1")
 
@@ -234,9 +234,7 @@ class TestRateLimit:
             socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
         except OSError:
             pytest.skip("no Redis on 127.0.0.1:6379")
-        settings = RateLimitSettings(
-            storage="redis://127.0.0.1:6379/15", interest="3/minute"
-        )
+        settings = rate_limits(storage="redis://127.0.0.1:6379/15", interest="3/minute")
         first, second = RateLimiter(settings), RateLimiter(settings)
         first.reset()
         try:

@@ -438,9 +438,10 @@ class TestResults:
 
 
 def test_public_reads_are_rate_limited_per_client(app, client):
-    from app.ratelimit import RateLimiter, RateLimitSettings
+    from app.ratelimit import RateLimiter
+    from tests.app.portal_world import rate_limits
 
-    app.state.rate_limiter = RateLimiter(RateLimitSettings(public="3/minute"))
+    app.state.rate_limiter = RateLimiter(rate_limits(public="3/minute"))
     codes = [client.get("/api/portal/assignments").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get("/portaal").status_code == 429

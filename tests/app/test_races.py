@@ -42,9 +42,10 @@ from app.models import (
     Question,
     User,
 )
-from app.ratelimit import RateLimiter, RateLimitSettings
+from app.ratelimit import RateLimiter
 from app.security import create_token
 from tests.app.conftest import TEST_SECRET
+from tests.app.portal_world import rate_limits
 from tests.live_server import live_server
 
 ROUNDS = 10
@@ -183,7 +184,7 @@ def arena(engine: Engine, settings: Settings) -> Iterator[Arena]:
         institution_id = institution.id
     app = create_app(settings, engine=engine)
     # Many sign-ups from one test client: the limits are not what is tested here.
-    app.state.rate_limiter = RateLimiter(RateLimitSettings(enabled=False))
+    app.state.rate_limiter = RateLimiter(rate_limits(enabled=False))
     with live_server(app) as base:
         yield Arena(
             engine=engine,

