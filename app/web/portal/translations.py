@@ -3,11 +3,10 @@ international). Theme labels come from the vocabulary; everything else is here."
 
 from __future__ import annotations
 
-from typing import Literal
-
 from app.codes import ExpectedOutput, Level, OfferKind, labels, values
+from app.portal.schemas import Lang
 
-PortalLang = Literal["nl", "en"]
+PortalLang = Lang  # the portal's languages, defined with its API
 
 TEXTS: dict[str, dict[str, str]] = {
     "nl": {
