@@ -13,19 +13,10 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Date,
-    DateTime,
-    LargeBinary,
-    Table,
-    Uuid,
-    func,
-    select,
-)
+from sqlalchemy import Column, Connection, Date, DateTime, LargeBinary, Table, Uuid
 
 import app.models  # noqa: F401  (registers every table)
+from app.dataport import repository
 from app.db import Base
 
 FORMAT = "kennisbrug-export"
@@ -76,11 +67,9 @@ def export_data(conn: Connection) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in _tables():
         codecs = {c.name: _encoder(c) for c in table.columns}
-        order = list(table.primary_key.columns)
-        rows = conn.execute(select(table).order_by(*order)).mappings()
         tables[table.name] = [
             {k: (None if v is None else codecs[k](v)) for k, v in row.items()}
-            for row in rows
+            for row in repository.rows(conn, table)
         ]
     return {"format": FORMAT, "version": VERSION, "tables": tables}
 
@@ -94,7 +83,7 @@ def import_data(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
     if document.get("format") != FORMAT or document.get("version") != VERSION:
         raise ImportRefusedError(f"not a {FORMAT} version {VERSION} document")
     for table in _tables():
-        if conn.scalar(select(func.count()).select_from(table)):
+        if repository.has_rows(conn, table):
             raise ImportRefusedError(
                 f"table {table.name} already has rows; import needs an empty, migrated database"
             )
@@ -111,7 +100,6 @@ def import_data(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
             {k: (None if v is None else codecs[k](v)) for k, v in row.items()}
             for row in rows
         ]
-        if decoded:
-            conn.execute(table.insert(), decoded)
+        repository.insert(conn, table, decoded)
         counts[table.name] = len(decoded)
     return counts
