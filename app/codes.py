@@ -69,6 +69,25 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class DecisionOutcome(StrEnum):
+    """What happened to a proposed pair: a label the ranker learns from."""
+
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    DECLINED = "declined"
+
+
+class RejectReason(StrEnum):
+    """Why a broker (or provider) turned a pair down."""
+
+    TOPIC = "topic"
+    LEVEL = "level"
+    TIMING = "timing"
+    CAPACITY = "capacity"
+    FIT = "fit"
+    OTHER = "other"
+
+
 # Matches in these states hold one place of their offer.
 HOLDING_STATUSES: tuple[MatchStatus, ...] = (
     MatchStatus.CONFIRMED,
@@ -122,6 +141,19 @@ DUTCH: dict[type[StrEnum], dict[str, str]] = {
         MatchStatus.COMPLETED: "Afgerond",
         MatchStatus.REJECTED: "Afgewezen",
         MatchStatus.CANCELLED: "Geannuleerd",
+    },
+    DecisionOutcome: {
+        DecisionOutcome.CONFIRMED: "Bevestigd",
+        DecisionOutcome.REJECTED: "Afgewezen door de makelaar",
+        DecisionOutcome.DECLINED: "Afgeslagen door de aanbieder",
+    },
+    RejectReason: {
+        RejectReason.TOPIC: "Onderwerp past niet",
+        RejectReason.LEVEL: "Niveau past niet",
+        RejectReason.TIMING: "Periode past niet",
+        RejectReason.CAPACITY: "Geen plaats of tijd",
+        RejectReason.FIT: "Past minder goed dan een ander aanbod",
+        RejectReason.OTHER: "Andere reden",
     },
     Role: {
         Role.STAFF: "Beleidsmedewerker",

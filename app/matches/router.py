@@ -84,21 +84,35 @@ def read_match(
 
 @router.post("/{match_id:uuid}/confirm", responses=_ERRORS)
 def confirm_match(
-    match_id: uuid.UUID, session: SessionDep, user: BrokerUser
+    match_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerUser,
+    encoder: EncoderDep,
+    today: TodayDep,
 ) -> MatchRead:
     """Confirm a proposal; takes a place, 409 naming the offer when it is full. Broker."""
     return MatchRead.model_validate(
-        service.confirm_match(session, match_id, actor=user)
+        service.confirm_match(
+            session, match_id, actor=user, encoder=encoder, today=today
+        )
     )
 
 
 @router.post("/{match_id:uuid}/reject", responses=_ERRORS)
 def reject_match(
-    match_id: uuid.UUID, data: RejectRequest, session: SessionDep, user: BrokerUser
+    match_id: uuid.UUID,
+    data: RejectRequest,
+    session: SessionDep,
+    user: BrokerUser,
+    encoder: EncoderDep,
+    today: TodayDep,
 ) -> MatchRead:
-    """Reject a proposal with a reason. Broker."""
+    """Reject a proposal with a reason (and a reason code the ranker learns from).
+    Broker."""
     return MatchRead.model_validate(
-        service.reject_match(session, match_id, data, actor=user)
+        service.reject_match(
+            session, match_id, data, actor=user, encoder=encoder, today=today
+        )
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import AliasPath, AnyHttpUrl, BaseModel, ConfigDict, Field
 
+from app.codes import RejectReason
 from app.schemas import ORMRead
 
 
@@ -22,6 +23,11 @@ class RejectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=3, max_length=2_000)
+    reason_code: RejectReason | None = Field(
+        default=None,
+        description="Why, as a code the ranker learns from: topic, level, timing, "
+        "capacity, fit or other.",
+    )
 
 
 class CancelRequest(BaseModel):

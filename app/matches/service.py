@@ -16,8 +16,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
+from app.codes import (
+    HOLDING_STATUSES,
+    DecisionOutcome,
+    MatchStatus,
+    QuestionStatus,
+    Role,
+)
 from app.db import utcnow
+from app.learning import service as decisions
 from app.matches import repository
 from app.matches.errors import (
     BrokerOrOwnerOnly,
@@ -179,7 +186,7 @@ def confirm_pair(
         encoder=encoder,
         today=today,
     )
-    return confirm_match(session, match.id, actor=actor)
+    return confirm_match(session, match.id, actor=actor, encoder=encoder, today=today)
 
 
 def _reload_columns(session: Session, m: Match) -> None:
@@ -285,13 +292,29 @@ def _finish(session: Session, m: Match) -> Match:
     return m
 
 
-def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
+def confirm_match(
+    session: Session,
+    match_id: uuid.UUID,
+    *,
+    actor: User,
+    encoder: Encoder | None,
+    today: date,
+) -> Match:
     """Confirm a proposal, taking one place of its offer; 409 when the offer is full.
 
     The status change and the place are both conditional UPDATEs in one transaction,
-    so parallel confirms can never take more places than exist.
+    so parallel confirms can never take more places than exist. The decision is
+    recorded with the ranking it was made on (app.learning).
     """
     m = get_visible_match(session, match_id, actor)
+    decisions.record(
+        session,
+        m,
+        outcome=DecisionOutcome.CONFIRMED,
+        actor=actor,
+        encoder=encoder,
+        today=today,
+    )
     _step(
         session,
         m,
@@ -304,10 +327,26 @@ def confirm_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Matc
 
 
 def reject_match(
-    session: Session, match_id: uuid.UUID, data: RejectRequest, *, actor: User
+    session: Session,
+    match_id: uuid.UUID,
+    data: RejectRequest,
+    *,
+    actor: User,
+    encoder: Encoder | None,
+    today: date,
 ) -> Match:
-    """Reject a proposal, with the reason the broker gives."""
+    """Reject a proposal, with the reason the broker gives (recorded for learning)."""
     m = get_visible_match(session, match_id, actor)
+    decisions.record(
+        session,
+        m,
+        outcome=DecisionOutcome.REJECTED,
+        actor=actor,
+        encoder=encoder,
+        today=today,
+        reason_code=data.reason_code,
+        reason=data.reason,
+    )
     _step(
         session,
         m,

@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table (for Alembic too)."""
 
+from app.models.decision import Decision
 from app.models.embedding import Embedding
 from app.models.event import Event
 from app.models.interest import Interest
@@ -10,6 +11,7 @@ from app.models.user import User
 from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
 
 __all__ = [
+    "Decision",
     "Embedding",
     "Event",
     "Institution",

@@ -96,7 +96,9 @@ def reject(
             encoder=encoder,
             today=today,
         )
-        return match_service.reject_match(session, match.id, data, actor=user)
+        return match_service.reject_match(
+            session, match.id, data, actor=user, encoder=encoder, today=today
+        )
 
     attempt(
         request, session, _reject, "De kandidaat is afgewezen.", labels=COMPLETE_LABELS

@@ -1,0 +1,1 @@
+"""Learning from decisions: what brokers and providers chose, and the reranker."""
