@@ -3,8 +3,10 @@
 from app.models.embedding import Embedding
 from app.models.event import Event
 from app.models.interest import Interest
+from app.models.job import ScheduledJob
 from app.models.match import HOLDING_STATUSES, MATCH_STATUSES, Match
 from app.models.offer import LANGUAGES, LEVELS, OFFER_KINDS, OFFER_STATUSES, Offer
+from app.models.outbox import MAIL_STATUSES, OutboxMail
 from app.models.question import (
     EXPECTED_OUTPUTS,
     QUESTION_STATUSES,
@@ -19,6 +21,7 @@ __all__ = [
     "HOLDING_STATUSES",
     "LANGUAGES",
     "LEVELS",
+    "MAIL_STATUSES",
     "MATCH_STATUSES",
     "OFFER_KINDS",
     "OFFER_STATUSES",
@@ -32,8 +35,10 @@ __all__ = [
     "Municipality",
     "Neighbourhood",
     "Offer",
+    "OutboxMail",
     "Question",
     "QuestionLevel",
+    "ScheduledJob",
     "Theme",
     "User",
 ]
