@@ -1,5 +1,5 @@
 """The `kennisbrug` command line: serve, migrate, seed, create-user, model, reindex,
-eval, export/import and privacy."""
+eval, export/import, privacy and worker."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 
 from app.config import Settings, get_settings
+from app.jobs.commands import worker
 from app.privacy.commands import privacy_cli
 
 cli = typer.Typer(
@@ -23,6 +24,7 @@ cli = typer.Typer(
 model_cli = typer.Typer(help="The embedding model.", no_args_is_help=True)
 cli.add_typer(model_cli, name="model")
 cli.add_typer(privacy_cli, name="privacy")
+cli.command()(worker)
 
 
 def alembic_config(database_url: str) -> Config:

@@ -69,6 +69,15 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class MailStatus(StrEnum):
+    """An outbox mail: waiting, being sent by a worker, sent, or given up."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 class DecisionOutcome(StrEnum):
     """What happened to a proposed pair: a label the ranker learns from."""
 
@@ -141,6 +150,12 @@ DUTCH: dict[type[StrEnum], dict[str, str]] = {
         MatchStatus.COMPLETED: "Afgerond",
         MatchStatus.REJECTED: "Afgewezen",
         MatchStatus.CANCELLED: "Geannuleerd",
+    },
+    MailStatus: {
+        MailStatus.PENDING: "Wacht op verzending",
+        MailStatus.SENDING: "Wordt verzonden",
+        MailStatus.SENT: "Verzonden",
+        MailStatus.FAILED: "Niet bezorgd",
     },
     DecisionOutcome: {
         DecisionOutcome.CONFIRMED: "Bevestigd",

@@ -63,6 +63,39 @@ class Settings(BaseSettings):
         "none, so a client cannot pick its own address (rate limits, logs).",
     )
 
+    # --- Mail and background jobs (app/mail, app/jobs) ---------------------------
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server; unset: mails are written to the log instead.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "Kennisbrug <noreply@kennisbrug.example>"
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the site; every link in a mail starts here.",
+    )
+    mail_retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="Sent and failed mails (addresses, bodies) older than this are "
+        "deleted by the daily retention job.",
+    )
+    in_process_worker: bool | None = Field(
+        default=None,
+        description="Run the background jobs inside `kennisbrug serve`. Default: on "
+        "for SQLite, off for PostgreSQL (run `kennisbrug worker` there).",
+    )
+    worker_poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+
+    @property
+    def runs_in_process_worker(self) -> bool:
+        if self.in_process_worker is not None:
+            return self.in_process_worker
+        return self.is_sqlite
+
     @property
     def uses_default_secret(self) -> bool:
         return self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY

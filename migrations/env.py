@@ -12,6 +12,11 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave procrastinate's tables (its own SQL, PostgreSQL only) out of autogenerate."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
@@ -22,6 +27,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
+        include_name=_include_name,
         render_as_batch=True,
     )
     with context.begin_transaction():
@@ -46,6 +52,7 @@ def _run(connection: object) -> None:
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=_include_name,
         # SQLite cannot ALTER most things; batch mode rebuilds tables there.
         render_as_batch=True,
     )

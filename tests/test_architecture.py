@@ -9,8 +9,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
-# Names every domain folder has (STYLE.md); any other module name is unique in app/.
-DOMAIN_FILES = {"__init__", "router", "service", "schemas", "repository", "errors"}
+# Names a domain folder may have (STYLE.md: router, service, schemas, repository,
+# errors; tasks for its background jobs, commands for its CLI, as Polar does);
+# any other module name is unique in app/.
+DOMAIN_FILES = {
+    "__init__",
+    "router",
+    "service",
+    "schemas",
+    "repository",
+    "errors",
+    "tasks",
+    "commands",
+}
 
 
 def modules(folder: Path) -> dict[str, Path]:

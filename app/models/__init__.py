@@ -4,8 +4,10 @@ from app.models.decision import Decision
 from app.models.embedding import Embedding
 from app.models.event import Event
 from app.models.interest import Interest
+from app.models.job import ScheduledJob
 from app.models.match import Match
 from app.models.offer import Offer
+from app.models.outbox import OutboxMail
 from app.models.question import Question, QuestionLevel
 from app.models.user import User
 from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
@@ -20,8 +22,10 @@ __all__ = [
     "Municipality",
     "Neighbourhood",
     "Offer",
+    "OutboxMail",
     "Question",
     "QuestionLevel",
+    "ScheduledJob",
     "Theme",
     "User",
 ]

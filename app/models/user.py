@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -25,6 +25,10 @@ class User(IdMixin, TimestampMixin, Base):
     # Carried in every token and session cookie; raising it (logout, password
     # change, deactivation) ends all of them at once.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # False: only essential mail (password reset and the like); see app/mail/service.py.
+    wants_mail: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
     department: Mapped[str | None] = mapped_column(String(120))
     municipality_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("municipalities.id"), index=True

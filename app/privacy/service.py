@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.db import utcnow
+from app.mail import service as mail_service
 from app.models import Event, Offer, Question, User
 from app.privacy import repository
 from app.privacy.schemas import ErasureReport, PersonExport, PurgeReport
@@ -148,6 +149,7 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
     accounts = repository.users_with_email(session, email)
     for user in accounts:
         _anonymise(user)
+    mails = mail_service.forget_address(session, email)
     audit.record(
         session,
         actor=actor,
@@ -159,6 +161,7 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
             "interests_deleted": len(interests),
             "contact_fields_cleared": cleared,
             "audit_events_scrubbed": scrubbed,
+            "mails_deleted": mails,
         },
     )
     session.commit()

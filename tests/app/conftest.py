@@ -62,6 +62,9 @@ def settings(database_url: str) -> Settings:
         # A fast fake encoder; the real model is exercised by the quality tests.
         embedding_model="hashing-64",
         reference_date=date(2027, 1, 15),
+        # No job thread in the test apps: jobs are tested on their own
+        # (tests/app/test_jobs.py), on committed data.
+        in_process_worker=False,
     )
 
 

@@ -52,7 +52,8 @@ def test_confirm_and_reject_store_what_the_broker_saw(
     )
     assert yes.engine_version == confirmed["engine_version"]
     shown = {item["offer_id"]: item for item in yes.shown}
-    assert first["id"] in shown and second["id"] in shown
+    assert first["id"] in shown
+    assert second["id"] in shown
     assert [item["rank"] for item in yes.shown] == list(range(1, len(yes.shown) + 1))
     assert set(shown[first["id"]]["components"]) >= {"lexical", "theme"}
 

@@ -1,7 +1,7 @@
 """decisions: what brokers and providers chose, with the ranking they saw
 
 Revision ID: 9d2e4f6a8b01
-Revises: 3f8b6c0e1a22
+Revises: c9a2f4d81b37
 Create Date: 2026-12-06 22:00:14.424100
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9d2e4f6a8b01"
-down_revision: str | None = "3f8b6c0e1a22"
+down_revision: str | None = "c9a2f4d81b37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

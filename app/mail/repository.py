@@ -1,0 +1,80 @@
+"""Every query on the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.codes import MailStatus
+from app.models import OutboxMail
+
+
+def has_dedupe_key(session: Session, dedupe_key: str) -> bool:
+    found = session.scalar(
+        select(OutboxMail.id).where(OutboxMail.dedupe_key == dedupe_key)
+    )
+    return found is not None
+
+
+def lock_due(session: Session, *, now: datetime, batch: int) -> list[OutboxMail]:
+    """Up to `batch` due mails (pending and due, or an expired claim), locked.
+
+    `SKIP LOCKED`: a row another worker holds is left to it (PostgreSQL; SQLite
+    serialises writers anyway).
+    """
+    due = or_(
+        and_(
+            OutboxMail.status == MailStatus.PENDING, OutboxMail.next_attempt_at <= now
+        ),
+        and_(OutboxMail.status == MailStatus.SENDING, OutboxMail.claimed_until < now),
+    )
+    return list(
+        session.scalars(
+            select(OutboxMail)
+            .where(due)
+            .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def update_claimed(
+    session: Session, mail_id: uuid.UUID, held_until: datetime, **values: object
+) -> bool:
+    """Update a mail this worker still holds; False if its claim was taken over."""
+    result = session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.status == MailStatus.SENDING,
+            OutboxMail.claimed_until == held_until,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_finished_before(session: Session, before: datetime) -> int:
+    result = session.execute(
+        delete(OutboxMail)
+        .where(
+            OutboxMail.status.in_((MailStatus.SENT, MailStatus.FAILED)),
+            OutboxMail.created_at < before,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_to(session: Session, email: str) -> int:
+    result = session.execute(
+        delete(OutboxMail)
+        .where(func.lower(OutboxMail.to_address) == email.strip().lower())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
