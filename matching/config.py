@@ -28,7 +28,7 @@ from matching.errors import InvalidQueryError
 
 __all__ = ["COMPONENTS", "DEFAULT_CONFIG", "ENGINE_VERSION", "MatchConfig"]
 
-ENGINE_VERSION = "2027.2"
+ENGINE_VERSION = "2027.3"
 
 COMPONENTS: tuple[str, ...] = (
     "dense",
@@ -37,6 +37,7 @@ COMPONENTS: tuple[str, ...] = (
     "expertise",
     "theme",
     "place",
+    "locality",
     "window",
 )
 
@@ -57,6 +58,8 @@ class MatchConfig:
             or method) the question needs (`matching.expertise`).
         w_theme: Soft overlap of ticked and inferred themes.
         w_place: Neighbourhood fit (offer tied to the question's neighbourhood).
+        w_locality: The provider is in the municipality (or region) the question
+            is about (`matching.locality`); absent where either is unknown.
         w_window: Share of the wanted window the offer covers.
         dense_prior_mean: Typical cosine of an unrelated pair for the model; used to
             shrink per-question statistics on small offer sets.
@@ -77,6 +80,13 @@ class MatchConfig:
         prf_depth: Pseudo-relevance feedback: how many top offers refine the query
             (0 disables it).
         prf_weight: Weight of the feedback centroid added to the question vector.
+        locality_region: Locality evidence for the same named region only.
+        locality_province: Locality evidence for the same province only.
+        locality_campus: Weight of a multi-campus institution's other campuses.
+        locality_gate: Like `place_gate`, for the locality evidence.
+        locality_share_full: Locality counts fully when at most this share of the
+            pool is local to the question, less the more of it is (none when all
+            is): like a concept's IDF, it says little in a city's own pool.
         place_gate: The place bonus is multiplied by the topical relevance raised to
             this power (0 = ungated), so "zelfde wijk" never lifts an off-topic offer.
         strong_threshold: Component value from which it counts as a strong reason.
@@ -88,6 +98,7 @@ class MatchConfig:
     w_expertise: float = 0.10
     w_theme: float = 0.25
     w_place: float = 0.07
+    w_locality: float = 0.0
     w_window: float = 0.03
     dense_prior_mean: float = 0.78
     dense_prior_std: float = 0.03
@@ -106,6 +117,11 @@ class MatchConfig:
     prf_depth: int = 3
     prf_weight: float = 0.5
     place_gate: float = 1.0
+    locality_region: float = 0.5
+    locality_province: float = 0.25
+    locality_campus: float = 0.5
+    locality_gate: float = 1.0
+    locality_share_full: float = 0.1
     strong_threshold: float = 0.6
 
     def __post_init__(self) -> None:

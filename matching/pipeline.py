@@ -26,6 +26,7 @@ from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
 from matching.filters import RULE_LABELS, RULES, RuleTable
 from matching.lexical import LexicalIndex
+from matching.locality import LocalityIndex, Places
 from matching.ranking import fuse, top_k
 from matching.text import detect_language, tokenize
 from matching.types import (
@@ -96,6 +97,7 @@ class OfferIndex:
         lexical: Fitted lexical model.
         topics: Concept and theme vectors.
         expertise: Expertise profiles (the discipline bridge).
+        locality: Where each offer's provider is (`matching.locality`).
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
         languages: (n,) language of each offer text (`"nl"` / `"en"`).
@@ -110,6 +112,7 @@ class OfferIndex:
     lexical: LexicalIndex
     topics: TopicIndex
     expertise: ExpertiseIndex
+    locality: LocalityIndex
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
     languages: npt.NDArray[np.str_]
@@ -184,6 +187,13 @@ class OfferIndex:
             expertise=ExpertiseIndex.build(
                 texts, center=config.dense_center, slope=config.dense_slope
             ),
+            locality=LocalityIndex.build(
+                texts,
+                [o.institution for o in offers],
+                region_credit=config.locality_region,
+                province_credit=config.locality_province,
+                campus_weight=config.locality_campus,
+            ),
             mentions=place_mentions(texts, names),
             mention_index={slug: i for i, slug in enumerate(names)},
             languages=languages,
@@ -233,19 +243,24 @@ class Evidence:
         components: Component name -> (n,) float32 in [0, 1]; `dense` is absent
             when either side has no vectors.
         present: Component name -> (n,) bool for components that exist for some
-            offers only: `lexical` counts only between texts in the same language.
+            offers only: `lexical` counts only between texts in the same
+            language, `locality` only for offers whose place is known.
         concepts: (1, n_concepts) concept vector of the question (explanations).
         needs: (K,) the expertise the question needs (`ExpertiseIndex.need`).
+        places: The places the question names (`matching.locality`).
+        strength: Component name -> factor on its fusion weight for this question.
     """
 
     components: dict[str, F32]
     present: dict[str, npt.NDArray[np.bool_]]
     concepts: sparse.csr_matrix
     needs: F32
+    places: Places
+    strength: dict[str, float]
 
     def fused(self, config: MatchConfig) -> F32:
         """The fused (n,) scores (`matching.ranking.fuse`)."""
-        return fuse(self.components, config, self.present)
+        return fuse(self.components, config, self.present, self.strength)
 
     def row(self, row: int) -> dict[str, float]:
         """The components one offer has, rounded for storage and display."""
@@ -300,9 +315,23 @@ def evidence(
     components["place"] = place_fit(
         index.rules, index.mentions, index.mention_index, question.neighbourhood
     )
+    places = index.locality.question_places(text)
+    locality = index.locality.scores(places)
+    strength: dict[str, float] = {}
+    if locality is not None and index.locality.known.any():
+        components["locality"] = locality
+        present["locality"] = index.locality.known
+        strength["locality"] = index.locality.strength(
+            locality, config.locality_share_full
+        )
     components["window"] = window_fit(index.rules, question)
     result = Evidence(
-        components=components, present=present, concepts=q_concepts, needs=needs
+        components=components,
+        present=present,
+        concepts=q_concepts,
+        needs=needs,
+        places=places,
+        strength=strength,
     )
     if config.prf_depth > 0 and config.prf_weight > 0 and "dense" in components:
         components["dense"] = _feedback(result, question_vector, index, config)
@@ -453,6 +482,7 @@ def _scored(
         values,
         shared_concepts=_shared_concepts(index, row, q_concept_ids),
         shared_expertise=[e.label for e in index.expertise.shared(found.needs, row)],
+        shared_places=index.locality.shared(found.places, row),
         question_themes=question.themes,
         offer_themes=offer.themes,
         config=config,
