@@ -98,7 +98,7 @@ class MatchConfig:
     w_expertise: float = 0.10
     w_theme: float = 0.25
     w_place: float = 0.07
-    w_locality: float = 0.0
+    w_locality: float = 0.25
     w_window: float = 0.03
     dense_prior_mean: float = 0.78
     dense_prior_std: float = 0.03
@@ -120,7 +120,7 @@ class MatchConfig:
     locality_region: float = 0.5
     locality_province: float = 0.25
     locality_campus: float = 0.5
-    locality_gate: float = 1.0
+    locality_gate: float = 0.0
     locality_share_full: float = 0.1
     strong_threshold: float = 0.6
 

@@ -10,9 +10,10 @@ exclusions can be ordered by the score they would have had (near-misses first).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,7 @@ from matching.vocabulary import NEIGHBOURHOOD_NAMES, default_matcher
 __all__ = [
     "Evidence",
     "OfferIndex",
+    "Reranker",
     "evidence",
     "offer_text",
     "question_text",
@@ -49,6 +51,27 @@ __all__ = [
 ]
 
 F32 = npt.NDArray[np.float32]
+
+
+class Reranker(Protocol):
+    """Anything that reorders the engine's best offers from their evidence.
+
+    `depth`: how many of the default ranking's best eligible offers it reorders
+    (`matching.learning.LearnedRanker`); the rest keep the default order below them.
+    """
+
+    @property
+    def depth(self) -> int:
+        """How many top offers of the default ranking are reordered."""
+        ...
+
+    def score(
+        self,
+        components: Mapping[str, F32],
+        present: Mapping[str, npt.NDArray[np.bool_]] | None = None,
+    ) -> F32:
+        """(n,) scores in [0, 1], higher is better, from (n,) component arrays."""
+        ...
 
 
 def _join(title: str, description: str) -> str:
@@ -379,6 +402,7 @@ def rank(
     config: MatchConfig = DEFAULT_CONFIG,
     limit: int = 10,
     excluded_limit: int = 5,
+    reranker: Reranker | None = None,
 ) -> Ranking:
     """Rank every offer for one question.
 
@@ -391,6 +415,9 @@ def rank(
         config: Weights; normally the one the index was built with.
         limit: Maximum number of candidates.
         excluded_limit: Maximum number of exclusions (near-misses) returned.
+        reranker: A learned scorer (`matching.learning.LearnedRanker`) that orders
+            the offers instead of the fused default; the evidence components and
+            the explanations stay those of the engine.
 
     Returns:
         Candidates best first (score in [0, 1], ties by offer id) that pass every
@@ -405,9 +432,9 @@ def rank(
     if len(index) == 0:
         return Ranking(candidates=(), excluded=())
     found = evidence(question, question_vector, index, config)
-    scores = found.fused(config)
     broken = index.rules.violations(question, reference_date)
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
+    scores = _scores(found, index, eligible, config, reranker)
 
     candidates = [
         _scored(question, index, found, scores, i, config)
@@ -438,6 +465,7 @@ def score_offer(
     *,
     reference_date: date,
     config: MatchConfig = DEFAULT_CONFIG,
+    reranker: Reranker | None = None,
 ) -> ScoredCandidate | None:
     """The candidate `rank` would list for one offer, explaining only that offer.
 
@@ -448,6 +476,7 @@ def score_offer(
         offer_id: The offer to score.
         reference_date: "Today" for the expiry rule.
         config: Weights; normally the one the index was built with.
+        reranker: The learned scorer `rank` was given, if any.
 
     Returns:
         The scored candidate (same score and components as in `rank`), or None
@@ -460,10 +489,49 @@ def score_offer(
     if not rows:
         raise InvalidQueryError(f"offer {offer_id!r} is not in the index")
     row = rows[0]
-    if index.rules.violations(question, reference_date)[row].any():
+    broken = index.rules.violations(question, reference_date)
+    if broken[row].any():
         return None
     found = evidence(question, question_vector, index, config)
-    return _scored(question, index, found, found.fused(config), row, config)
+    eligible = np.asarray(~broken.any(axis=1), dtype=bool)
+    scores = _scores(found, index, eligible, config, reranker)
+    return _scored(question, index, found, scores, row, config)
+
+
+def _scores(
+    found: Evidence,
+    index: OfferIndex,
+    eligible: npt.NDArray[np.bool_],
+    config: MatchConfig,
+    reranker: Reranker | None,
+) -> F32:
+    """Fused scores; with a reranker, its scores for the default's best `depth`.
+
+    The reranked block keeps its learned scores; the offers below it keep their
+    default order, scaled to stay under the block (scores stay in [0, 1]).
+    """
+    scores = found.fused(config)
+    if reranker is None:
+        return scores
+    block = top_k(scores, index.id_rank, eligible, reranker.depth)
+    if block.size == 0:
+        return scores
+    learned = np.asarray(
+        reranker.score(
+            {name: values[block] for name, values in found.components.items()},
+            {name: mask[block] for name, mask in found.present.items()},
+        ),
+        dtype=np.float32,
+    )
+    out = scores.copy()
+    rest = np.ones(len(scores), dtype=bool)
+    rest[block] = False
+    floor = float(learned.min())
+    peak = float(scores[rest].max()) if rest.any() else 0.0
+    if peak > 0:
+        out[rest] = scores[rest] * (floor / peak) * (1.0 - 1e-6)
+    out[block] = learned
+    return out
 
 
 def _scored(
