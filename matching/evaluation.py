@@ -318,6 +318,7 @@ class FeedbackReport:
             "train_questions": self.train_questions,
             "test_questions": self.test_questions,
             "guard": "kept default" if self.guard_kept_default else "learned ranker",
+            "guard_kept_default": self.guard_kept_default,
             "ranker": None if self.ranker is None else self.ranker.version,
             "seed": self.seed,
         }
