@@ -26,7 +26,9 @@ LOCAL = {"concept": 0.5, "theme": 0.7, "locality": 1.0, "window": 1.0}
 OTHER = {"concept": 0.3, "theme": 0.5, "locality": 0.0, "window": 1.0}
 
 
-def _decision(q: str, best_rank: int = 3, outcome: Outcome = Outcome.CONFIRMED):
+def _decision(
+    q: str, best_rank: int = 3, outcome: Outcome = Outcome.CONFIRMED
+) -> Decision:
     rows = [("top", TOPICAL), ("second", SECOND), ("local", LOCAL), ("other", OTHER)]
     if best_rank == 1:
         rows = [rows[2], rows[0], rows[1], rows[3]]

@@ -73,8 +73,11 @@ def test_strength_is_small_when_the_pool_is_local():
     local = LocalityIndex.build(["In Leiden"] * 9 + ["In Delft"], [""] * 10)
     mixed = LocalityIndex.build(["In Leiden"] + ["In Groningen"] * 19, [""] * 20)
     places = local.question_places("Vraag uit Leiden")
-    weak = local.strength(local.scores(places), 0.1)
-    full = mixed.strength(mixed.scores(places), 0.1)
+    local_scores, mixed_scores = local.scores(places), mixed.scores(places)
+    assert local_scores is not None
+    assert mixed_scores is not None
+    weak = local.strength(local_scores, 0.1)
+    full = mixed.strength(mixed_scores, 0.1)
     assert weak < 0.1
     assert full == 1.0
 
