@@ -287,12 +287,30 @@ def evaluate(
         bool,
         typer.Option("--no-model", help="Rank without embeddings (lexical fallback)."),
     ] = False,
+    feedback_split: Annotated[
+        float | None,
+        typer.Option(
+            "--feedback-split",
+            help="Simulate a broker's decisions on this share of the questions, "
+            "learn a reranker from them and compare it with the default on the rest.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the --feedback-split question split.")
+    ] = 0,
 ) -> None:
     """Measure match quality (Recall@5/10, MRR, nDCG@10, violations) on a data set."""
     from matching.encoders import load_encoder
     from matching.errors import MatchingError
     from matching.evaluation import evaluate as run_evaluation
-    from matching.evaluation import format_details, format_report, load_dataset
+    from matching.evaluation import (
+        format_details,
+        format_report,
+        load_dataset,
+        simulate_feedback,
+    )
 
     settings = get_settings()
     try:
@@ -302,10 +320,27 @@ def evaluate(
             if no_model
             else load_encoder(settings.embedding_model, settings.model_dir)
         )
-        report = run_evaluation(data, encoder, progress=not as_json)
+        if feedback_split is not None:
+            result = simulate_feedback(data, encoder, split=feedback_split, seed=seed)
+        else:
+            report = run_evaluation(data, encoder, progress=not as_json)
     except MatchingError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if feedback_split is not None:
+        outcome = result.as_dict()
+        if as_json:
+            typer.echo(json.dumps(outcome, ensure_ascii=False))
+            return
+        for name in ("default", "learned"):
+            metrics = outcome[name]
+            assert isinstance(metrics, dict)
+            typer.echo(f"{name:8} " + "  ".join(f"{k} {v}" for k, v in metrics.items()))
+        typer.echo(
+            f"trained on {outcome['train_questions']} questions, "
+            f"tested on {outcome['test_questions']}; guard: {outcome['guard']}"
+        )
+        return
     if as_json:
         summary: dict[str, object] = dict(report.as_dict())
         if details:

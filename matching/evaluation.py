@@ -6,6 +6,10 @@ in any top 10 that break a hard rule, counted by the independent plain-Python
 `check_offer`). MRR uses the full ranking of eligible offers; the other metrics the
 top 10. Averages are over questions.
 
+`simulate_feedback` simulates a broker's decisions on part of the questions, trains
+`matching.learning` on them and compares the learned ranker with the default on the
+rest (`kennisbrug eval DATASET --feedback-split 0.5 --seed S`).
+
 Per question the report keeps where each relevant ("gold") offer ended up and which
 offers outranked the first of them, with their scores and evidence components, so a
 miss can be studied (`format_details`; `kennisbrug eval DATASET --details`).
@@ -14,17 +18,20 @@ miss can be studied (`format_details`; `kennisbrug eval DATASET --details`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.dataset import Dataset, LabelledQuestion, load_dataset, parse_dataset
+from matching.errors import InvalidQueryError
 from matching.filters import check_offer
-from matching.pipeline import OfferIndex, offer_text, question_text, rank
-from matching.types import ScoredCandidate
+from matching.learning import Decision, LearnedRanker, Outcome, ShownOffer, fit
+from matching.pipeline import OfferIndex, Reranker, offer_text, question_text, rank
+from matching.types import Ranking, ScoredCandidate
 
 if TYPE_CHECKING:
     from matching.encoders import Encoder
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Dataset",
     "EvalReport",
+    "FeedbackReport",
     "LabelledQuestion",
     "QuestionResult",
     "RankedOffer",
@@ -40,6 +48,7 @@ __all__ = [
     "format_report",
     "load_dataset",
     "parse_dataset",
+    "simulate_feedback",
 ]
 
 AHEAD_LIMIT = 10
@@ -163,69 +172,237 @@ def evaluate(
     Returns:
         The report; `details` holds per-question results.
     """
-    offers = dataset.offers
-    vectors = None
-    q_vectors = None
-    if encoder is not None:
-        vectors = encoder.encode_passages(
-            [offer_text(o) for o in offers], progress=progress
-        )
-        q_vectors = encoder.encode_queries(
-            [question_text(q.question) for q in dataset.questions], progress=progress
-        )
-    index = OfferIndex.build(offers, vectors, config)
-    by_id = {o.id: o for o in offers}
-    titles = {o.id: o.title for o in offers}
-    items: Sequence[tuple[int, LabelledQuestion]] = list(enumerate(dataset.questions))
-    if progress:
-        from tqdm import tqdm
+    world = _World.build(dataset, encoder, config, progress=progress)
+    return world.report(range(len(dataset.questions)), progress=progress)
 
-        items = tqdm(items, desc="ranking", unit="question")
-    recall5: list[float] = []
-    recall10: list[float] = []
-    rr: list[float] = []
-    ndcg: list[float] = []
-    violations = 0
-    details: list[QuestionResult] = []
-    for row, labelled in items:
-        ranking = rank(
-            labelled.question,
-            None if q_vectors is None else q_vectors[row],
-            index,
-            reference_date=dataset.reference_date,
+
+@dataclass(frozen=True, slots=True)
+class _World:
+    """A data set with its offer index and question vectors, built once."""
+
+    dataset: Dataset
+    index: OfferIndex
+    q_vectors: npt.NDArray[np.float32] | None
+    config: MatchConfig
+    model_name: str | None
+
+    @classmethod
+    def build(
+        cls,
+        dataset: Dataset,
+        encoder: Encoder | None,
+        config: MatchConfig,
+        *,
+        progress: bool = False,
+    ) -> _World:
+        vectors = None
+        q_vectors = None
+        if encoder is not None:
+            vectors = encoder.encode_passages(
+                [offer_text(o) for o in dataset.offers], progress=progress
+            )
+            q_vectors = encoder.encode_queries(
+                [question_text(q.question) for q in dataset.questions],
+                progress=progress,
+            )
+        return cls(
+            dataset=dataset,
+            index=OfferIndex.build(dataset.offers, vectors, config),
+            q_vectors=q_vectors,
             config=config,
-            limit=len(offers),
+            model_name=None if encoder is None else encoder.model_name,
+        )
+
+    def ranking(self, row: int, reranker: Reranker | None = None) -> Ranking:
+        """The full ranking of eligible offers for question `row`."""
+        return rank(
+            self.dataset.questions[row].question,
+            None if self.q_vectors is None else self.q_vectors[row],
+            self.index,
+            reference_date=self.dataset.reference_date,
+            config=self.config,
+            limit=len(self.dataset.offers),
             excluded_limit=0,
+            reranker=reranker,
         )
-        ranked = [c.offer_id for c in ranking.candidates]
-        relevant = set(labelled.relevant)
-        positions = {key: i + 1 for i, key in enumerate(ranked)}
-        recall5.append(len(relevant & set(ranked[:5])) / len(relevant))
-        recall10.append(len(relevant & set(ranked[:10])) / len(relevant))
-        first = min((positions[k] for k in relevant if k in positions), default=None)
-        rr.append(1.0 / first if first else 0.0)
-        ndcg.append(_ndcg(ranked, relevant, 10))
-        broken = sum(
-            1
-            for key in ranked[:10]
-            if check_offer(labelled.question, by_id[key], dataset.reference_date)
+
+    def report(
+        self,
+        rows: Iterable[int],
+        reranker: Reranker | None = None,
+        *,
+        progress: bool = False,
+    ) -> EvalReport:
+        """Metrics over the questions `rows` (ranked with `reranker` if given)."""
+        dataset = self.dataset
+        by_id = {o.id: o for o in dataset.offers}
+        titles = {o.id: o.title for o in dataset.offers}
+        items: Iterable[int] = list(rows)
+        if progress:
+            from tqdm import tqdm
+
+            items = tqdm(items, desc="ranking", unit="question")
+        recall5: list[float] = []
+        recall10: list[float] = []
+        rr: list[float] = []
+        ndcg: list[float] = []
+        violations = 0
+        details: list[QuestionResult] = []
+        for row in items:
+            labelled = dataset.questions[row]
+            ranking = self.ranking(row, reranker)
+            ranked = [c.offer_id for c in ranking.candidates]
+            relevant = set(labelled.relevant)
+            positions = {key: i + 1 for i, key in enumerate(ranked)}
+            recall5.append(len(relevant & set(ranked[:5])) / len(relevant))
+            recall10.append(len(relevant & set(ranked[:10])) / len(relevant))
+            first = min(
+                (positions[k] for k in relevant if k in positions), default=None
+            )
+            rr.append(1.0 / first if first else 0.0)
+            ndcg.append(_ndcg(ranked, relevant, 10))
+            broken = sum(
+                1
+                for key in ranked[:10]
+                if check_offer(labelled.question, by_id[key], dataset.reference_date)
+            )
+            violations += broken
+            details.append(
+                _question_result(
+                    labelled, ranking.candidates, positions, titles, broken
+                )
+            )
+        return EvalReport(
+            recall_at_5=float(np.mean(recall5)) if recall5 else 0.0,
+            recall_at_10=float(np.mean(recall10)) if recall10 else 0.0,
+            mrr=float(np.mean(rr)) if rr else 0.0,
+            ndcg_at_10=float(np.mean(ndcg)) if ndcg else 0.0,
+            violations=violations,
+            questions=len(details),
+            offers=len(dataset.offers),
+            dataset=dataset.name,
+            config_version=self.config.version,
+            model_name=self.model_name,
+            details=tuple(details),
         )
-        violations += broken
-        details.append(
-            _question_result(labelled, ranking.candidates, positions, titles, broken)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackReport:
+    """Simulated learning: default and learned ranking on the test questions.
+
+    Attributes:
+        default: Metrics of the default engine on the test questions.
+        learned: Metrics with the learned reranker (equal to `default` when the
+            guard kept the default).
+        train_questions: Questions whose simulated decisions were trained on.
+        test_questions: Questions evaluated.
+        guard_kept_default: True when `learning.fit` returned None.
+        ranker: The learned ranker, if any.
+        seed: The seed of the split.
+    """
+
+    default: EvalReport
+    learned: EvalReport
+    train_questions: int
+    test_questions: int
+    guard_kept_default: bool
+    ranker: LearnedRanker | None
+    seed: int
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form (`kennisbrug eval --feedback-split`)."""
+        return {
+            "default": _metrics(self.default),
+            "learned": _metrics(self.learned),
+            "train_questions": self.train_questions,
+            "test_questions": self.test_questions,
+            "guard": "kept default" if self.guard_kept_default else "learned ranker",
+            "guard_kept_default": self.guard_kept_default,
+            "ranker": None if self.ranker is None else self.ranker.version,
+            "seed": self.seed,
+        }
+
+
+def _metrics(report: EvalReport) -> dict[str, float | int]:
+    summary = report.as_dict()
+    return {
+        k: summary[k] for k in ("recall@5", "recall@10", "mrr", "ndcg@10", "violations")
+    }
+
+
+def simulate_feedback(
+    dataset: Dataset,
+    encoder: Encoder | None,
+    config: MatchConfig = DEFAULT_CONFIG,
+    *,
+    split: float = 0.5,
+    seed: int = 0,
+    shown: int = 10,
+) -> FeedbackReport:
+    """Simulate a broker's decisions on some questions, learn, test on the rest.
+
+    A random share `split` of the questions (by `seed`) is ranked with the default
+    engine and its top `shown` offers shown to a simulated broker, who confirms
+    the gold offers among them and rejects the others. `learning.fit` learns from
+    only those decisions (or keeps the default); the other questions are ranked
+    with the default engine and with the learned ranker.
+
+    Args:
+        dataset: The data set.
+        encoder: The text encoder, or None.
+        config: The default engine.
+        split: Share of the questions used for the simulated decisions, in (0, 1).
+        seed: Seed of the question split.
+        shown: How many top offers the broker sees per question.
+
+    Returns:
+        The comparison on the test questions.
+
+    Raises:
+        InvalidQueryError: When `split` leaves no train or no test question.
+    """
+    n = len(dataset.questions)
+    order = np.random.default_rng(seed).permutation(n)
+    cut = round(split * n)
+    if not 0 < cut < n:
+        raise InvalidQueryError("--feedback-split must leave train and test questions")
+    train_rows = sorted(order[:cut].tolist())
+    test_rows = sorted(order[cut:].tolist())
+    world = _World.build(dataset, encoder, config)
+    decisions = []
+    for row in train_rows:
+        labelled = dataset.questions[row]
+        gold = set(labelled.relevant)
+        top = world.ranking(row).candidates[:shown]
+        decisions.append(
+            Decision(
+                question_id=labelled.question.id,
+                engine_version=config.version,
+                shown=tuple(
+                    ShownOffer(
+                        offer_id=c.offer_id,
+                        rank=i + 1,
+                        components=dict(c.components),
+                        outcome=Outcome.CONFIRMED
+                        if c.offer_id in gold
+                        else Outcome.REJECTED,
+                    )
+                    for i, c in enumerate(top)
+                ),
+            )
         )
-    return EvalReport(
-        recall_at_5=float(np.mean(recall5)) if recall5 else 0.0,
-        recall_at_10=float(np.mean(recall10)) if recall10 else 0.0,
-        mrr=float(np.mean(rr)) if rr else 0.0,
-        ndcg_at_10=float(np.mean(ndcg)) if ndcg else 0.0,
-        violations=violations,
-        questions=len(dataset.questions),
-        offers=len(offers),
-        dataset=dataset.name,
-        config_version=config.version,
-        model_name=None if encoder is None else encoder.model_name,
-        details=tuple(details),
+    ranker = fit(decisions, config=config, random_state=seed)
+    default = world.report(test_rows)
+    learned = default if ranker is None else world.report(test_rows, ranker)
+    return FeedbackReport(
+        default=default,
+        learned=learned,
+        train_questions=len(train_rows),
+        test_questions=len(test_rows),
+        guard_kept_default=ranker is None,
+        ranker=ranker,
+        seed=seed,
     )
 
 

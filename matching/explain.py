@@ -29,6 +29,7 @@ def explain(
     *,
     shared_concepts: Sequence[str],
     shared_expertise: Sequence[str] = (),
+    shared_places: Sequence[str] = (),
     question_themes: Sequence[str],
     offer_themes: Sequence[str],
     config: MatchConfig,
@@ -41,6 +42,8 @@ def explain(
             first.
         shared_expertise: Dutch labels of the disciplines and methods the question
             needs and the offer has, strongest first.
+        shared_places: Municipalities the question names where the offer's
+            provider is.
         question_themes: Themes the submitter ticked.
         offer_themes: Themes of the offer.
         config: Weights and the strong-evidence threshold.
@@ -82,6 +85,12 @@ def explain(
         scored.append((weights["place"] * place + 1e-3, "zelfde wijk"))
     elif place > 0:
         scored.append((weights["place"] * place, "noemt de wijk"))
+    locality = components.get("locality", 0.0)
+    if locality >= 1.0 and shared_places:
+        text = "aanbieder in " + _list_nl(list(shared_places[:2]))
+        scored.append((weights["locality"] * locality, text))
+    elif locality >= config.locality_region:
+        scored.append((weights["locality"] * locality, "aanbieder in de regio"))
     window = components.get("window", 1.0)
     if window < 0.5:
         scored.append((1e-4, "beschikbaar in een deel van de gewenste periode"))

@@ -10,9 +10,10 @@ exclusions can be ordered by the score they would have had (near-misses first).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +27,7 @@ from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
 from matching.filters import RULE_LABELS, RULES, RuleTable
 from matching.lexical import LexicalIndex
+from matching.locality import LocalityIndex, Places
 from matching.ranking import fuse, top_k
 from matching.text import detect_language, tokenize
 from matching.types import (
@@ -40,6 +42,7 @@ from matching.vocabulary import NEIGHBOURHOOD_NAMES, default_matcher
 __all__ = [
     "Evidence",
     "OfferIndex",
+    "Reranker",
     "evidence",
     "offer_text",
     "question_text",
@@ -48,6 +51,27 @@ __all__ = [
 ]
 
 F32 = npt.NDArray[np.float32]
+
+
+class Reranker(Protocol):
+    """Anything that reorders the engine's best offers from their evidence.
+
+    `depth`: how many of the default ranking's best eligible offers it reorders
+    (`matching.learning.LearnedRanker`); the rest keep the default order below them.
+    """
+
+    @property
+    def depth(self) -> int:
+        """How many top offers of the default ranking are reordered."""
+        ...
+
+    def score(
+        self,
+        components: Mapping[str, F32],
+        present: Mapping[str, npt.NDArray[np.bool_]] | None = None,
+    ) -> F32:
+        """(n,) scores in [0, 1], higher is better, from (n,) component arrays."""
+        ...
 
 
 def _join(title: str, description: str) -> str:
@@ -96,6 +120,7 @@ class OfferIndex:
         lexical: Fitted lexical model.
         topics: Concept and theme vectors.
         expertise: Expertise profiles (the discipline bridge).
+        locality: Where each offer's provider is (`matching.locality`).
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
         languages: (n,) language of each offer text (`"nl"` / `"en"`).
@@ -110,6 +135,7 @@ class OfferIndex:
     lexical: LexicalIndex
     topics: TopicIndex
     expertise: ExpertiseIndex
+    locality: LocalityIndex
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
     languages: npt.NDArray[np.str_]
@@ -184,6 +210,13 @@ class OfferIndex:
             expertise=ExpertiseIndex.build(
                 texts, center=config.dense_center, slope=config.dense_slope
             ),
+            locality=LocalityIndex.build(
+                texts,
+                [o.institution for o in offers],
+                region_credit=config.locality_region,
+                province_credit=config.locality_province,
+                campus_weight=config.locality_campus,
+            ),
             mentions=place_mentions(texts, names),
             mention_index={slug: i for i, slug in enumerate(names)},
             languages=languages,
@@ -233,19 +266,24 @@ class Evidence:
         components: Component name -> (n,) float32 in [0, 1]; `dense` is absent
             when either side has no vectors.
         present: Component name -> (n,) bool for components that exist for some
-            offers only: `lexical` counts only between texts in the same language.
+            offers only: `lexical` counts only between texts in the same
+            language, `locality` only for offers whose place is known.
         concepts: (1, n_concepts) concept vector of the question (explanations).
         needs: (K,) the expertise the question needs (`ExpertiseIndex.need`).
+        places: The places the question names (`matching.locality`).
+        strength: Component name -> factor on its fusion weight for this question.
     """
 
     components: dict[str, F32]
     present: dict[str, npt.NDArray[np.bool_]]
     concepts: sparse.csr_matrix
     needs: F32
+    places: Places
+    strength: dict[str, float]
 
     def fused(self, config: MatchConfig) -> F32:
         """The fused (n,) scores (`matching.ranking.fuse`)."""
-        return fuse(self.components, config, self.present)
+        return fuse(self.components, config, self.present, self.strength)
 
     def row(self, row: int) -> dict[str, float]:
         """The components one offer has, rounded for storage and display."""
@@ -300,9 +338,23 @@ def evidence(
     components["place"] = place_fit(
         index.rules, index.mentions, index.mention_index, question.neighbourhood
     )
+    places = index.locality.question_places(text)
+    locality = index.locality.scores(places)
+    strength: dict[str, float] = {}
+    if locality is not None and index.locality.known.any():
+        components["locality"] = locality
+        present["locality"] = index.locality.known
+        strength["locality"] = index.locality.strength(
+            locality, config.locality_share_full
+        )
     components["window"] = window_fit(index.rules, question)
     result = Evidence(
-        components=components, present=present, concepts=q_concepts, needs=needs
+        components=components,
+        present=present,
+        concepts=q_concepts,
+        needs=needs,
+        places=places,
+        strength=strength,
     )
     if config.prf_depth > 0 and config.prf_weight > 0 and "dense" in components:
         components["dense"] = _feedback(result, question_vector, index, config)
@@ -350,6 +402,7 @@ def rank(
     config: MatchConfig = DEFAULT_CONFIG,
     limit: int = 10,
     excluded_limit: int = 5,
+    reranker: Reranker | None = None,
 ) -> Ranking:
     """Rank every offer for one question.
 
@@ -362,6 +415,9 @@ def rank(
         config: Weights; normally the one the index was built with.
         limit: Maximum number of candidates.
         excluded_limit: Maximum number of exclusions (near-misses) returned.
+        reranker: A learned scorer (`matching.learning.LearnedRanker`) that orders
+            the offers instead of the fused default; the evidence components and
+            the explanations stay those of the engine.
 
     Returns:
         Candidates best first (score in [0, 1], ties by offer id) that pass every
@@ -376,9 +432,9 @@ def rank(
     if len(index) == 0:
         return Ranking(candidates=(), excluded=())
     found = evidence(question, question_vector, index, config)
-    scores = found.fused(config)
     broken = index.rules.violations(question, reference_date)
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
+    scores = _scores(found, index, eligible, config, reranker)
 
     candidates = [
         _scored(question, index, found, scores, i, config)
@@ -409,6 +465,7 @@ def score_offer(
     *,
     reference_date: date,
     config: MatchConfig = DEFAULT_CONFIG,
+    reranker: Reranker | None = None,
 ) -> ScoredCandidate | None:
     """The candidate `rank` would list for one offer, explaining only that offer.
 
@@ -419,6 +476,7 @@ def score_offer(
         offer_id: The offer to score.
         reference_date: "Today" for the expiry rule.
         config: Weights; normally the one the index was built with.
+        reranker: The learned scorer `rank` was given, if any.
 
     Returns:
         The scored candidate (same score and components as in `rank`), or None
@@ -431,10 +489,49 @@ def score_offer(
     if not rows:
         raise InvalidQueryError(f"offer {offer_id!r} is not in the index")
     row = rows[0]
-    if index.rules.violations(question, reference_date)[row].any():
+    broken = index.rules.violations(question, reference_date)
+    if broken[row].any():
         return None
     found = evidence(question, question_vector, index, config)
-    return _scored(question, index, found, found.fused(config), row, config)
+    eligible = np.asarray(~broken.any(axis=1), dtype=bool)
+    scores = _scores(found, index, eligible, config, reranker)
+    return _scored(question, index, found, scores, row, config)
+
+
+def _scores(
+    found: Evidence,
+    index: OfferIndex,
+    eligible: npt.NDArray[np.bool_],
+    config: MatchConfig,
+    reranker: Reranker | None,
+) -> F32:
+    """Fused scores; with a reranker, its scores for the default's best `depth`.
+
+    The reranked block keeps its learned scores; the offers below it keep their
+    default order, scaled to stay under the block (scores stay in [0, 1]).
+    """
+    scores = found.fused(config)
+    if reranker is None:
+        return scores
+    block = top_k(scores, index.id_rank, eligible, reranker.depth)
+    if block.size == 0:
+        return scores
+    learned = np.asarray(
+        reranker.score(
+            {name: values[block] for name, values in found.components.items()},
+            {name: mask[block] for name, mask in found.present.items()},
+        ),
+        dtype=np.float32,
+    )
+    out = scores.copy()
+    rest = np.ones(len(scores), dtype=bool)
+    rest[block] = False
+    floor = float(learned.min())
+    peak = float(scores[rest].max()) if rest.any() else 0.0
+    if peak > 0:
+        out[rest] = scores[rest] * (floor / peak) * (1.0 - 1e-6)
+    out[block] = learned
+    return out
 
 
 def _scored(
@@ -453,6 +550,7 @@ def _scored(
         values,
         shared_concepts=_shared_concepts(index, row, q_concept_ids),
         shared_expertise=[e.label for e in index.expertise.shared(found.needs, row)],
+        shared_places=index.locality.shared(found.places, row),
         question_themes=question.themes,
         offer_themes=offer.themes,
         config=config,

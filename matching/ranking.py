@@ -1,8 +1,8 @@
 """Fusion of evidence components into one score, and a stable top-k order.
 
 Fusion is a weighted mean of components in [0, 1] (`MatchConfig.weights`), with one
-refinement: the place component is gated by topical relevance, `place *
-topical ** place_gate`, where `topical` is the weighted mean of the content
+refinement: the place and locality components are gated by topical relevance,
+`place * topical ** place_gate`, where `topical` is the weighted mean of the content
 components (dense, lexical, concept, expertise, theme) relative to the question's best offer.
 "Zelfde wijk" thus lifts a relevant offer above an equally relevant citywide one, but
 cannot lift an off-topic offer that happens to work in the same neighbourhood.
@@ -36,10 +36,15 @@ CONTENT_COMPONENTS: tuple[str, ...] = (
 )
 
 
+# Components that only refine the content evidence: gated by topical relevance.
+_GATES = {"place": "place_gate", "locality": "locality_gate"}
+
+
 def fuse(
     components: Mapping[str, npt.NDArray[np.float32]],
     config: MatchConfig,
     present: Mapping[str, npt.NDArray[np.bool_]] | None = None,
+    strength: Mapping[str, float] | None = None,
 ) -> npt.NDArray[np.float32]:
     """Combine evidence arrays into one score per offer.
 
@@ -51,6 +56,8 @@ def fuse(
             some offers (`lexical` only compares texts in the same language). Where
             False, the component drops out of that offer's weighted mean, exactly as
             a missing component does for all offers.
+        strength: Component name -> factor in [0, 1] on its weight for this
+            question (the locality weight shrinks when most of the pool is local).
 
     Returns:
         (n,) float32 scores in [0, 1].
@@ -58,7 +65,12 @@ def fuse(
     Raises:
         ValueError: When no weighted component is present.
     """
-    weights = {k: w for k, w in config.weights.items() if k in components and w > 0}
+    factors = strength or {}
+    weights = {
+        k: w * factors.get(k, 1.0)
+        for k, w in config.weights.items()
+        if k in components and w * factors.get(k, 1.0) > 0
+    }
     if not weights:
         raise ValueError("no weighted component to fuse")
     n = next(iter(components.values())).shape[0]
@@ -80,10 +92,11 @@ def fuse(
     denominator: float | npt.NDArray[np.float32] = 0.0
     for name, weight in per_offer.items():
         values = components[name]
-        if name == "place" and config.place_gate > 0 and n > 0:
+        gate = _GATES.get(name)
+        if gate is not None and getattr(config, gate) > 0 and n > 0:
             peak = float(topical.max())
             relative = topical / peak if peak > 0 else topical
-            values = values * np.power(relative, config.place_gate)
+            values = values * np.power(relative, getattr(config, gate))
         total += weight * values
         denominator = denominator + weight
     out: npt.NDArray[np.float32] = (total / np.maximum(denominator, 1e-12)).astype(

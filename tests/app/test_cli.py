@@ -146,6 +146,32 @@ def test_eval_json_details_and_no_model(tmp_path, env):
     assert "dense" not in question["gold"][0]["components"]
 
 
+def test_eval_feedback_split_compares_default_and_learned(tmp_path, env):
+    env(embedding_model="hashing-64")
+    questions = [{**TINY_SET["questions"][0], "key": f"q-{i}"} for i in range(4)]
+    dataset = tmp_path / "tiny.json"
+    dataset.write_text(json.dumps({**TINY_SET, "questions": questions}), "utf-8")
+    result = runner.invoke(
+        cli,
+        ["eval", str(dataset), "--feedback-split", "0.5", "--seed", "1", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (report["train_questions"], report["test_questions"]) == (2, 2)
+    for name in ("default", "learned"):
+        assert set(report[name]) == {
+            "recall@5",
+            "recall@10",
+            "mrr",
+            "ndcg@10",
+            "violations",
+        }
+    # Two decisions are too few to learn from: the guard keeps the default.
+    assert report["guard"] == "kept default"
+    assert report["guard_kept_default"] is True
+    assert report["learned"] == report["default"]
+
+
 @pytest.mark.parametrize(
     ("content", "mentions"),
     [

@@ -56,10 +56,19 @@ def _rank(
     vector: npt.NDArray[np.float32] | None = Q_VECTOR,
     vectors: npt.NDArray[np.float32] | None = VECTORS,
     config: MatchConfig = NO_SHIFT,
-    **kw: int,
+    limit: int = 10,
+    excluded_limit: int = 5,
 ) -> Ranking:
     index = OfferIndex.build(OFFERS, vectors, config)
-    return rank(q, vector, index, reference_date=REFERENCE, config=config, **kw)
+    return rank(
+        q,
+        vector,
+        index,
+        reference_date=REFERENCE,
+        config=config,
+        limit=limit,
+        excluded_limit=excluded_limit,
+    )
 
 
 def test_relevant_offers_come_first_and_rule_breakers_are_excluded():
