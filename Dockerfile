@@ -39,5 +39,8 @@ WORKDIR /var/lib/kennisbrug
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
 # Migrations run on every start (idempotent); set KENNISBRUG_SECRET_KEY, the app
-# refuses to start with the demo secret outside demo mode.
+# refuses to start with the demo secret outside demo mode. With the default SQLite
+# database the background jobs (mail, expiry, embedding) run inside `serve`; on
+# PostgreSQL run the same image a second time with the command `kennisbrug worker`
+# (or set KENNISBRUG_IN_PROCESS_WORKER=1 for a single container).
 CMD ["sh", "-c", "kennisbrug migrate && kennisbrug serve --host 0.0.0.0 --port 8000"]

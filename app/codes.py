@@ -59,6 +59,8 @@ class MatchStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
     REJECTED = "rejected"
+    DECLINED = "declined"
+    EXPIRED = "expired"
     CANCELLED = "cancelled"
 
 
@@ -149,6 +151,8 @@ DUTCH: dict[type[StrEnum], dict[str, str]] = {
         MatchStatus.IN_PROGRESS: "In uitvoering",
         MatchStatus.COMPLETED: "Afgerond",
         MatchStatus.REJECTED: "Afgewezen",
+        MatchStatus.DECLINED: "Afgeslagen door de aanbieder",
+        MatchStatus.EXPIRED: "Verlopen zonder antwoord",
         MatchStatus.CANCELLED: "Geannuleerd",
     },
     MailStatus: {

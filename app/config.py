@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     rate_limit_public: str = "120/minute;3000/hour"
     # Failed logins per (client, email); successful logins are not counted.
     rate_limit_login: str = "5/minute;20/hour"
+    proposal_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="Days a provider has to accept or decline a proposal before it "
+        "expires (and the broker is told).",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks (10.0.0.0/8) of reverse "

@@ -7,9 +7,8 @@ NUL character is 422 for every route (`reject_nul_characters`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +20,7 @@ from app.auth.errors import InvalidToken, NoToken, WrongRole
 from app.codes import Role
 from app.config import Settings
 from app.db import get_session
+from app.env import Env, dutch_today
 from app.models import User
 from app.ranking.adapters import Encoder
 from app.security import read_token
@@ -75,6 +75,11 @@ BrokerUser = Annotated[User, Depends(require_roles(Role.BROKER))]
 AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
 QuestionUser = Annotated[User, Depends(require_roles(Role.STAFF, Role.BROKER))]
 OfferUser = Annotated[User, Depends(require_roles(Role.PROVIDER, Role.BROKER))]
+ProviderUser = Annotated[User, Depends(require_roles(Role.PROVIDER))]
+MatchReader = Annotated[User, Depends(require_roles(Role.BROKER, Role.PROVIDER))]
+AnyMatchUser = Annotated[
+    User, Depends(require_roles(Role.STAFF, Role.BROKER, Role.PROVIDER))
+]
 
 
 def get_encoder(request: Request) -> Encoder | None:
@@ -85,7 +90,7 @@ def get_encoder(request: Request) -> Encoder | None:
 
 def get_today(settings: SettingsDep) -> date:
     """'Today' in the Netherlands, unless pinned by KENNISBRUG_REFERENCE_DATE."""
-    return settings.reference_date or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    return dutch_today(settings)
 
 
 Location = tuple[str | int, ...]
@@ -155,3 +160,10 @@ async def reject_nul_characters(request: Request) -> None:
 
 EncoderDep = Annotated[Encoder | None, Depends(get_encoder)]
 TodayDep = Annotated[date, Depends(get_today)]
+
+
+def get_env(settings: SettingsDep, encoder: EncoderDep, today: TodayDep) -> Env:
+    return Env(settings=settings, encoder=encoder, today=today)
+
+
+EnvDep = Annotated[Env, Depends(get_env)]

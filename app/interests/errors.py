@@ -15,3 +15,14 @@ class LevelNotAccepted(FieldError):
             field_message=f"this assignment accepts {allowed(list(levels))}",
         )
         self.levels = list(levels)
+
+
+class InvalidConfirmation(FieldError):
+    """A confirmation link that is not ours, too old, or for an erased interest."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this confirmation link is invalid or has expired; sign up again",
+            field="token",
+            field_message="invalid or expired",
+        )

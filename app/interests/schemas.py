@@ -51,23 +51,31 @@ class InterestCreate(BaseModel):
     _visible = field_validator("name", "institution")(require_visible)
 
 
-RECEIVED = (
-    "Bedankt! De kennismakelaar neemt contact met je op. "
-    "Thank you! The knowledge broker will contact you."
-)
-ALREADY_RECEIVED = (
-    "Voor dit e-mailadres was al belangstelling vastgelegd; die eerste aanmelding "
-    "blijft staan. Interest from this e-mail address was already recorded; the "
-    "first sign-up stands."
+CHECK_YOUR_MAIL = (
+    "Bijna klaar: bevestig je belangstelling met de link in de e-mail die we je "
+    "stuurden. Almost done: confirm your interest with the link in the e-mail we "
+    "sent you."
 )
 
 
 class InterestReceipt(BaseModel):
-    """The answer to a student: received (or already), nothing echoed back."""
+    """The answer to a student, the same whether the address signed up before or
+    not; nothing is echoed back."""
 
     assignment_id: uuid.UUID
-    status: Literal["received", "already_received"] = "received"
-    detail: str = RECEIVED
+    status: Literal["pending_confirmation"] = "pending_confirmation"
+    detail: str = CHECK_YOUR_MAIL
+
+
+class InterestConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=500, description="From the mail.")
+
+
+class InterestConfirmed(BaseModel):
+    status: Literal["confirmed"] = "confirmed"
+    question_id: uuid.UUID
 
 
 class InterestRead(ORMRead):

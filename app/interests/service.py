@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import uuid
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.config import Settings
 from app.csvexport import Separator, to_csv
+from app.db import utcnow
+from app.env import Env
 from app.interests import repository
-from app.interests.errors import LevelNotAccepted
+from app.interests.errors import InvalidConfirmation, LevelNotAccepted
 from app.interests.schemas import InterestCreate
+from app.mail.kinds import InterestConfirmation
+from app.mail.service import queue_mail
 from app.models import Interest, User
 from app.portal import service as portal
 from app.questions import service as question_service
@@ -32,59 +38,123 @@ CSV_HEADER = (
 )
 
 
-def express_interest(
-    session: Session, question_id: uuid.UUID, data: InterestCreate
-) -> tuple[Interest, bool]:
-    """Store a student's interest in a public assignment (one per e-mail address).
+CONFIRM_HOURS = 72
+_TOKEN_SALT = "kennisbrug-interest-confirmation"
 
-    Returns the interest and whether it is new. A second sign-up with the same
-    address changes nothing: anyone can type someone else's address, so only the
-    first submission counts (also when two arrive at once: a unique index decides).
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), _TOKEN_SALT)
+
+
+def confirmation_token(settings: Settings, interest: Interest) -> str:
+    """A signed link token naming the interest; valid CONFIRM_HOURS."""
+    return _serializer(settings).dumps(str(interest.id))
+
+
+def express_interest(
+    session: Session, question_id: uuid.UUID, data: InterestCreate, *, env: Env
+) -> Interest:
+    """Store a student's interest (unconfirmed) and mail them a confirmation link.
+
+    Double opt-in: an interest counts, and the broker sees it, only once the owner
+    of the address confirmed it. A second sign-up from the same address changes
+    nothing (anyone can type someone else's address); an unconfirmed one gets its
+    link again. The answer is the same in every case, so nobody learns whether an
+    address signed up before. Parallel sign-ups: a unique index decides.
     """
     q = portal.get_public_assignment(session, question_id)
     if q.levels and data.level not in q.levels:
         raise LevelNotAccepted(q.levels)
     email = data.email.lower()
-    existing = repository.get_by_email(session, q.id, email)
-    if existing is not None:
-        return existing, False
-    interest = Interest(
-        municipality_id=q.municipality_id,
-        question_id=q.id,
-        email=email,
-        name=data.name,
-        institution=data.institution,
-        level=data.level,
-        message=data.motivation,
-    )
-    try:
-        with session.begin_nested():
-            repository.add(session, interest)
-    except IntegrityError:  # the same address, stored by a parallel request
-        existing = repository.get_by_email(session, q.id, email)
-        assert existing is not None
-        return existing, False
-    audit.record(
-        session,
-        actor=None,
-        entity_type="interest",
-        entity_id=interest.id,
-        municipality_id=q.municipality_id,
-        action="created",
-        changes={
-            "question_id": str(q.id),
-            "level": data.level,
-            "institution": data.institution,
-        },
-    )
+    interest = repository.get_by_email(session, q.id, email)
+    if interest is None:
+        interest = Interest(
+            municipality_id=q.municipality_id,
+            question_id=q.id,
+            email=email,
+            name=data.name,
+            institution=data.institution,
+            level=data.level,
+            message=data.motivation,
+        )
+        try:
+            with session.begin_nested():
+                repository.add(session, interest)
+        except IntegrityError:  # the same address, stored by a parallel request
+            session.commit()
+            return _stored(session, q.id, email)
+        audit.record(
+            session,
+            actor=None,
+            entity_type="interest",
+            entity_id=interest.id,
+            municipality_id=q.municipality_id,
+            action="created",
+            changes={
+                "question_id": str(q.id),
+                "level": data.level,
+                "institution": data.institution,
+            },
+        )
+    if interest.confirmed_at is None:
+        _ask_to_confirm(session, interest, q.title, env)
     session.commit()
-    return interest, True
+    return interest
+
+
+def _stored(session: Session, question_id: uuid.UUID, email: str) -> Interest:
+    found = repository.get_by_email(session, question_id, email)
+    assert found is not None
+    return found
+
+
+def _ask_to_confirm(session: Session, interest: Interest, title: str, env: Env) -> None:
+    # One link per address and hour: repeating the form does not flood a mailbox.
+    hour = utcnow().strftime("%Y-%m-%dT%H")
+    queue_mail(
+        session,
+        settings=env.settings,
+        to=interest.email,
+        context=InterestConfirmation(
+            student_name=interest.name,
+            question_title=title,
+            confirm_path="/portaal/bevestigen?token="
+            + confirmation_token(env.settings, interest),
+            valid_hours=CONFIRM_HOURS,
+        ),
+        dedupe_key=f"interest:{interest.id}:{hour}",
+    )
+
+
+def confirm_interest(session: Session, token: str, *, settings: Settings) -> Interest:
+    """Confirm the interest a mailed link names; confirming twice is harmless."""
+    try:
+        raw = _serializer(settings).loads(token, max_age=CONFIRM_HOURS * 3600)
+        interest_id = uuid.UUID(str(raw))
+    except (BadSignature, ValueError):
+        raise InvalidConfirmation() from None
+    interest = repository.get(session, interest_id)
+    if interest is None:
+        raise InvalidConfirmation()
+    if interest.confirmed_at is None:
+        interest.confirmed_at = utcnow()
+        audit.record(
+            session,
+            actor=None,
+            entity_type="interest",
+            entity_id=interest.id,
+            municipality_id=interest.municipality_id,
+            action="confirmed",
+            changes={"question_id": str(interest.question_id)},
+        )
+        session.commit()
+    return interest
 
 
 def list_interests(
     session: Session, question_id: uuid.UUID, *, broker: User
 ) -> list[Interest]:
-    """The interests in a question of the broker's municipality, oldest first."""
+    """The confirmed interests in a question of the broker's city, oldest first."""
     q = question_service.get_visible_question(session, question_id, broker)
     return repository.list_for_question(session, q.id)
 

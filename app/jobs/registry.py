@@ -94,11 +94,16 @@ def default_registry() -> JobRegistry:
     Each is `def job(ctx: JobContext) -> int | None`; add it to the mapping below.
     """
     from app.mail.tasks import deliver_mail
+    from app.matches.tasks import expire_proposals, send_digests
     from app.privacy.tasks import purge_expired_personal_data
+    from app.ranking.tasks import embed_changed_texts
 
     return JobRegistry(
         {
             JobName.MAIL: deliver_mail,
             JobName.RETENTION: purge_expired_personal_data,
+            JobName.PROPOSAL_EXPIRY: expire_proposals,
+            JobName.EMBEDDING: embed_changed_texts,
+            JobName.DIGEST: send_digests,
         }
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from app.models import Match
+from app.codes import MatchStatus
+from app.models import Match, Offer
 
 
 def get(session: Session, match_id: uuid.UUID) -> Match | None:
@@ -46,13 +47,24 @@ def list_for_questions(
 def list_page(
     session: Session,
     *,
-    municipality_id: uuid.UUID,
+    municipality_id: uuid.UUID | None = None,
+    institution_id: uuid.UUID | None = None,
     statuses: Sequence[str],
     question_id: uuid.UUID | None,
     limit: int,
     offset: int,
 ) -> tuple[list[Match], int]:
-    stmt = select(Match).where(Match.municipality_id == municipality_id)
+    """A page of matches of one city (a broker) or of one institution's offers (a
+    provider), newest first."""
+    stmt = select(Match)
+    if municipality_id is not None:
+        stmt = stmt.where(Match.municipality_id == municipality_id)
+    if institution_id is not None:
+        stmt = stmt.where(
+            Match.offer_id.in_(
+                select(Offer.id).where(Offer.institution_id == institution_id)
+            )
+        )
     if statuses:
         stmt = stmt.where(Match.status.in_(list(statuses)))
     if question_id is not None:
@@ -65,6 +77,22 @@ def list_page(
         .offset(offset)
     )
     return list(rows), total
+
+
+def list_unanswered(session: Session, *, before: date) -> list[Match]:
+    """Proposals whose answer date lies before `before` (the day that has come)."""
+    return list(
+        session.scalars(
+            select(Match)
+            .where(
+                Match.status == MatchStatus.PROPOSED,
+                Match.respond_before.is_not(None),
+                Match.respond_before < before,
+            )
+            .options(joinedload(Match.question), joinedload(Match.offer))
+            .order_by(Match.respond_before, Match.id)
+        )
+    )
 
 
 def count_by_status(session: Session, question_id: uuid.UUID) -> dict[str, int]:
@@ -93,3 +121,20 @@ def move(
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_in_city(
+    session: Session, municipality_id: uuid.UUID, statuses: Sequence[str]
+) -> list[Match]:
+    """The city's matches in these statuses, oldest first, with question and offer."""
+    return list(
+        session.scalars(
+            select(Match)
+            .where(
+                Match.municipality_id == municipality_id,
+                Match.status.in_(list(statuses)),
+            )
+            .options(joinedload(Match.question), joinedload(Match.offer))
+            .order_by(Match.created_at, Match.id)
+        )
+    )

@@ -1,4 +1,5 @@
-"""The match lifecycle over HTTP. The city's broker; completing also the owner."""
+"""The match lifecycle over HTTP: the city's broker proposes and steers; providers
+of the offer's institution accept or decline; the question's owner completes."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.codes import MatchStatus
-from app.deps import BrokerUser, EncoderDep, QuestionUser, SessionDep, TodayDep
+from app.deps import (
+    AnyMatchUser,
+    BrokerUser,
+    EnvDep,
+    MatchReader,
+    ProviderUser,
+    QuestionUser,
+    SessionDep,
+)
 from app.errors import error_responses
 from app.matches import service
 from app.matches.schemas import (
     CancelRequest,
     CompleteRequest,
+    DeclineRequest,
     MatchCreate,
     MatchRead,
     RejectRequest,
@@ -35,27 +45,26 @@ _ERRORS = error_responses(
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def propose_match(
-    data: MatchCreate,
-    session: SessionDep,
-    user: BrokerUser,
-    encoder: EncoderDep,
-    today: TodayDep,
+    data: MatchCreate, session: SessionDep, user: BrokerUser, env: EnvDep
 ) -> MatchRead:
-    """Propose a (question, offer) pair; stores score, components and engine version. Broker."""
-    m = service.propose_match(session, data, actor=user, encoder=encoder, today=today)
+    """Propose a (question, offer) pair; stores score, components and engine
+    version, and asks the offer's owner by mail to answer. Broker."""
+    m = service.propose_match(session, data, actor=user, env=env)
     return MatchRead.model_validate(m)
 
 
 @router.get("", responses=_ERRORS)
 def list_matches(
     session: SessionDep,
-    user: BrokerUser,
+    user: MatchReader,
     status: Annotated[list[MatchStatus] | None, Query()] = None,
     question_id: uuid.UUID | None = None,
     limit: LimitQuery = 20,
     offset: OffsetQuery = 0,
 ) -> Page[MatchRead]:
-    """The city's matches, newest first, filtered by status or question. Broker."""
+    """Matches, newest first, filtered by status or question: the city's for its
+    broker; for a provider those of the institution's offers (`status=proposed`:
+    the proposals waiting for an answer). Broker or provider."""
     rows, total = service.list_matches(
         session,
         user,
@@ -74,27 +83,51 @@ def list_matches(
 
 @router.get("/{match_id:uuid}", responses=_ERRORS)
 def read_match(
-    match_id: uuid.UUID, session: SessionDep, user: QuestionUser
+    match_id: uuid.UUID, session: SessionDep, user: AnyMatchUser
 ) -> MatchRead:
-    """One match. The city's broker or the question's owner."""
+    """One match. The city's broker, the question's owner, or a provider of the
+    offer's institution."""
     return MatchRead.model_validate(
-        service.get_visible_match(session, match_id, user, owner_allowed=True)
+        service.get_visible_match(
+            session, match_id, user, owner_allowed=True, provider_allowed=True
+        )
     )
 
 
 @router.post("/{match_id:uuid}/confirm", responses=_ERRORS)
 def confirm_match(
-    match_id: uuid.UUID,
-    session: SessionDep,
-    user: BrokerUser,
-    encoder: EncoderDep,
-    today: TodayDep,
+    match_id: uuid.UUID, session: SessionDep, user: BrokerUser, env: EnvDep
 ) -> MatchRead:
-    """Confirm a proposal; takes a place, 409 naming the offer when it is full. Broker."""
+    """Confirm a proposal directly (arranged with the provider); takes a place, 409
+    naming the offer when it is full. Broker."""
     return MatchRead.model_validate(
-        service.confirm_match(
-            session, match_id, actor=user, encoder=encoder, today=today
-        )
+        service.confirm_match(session, match_id, actor=user, env=env)
+    )
+
+
+@router.post("/{match_id:uuid}/accept", responses=_ERRORS)
+def accept_match(
+    match_id: uuid.UUID, session: SessionDep, user: ProviderUser, env: EnvDep
+) -> MatchRead:
+    """Accept a proposal for your institution's offer: it is confirmed and takes a
+    place (409 when full or already answered). Provider of the offer's institution."""
+    return MatchRead.model_validate(
+        service.accept_match(session, match_id, actor=user, env=env)
+    )
+
+
+@router.post("/{match_id:uuid}/decline", responses=_ERRORS)
+def decline_match(
+    match_id: uuid.UUID,
+    data: DeclineRequest,
+    session: SessionDep,
+    user: ProviderUser,
+    env: EnvDep,
+) -> MatchRead:
+    """Decline a proposal with a reason (409 when already answered). Provider of the
+    offer's institution."""
+    return MatchRead.model_validate(
+        service.decline_match(session, match_id, data, actor=user, env=env)
     )
 
 
@@ -104,15 +137,12 @@ def reject_match(
     data: RejectRequest,
     session: SessionDep,
     user: BrokerUser,
-    encoder: EncoderDep,
-    today: TodayDep,
+    env: EnvDep,
 ) -> MatchRead:
     """Reject a proposal with a reason (and a reason code the ranker learns from).
     Broker."""
     return MatchRead.model_validate(
-        service.reject_match(
-            session, match_id, data, actor=user, encoder=encoder, today=today
-        )
+        service.reject_match(session, match_id, data, actor=user, env=env)
     )
 
 

@@ -30,6 +30,19 @@ class RejectRequest(BaseModel):
     )
 
 
+class DeclineRequest(BaseModel):
+    """The provider's answer "no", with why (the broker reads it; it also feeds the
+    learned ranking)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=3, max_length=2_000)
+    reason_code: RejectReason | None = Field(
+        default=None,
+        description="topic, level, timing, capacity, fit or other.",
+    )
+
+
 class CancelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -67,6 +80,9 @@ class MatchRead(ORMRead):
     id: uuid.UUID
     question_id: uuid.UUID
     question_title: str = Field(validation_alias=AliasPath("question", "title"))
+    question_department: str | None = Field(
+        default=None, validation_alias=AliasPath("question", "department")
+    )
     offer: OfferSummary
     status: str
     score: float | None
@@ -75,6 +91,11 @@ class MatchRead(ORMRead):
     engine_version: str | None
     model_name: str | None
     reason: str | None
+    respond_before: date | None = Field(
+        default=None, description="The provider answers a proposal by this date."
+    )
+    responded_by_id: uuid.UUID | None = None
+    responded_at: datetime | None = None
     outcome_summary: str | None
     result_url: str | None
     rating: int | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +24,9 @@ from app.codes import (
     Role,
 )
 from app.db import utcnow
+from app.env import Env
 from app.learning import service as decisions
-from app.matches import repository
+from app.matches import notices, repository
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -38,6 +39,7 @@ from app.matches.errors import (
 from app.matches.schemas import (
     CancelRequest,
     CompleteRequest,
+    DeclineRequest,
     MatchCreate,
     RejectRequest,
 )
@@ -48,15 +50,28 @@ from app.questions import lifecycle
 from app.questions import repository as question_repository
 from app.questions import service as question_service
 from app.ranking import service as ranking
-from app.ranking.adapters import RULE_LABELS, Encoder, broken_rules
+from app.ranking.adapters import RULE_LABELS, broken_rules
 
 
 def get_visible_match(
-    session: Session, match_id: uuid.UUID, user: User, *, owner_allowed: bool = False
+    session: Session,
+    match_id: uuid.UUID,
+    user: User,
+    *,
+    owner_allowed: bool = False,
+    provider_allowed: bool = False,
 ) -> Match:
-    """The match for its city's broker (or, where allowed, the question's owner)."""
+    """The match for its city's broker; where allowed also for the question's owner
+    or a provider of the offer's institution. Others get 404 (existence is private)
+    or, for the city's other staff, 403."""
     m = repository.get(session, match_id)
-    if m is None or m.municipality_id != user.municipality_id:
+    if m is None:
+        raise MatchNotFound()
+    if user.role == Role.PROVIDER:
+        if provider_allowed and m.offer.institution_id == user.institution_id:
+            return m
+        raise MatchNotFound()
+    if m.municipality_id != user.municipality_id:
         raise MatchNotFound()
     if user.role == Role.BROKER or (owner_allowed and m.question.owner_id == user.id):
         return m
@@ -66,7 +81,7 @@ def get_visible_match(
 
 
 def _record(
-    session: Session, m: Match, actor: User, action: str, **changes: Any
+    session: Session, m: Match, actor: User | None, action: str, **changes: Any
 ) -> None:
     audit.record_for(
         session,
@@ -98,10 +113,16 @@ def propose_match(
     data: MatchCreate,
     *,
     actor: User,
-    encoder: Encoder | None,
-    today: date,
+    env: Env,
+    ask_provider: bool = True,
 ) -> Match:
-    """Propose a pair, storing the score, its components and the engine version."""
+    """Propose a pair, storing the score, its components and the engine version.
+
+    The offer's owner is asked by mail to accept or decline before
+    `respond_before` (KENNISBRUG_PROPOSAL_DAYS); `ask_provider=False` when the
+    broker confirms at once (arranged by phone).
+    """
+    encoder, today = env.encoder, env.today
     q = question_service.get_visible_question(session, data.question_id, actor)
     o = offer_service.get_visible_offer(session, data.offer_id, actor)
     _require_accepting(q)
@@ -128,6 +149,7 @@ def propose_match(
         engine_version=scored.engine_version,
         model_name=scored.model_name,
         proposed_by_id=actor.id,
+        respond_before=today + timedelta(days=env.settings.proposal_days),
     )
     try:
         with session.begin_nested():  # a parallel proposal of the same pair may win
@@ -136,6 +158,8 @@ def propose_match(
         _refuse_duplicate(repository.find(session, q.id, o.id))
         raise
     _record(session, m, actor, "proposed", score=scored.score)
+    if ask_provider:
+        notices.proposal_made(session, m, env, broker=actor)
     session.commit()
     return m
 
@@ -146,8 +170,8 @@ def proposal_for_pair(
     question_id: uuid.UUID,
     offer_id: uuid.UUID,
     actor: User,
-    encoder: Encoder | None,
-    today: date,
+    env: Env,
+    ask_provider: bool = True,
 ) -> Match:
     """The pair's match: the existing one, or a new proposal with its score."""
     existing = repository.find(session, question_id, offer_id)
@@ -158,8 +182,8 @@ def proposal_for_pair(
         session,
         MatchCreate(question_id=question_id, offer_id=offer_id),
         actor=actor,
-        encoder=encoder,
-        today=today,
+        env=env,
+        ask_provider=ask_provider,
     )
     # The next step loads the match with its question and offer (the relationships
     # are lazy="raise"); drop the half-loaded new instance so it is read afresh.
@@ -173,20 +197,19 @@ def confirm_pair(
     question_id: uuid.UUID,
     offer_id: uuid.UUID,
     actor: User,
-    encoder: Encoder | None,
-    today: date,
+    env: Env,
 ) -> Match:
     """Propose (unless proposed already) and confirm in one step (the broker's
-    button); 409 when the offer is full."""
+    button, the provider agreed already); 409 when the offer is full."""
     match = proposal_for_pair(
         session,
         question_id=question_id,
         offer_id=offer_id,
         actor=actor,
-        encoder=encoder,
-        today=today,
+        env=env,
+        ask_provider=False,
     )
-    return confirm_match(session, match.id, actor=actor, encoder=encoder, today=today)
+    return confirm_match(session, match.id, actor=actor, env=env)
 
 
 def _reload_columns(session: Session, m: Match) -> None:
@@ -201,7 +224,7 @@ def _reload_columns(session: Session, m: Match) -> None:
 def _step(
     session: Session,
     m: Match,
-    actor: User,
+    actor: User | None,
     *,
     from_statuses: Collection[str],
     to: str,
@@ -263,7 +286,7 @@ def _step(
     return q
 
 
-def sync_question_status(session: Session, q: Question, actor: User) -> None:
+def sync_question_status(session: Session, q: Question, actor: User | None) -> None:
     """Derive the question's status from its matches (open/matched/in_progress/completed).
 
     The caller holds the question's row lock (`question_repository.lock`), so no
@@ -293,37 +316,111 @@ def _finish(session: Session, m: Match) -> Match:
 
 
 def confirm_match(
-    session: Session,
-    match_id: uuid.UUID,
-    *,
-    actor: User,
-    encoder: Encoder | None,
-    today: date,
+    session: Session, match_id: uuid.UUID, *, actor: User, env: Env
 ) -> Match:
     """Confirm a proposal, taking one place of its offer; 409 when the offer is full.
 
-    The status change and the place are both conditional UPDATEs in one transaction,
-    so parallel confirms can never take more places than exist. The decision is
-    recorded with the ranking it was made on (app.learning).
+    The broker's direct confirm (the provider agreed by phone, say). The status
+    change and the place are both conditional UPDATEs in one transaction, so
+    parallel confirms can never take more places than exist. The decision is
+    recorded with the ranking it was made on, and the question's owner is told.
     """
     m = get_visible_match(session, match_id, actor)
+    return _take(session, m, actor, env)
+
+
+def accept_match(
+    session: Session, match_id: uuid.UUID, *, actor: User, env: Env
+) -> Match:
+    """The provider accepts a proposal for their institution's offer: it is confirmed
+    with the same no-overbooking guarantee; the broker and the owner are told."""
+    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    _take(session, m, actor, env, answered=True)
+    return m
+
+
+def _take(
+    session: Session, m: Match, actor: User, env: Env, *, answered: bool = False
+) -> Match:
     decisions.record(
         session,
         m,
         outcome=DecisionOutcome.CONFIRMED,
         actor=actor,
-        encoder=encoder,
-        today=today,
+        encoder=env.encoder,
+        today=env.today,
     )
+    now = utcnow()
+    answer = {"responded_by_id": actor.id, "responded_at": now} if answered else {}
     _step(
         session,
         m,
         actor,
         from_statuses=(MatchStatus.PROPOSED,),
         to=MatchStatus.CONFIRMED,
-        confirmed_at=utcnow(),
+        confirmed_at=now,
+        **answer,
     )
+    if answered:
+        notices.proposal_answered(session, m, env, provider=actor, accepted=True)
+    notices.match_confirmed(session, m, env)
     return _finish(session, m)
+
+
+def decline_match(
+    session: Session,
+    match_id: uuid.UUID,
+    data: DeclineRequest,
+    *,
+    actor: User,
+    env: Env,
+) -> Match:
+    """The provider declines a proposal, with a reason (a label for learning); the
+    broker who proposed is told."""
+    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    decisions.record(
+        session,
+        m,
+        outcome=DecisionOutcome.DECLINED,
+        actor=actor,
+        encoder=env.encoder,
+        today=env.today,
+        reason_code=data.reason_code,
+        reason=data.reason,
+    )
+    _step(
+        session,
+        m,
+        actor,
+        from_statuses=(MatchStatus.PROPOSED,),
+        to=MatchStatus.DECLINED,
+        reason=data.reason,
+        responded_by_id=actor.id,
+        responded_at=utcnow(),
+    )
+    notices.proposal_answered(session, m, env, provider=actor, accepted=False)
+    return _finish(session, m)
+
+
+def expire_proposals(session: Session, env: Env) -> int:
+    """End every proposal whose answer date has passed (status `expired`) and tell
+    the broker; returns how many. Idempotent: the scheduled job runs it."""
+    expired = 0
+    for m in repository.list_unanswered(session, before=env.today):
+        try:
+            _step(
+                session,
+                m,
+                None,
+                from_statuses=(MatchStatus.PROPOSED,),
+                to=MatchStatus.EXPIRED,
+            )
+        except MatchStepNotAllowed:
+            continue  # answered meanwhile
+        notices.proposal_expired(session, m, env)
+        session.commit()
+        expired += 1
+    return expired
 
 
 def reject_match(
@@ -332,8 +429,7 @@ def reject_match(
     data: RejectRequest,
     *,
     actor: User,
-    encoder: Encoder | None,
-    today: date,
+    env: Env,
 ) -> Match:
     """Reject a proposal, with the reason the broker gives (recorded for learning)."""
     m = get_visible_match(session, match_id, actor)
@@ -342,8 +438,8 @@ def reject_match(
         m,
         outcome=DecisionOutcome.REJECTED,
         actor=actor,
-        encoder=encoder,
-        today=today,
+        encoder=env.encoder,
+        today=env.today,
         reason_code=data.reason_code,
         reason=data.reason,
     )
@@ -420,7 +516,17 @@ def list_matches(
     limit: int,
     offset: int,
 ) -> tuple[list[Match], int]:
-    """A page of the city's matches, newest first."""
+    """A page of the matches the caller may see, newest first: the city's for a
+    broker, those of the institution's offers for a provider."""
+    if user.role == Role.PROVIDER:
+        return repository.list_page(
+            session,
+            institution_id=user.institution_id,
+            statuses=statuses,
+            question_id=question_id,
+            limit=limit,
+            offset=offset,
+        )
     assert user.municipality_id is not None  # brokers always have a city
     return repository.list_page(
         session,

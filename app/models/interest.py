@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base
+from app.db import Base, UTCDateTime
 from app.models.mixins import IdMixin, TimestampMixin
 
 
@@ -28,3 +29,6 @@ class Interest(IdMixin, TimestampMixin, Base):
     institution: Mapped[str] = mapped_column(String(120))
     level: Mapped[str] = mapped_column(String(3))
     message: Mapped[str] = mapped_column(Text, default="")
+    # Set when the student followed the mailed link (double opt-in): only then does
+    # the interest count and does the broker see it.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

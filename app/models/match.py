@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -54,6 +55,11 @@ class Match(IdMixin, TimestampMixin, Base):
     engine_version: Mapped[str | None] = mapped_column(String(60))
     model_name: Mapped[str | None] = mapped_column(String(200))
     proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The provider answers by this date, or the proposal expires (the broker may
+    # still confirm directly, e.g. after a phone call).
+    respond_before: Mapped[date | None] = mapped_column(Date)
+    responded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     outcome_summary: Mapped[str | None] = mapped_column(Text)
     result_url: Mapped[str | None] = mapped_column(String(500))
@@ -64,4 +70,9 @@ class Match(IdMixin, TimestampMixin, Base):
 
     question: Mapped[Question] = relationship(lazy="raise")
     offer: Mapped[Offer] = relationship(lazy="raise")
-    proposed_by: Mapped[User | None] = relationship(lazy="raise")
+    proposed_by: Mapped[User | None] = relationship(
+        lazy="raise", foreign_keys=[proposed_by_id]
+    )
+    responded_by: Mapped[User | None] = relationship(
+        lazy="raise", foreign_keys=[responded_by_id]
+    )

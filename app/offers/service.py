@@ -12,6 +12,8 @@ from app.audit import service as audit
 from app.codes import Role
 from app.config import Settings
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
+from app.jobs.queue import request_run
+from app.jobs.registry import JobName
 from app.models import Institution, Offer, User
 from app.offers import repository
 from app.offers.errors import (
@@ -178,6 +180,7 @@ def stage_offer(
         action="created",
         changes=audit.diff({}, _snapshot(o)),
     )
+    request_run(session, JobName.EMBEDDING)  # the caller commits
     return o
 
 
@@ -221,5 +224,6 @@ def update_offer(
     audit.record_update(
         session, "offer", o, actor=actor, before=before, after=_snapshot(o)
     )
+    request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return o

@@ -8,10 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from app.codes import Level
-from app.deps import SessionDep, SettingsDep
+from app.deps import EnvDep, SessionDep, SettingsDep
 from app.errors import error_responses
 from app.interests import service as interest_service
-from app.interests.schemas import ALREADY_RECEIVED, InterestCreate, InterestReceipt
+from app.interests.schemas import (
+    InterestConfirm,
+    InterestConfirmed,
+    InterestCreate,
+    InterestReceipt,
+)
 from app.portal import service
 from app.portal.schemas import AssignmentRead, Lang, ResultsPage
 from app.portal.service import PortalQuery
@@ -120,15 +125,30 @@ def read_assignment(
     },
 )
 def express_interest(
-    question_id: uuid.UUID, data: InterestCreate, session: SessionDep
+    question_id: uuid.UUID, data: InterestCreate, session: SessionDep, env: EnvDep
 ) -> InterestReceipt:
-    """Tell the broker you would like to work on this assignment (rate-limited). Anyone."""
-    _, is_new = interest_service.express_interest(session, question_id, data)
-    if is_new:
-        return InterestReceipt(assignment_id=question_id)
-    return InterestReceipt(
-        assignment_id=question_id, status="already_received", detail=ALREADY_RECEIVED
-    )
+    """Tell the broker you would like to work on this assignment; you get a mail
+    with a link to confirm first (rate-limited). Anyone."""
+    interest_service.express_interest(session, question_id, data, env=env)
+    return InterestReceipt(assignment_id=question_id)
+
+
+@router.post(
+    "/interests/confirm",
+    dependencies=[Depends(rate_limit("interest"))],
+    responses=error_responses(
+        {
+            422: "the link is invalid or expired",
+            429: "too many attempts from this address; try later",
+        }
+    ),
+)
+def confirm_interest(
+    data: InterestConfirm, session: SessionDep, settings: SettingsDep
+) -> InterestConfirmed:
+    """Confirm an interest with the token of the mailed link (double opt-in). Anyone."""
+    interest = interest_service.confirm_interest(session, data.token, settings=settings)
+    return InterestConfirmed(question_id=interest.question_id)
 
 
 @router.get("/results", responses=_LIST_ERRORS)

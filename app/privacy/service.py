@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.db import utcnow
+from app.interests import repository as interest_repository
 from app.mail import service as mail_service
 from app.models import Event, Offer, Question, User
 from app.privacy import repository
@@ -183,11 +184,20 @@ def _anonymise(user: User) -> None:
     user.session_version += 1
 
 
+# An interest nobody confirmed (double opt-in) is kept this long, then deleted.
+UNCONFIRMED_DAYS = 7
+
+
 def purge_interests(
     session: Session, *, retention_days: int, now: datetime | None = None
 ) -> PurgeReport:
-    """Delete students' interests older than the retention period."""
-    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    """Delete students' interests older than the retention period, and unconfirmed
+    ones after a week."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=retention_days)
     deleted = repository.delete_interests_before(session, cutoff)
+    deleted += interest_repository.delete_unconfirmed_before(
+        session, now - timedelta(days=UNCONFIRMED_DAYS)
+    )
     session.commit()
     return PurgeReport(interests_deleted=deleted, older_than=cutoff)

@@ -11,6 +11,8 @@ from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
+from app.jobs.queue import request_run
+from app.jobs.registry import JobName
 from app.matches import repository as match_repository
 from app.models import Match, Question, User
 from app.questions import lifecycle, repository
@@ -134,6 +136,7 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
         action="created",
         changes=audit.diff({}, _snapshot(q)),
     )
+    request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return q
 
@@ -197,6 +200,7 @@ def update_question(
     audit.record_update(
         session, "question", q, actor=actor, before=before, after=_snapshot(q)
     )
+    request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return q
 

@@ -7,8 +7,10 @@ decode split).
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date
+from pathlib import Path
 
 from app.codes import OfferStatus
 from app.config import Settings
@@ -94,7 +96,11 @@ def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
 
 def load_encoder_strict(settings: Settings) -> Encoder:
     """The configured encoder, loaded now; raises MatchingError when it cannot be."""
-    encoder = load_encoder(settings.embedding_model, settings.model_dir)
+    return load_encoder_strict_from(settings.embedding_model, settings.model_dir)
+
+
+def load_encoder_strict_from(model: str | None, model_dir: Path) -> Encoder:
+    encoder = load_encoder(model, model_dir)
     try:
         encoder.encode_queries(["kennisbrug"])  # load now, not in the first request
     except (OSError, ValueError) as exc:
@@ -103,9 +109,18 @@ def load_encoder_strict(settings: Settings) -> Encoder:
 
 
 def load_configured_encoder(settings: Settings) -> Encoder | None:
-    """The configured encoder, or None (lexical ranking) when it cannot be loaded."""
+    """The configured encoder, or None (lexical ranking) when it cannot be loaded.
+
+    One per process and model: the app and the in-process job runner share it (the
+    model takes about 1 GB of memory).
+    """
+    return _shared_encoder(settings.embedding_model, settings.model_dir)
+
+
+@functools.lru_cache(maxsize=4)
+def _shared_encoder(model: str | None, model_dir: Path) -> Encoder | None:
     try:
-        encoder = load_encoder_strict(settings)
+        encoder = load_encoder_strict_from(model, model_dir)
     except MatchingError as exc:
         logger.warning(
             "embedding model unavailable, ranking falls back to lexical: %s", exc

@@ -32,3 +32,13 @@ def names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
         return {}
     rows = session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
     return {row.id: row.name for row in rows}
+
+
+def active_with_role(session: Session, role: str) -> list[User]:
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == role, User.is_active.is_(True))
+            .order_by(User.email)
+        )
+    )

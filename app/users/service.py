@@ -124,3 +124,19 @@ def end_all_sessions(session: Session, user: User) -> None:
         action="logged_out",
     )
     session.commit()
+
+
+def set_mail_preference(session: Session, user: User, *, wants_mail: bool) -> None:
+    """Switch all but essential mail on or off for this user (their own choice)."""
+    if user.wants_mail != wants_mail:
+        audit.record(
+            session,
+            actor=user,
+            entity_type="user",
+            entity_id=user.id,
+            municipality_id=user.municipality_id,
+            action="updated",
+            changes={"wants_mail": {"before": user.wants_mail, "after": wants_mail}},
+        )
+        user.wants_mail = wants_mail
+    session.commit()

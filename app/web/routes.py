@@ -9,9 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.web.broker import allocation_page, board, match_actions, question_page
-from app.web.core import assets, home, login
-from app.web.portal import student_pages
-from app.web.provider import import_page, offer_pages
+from app.web.core import assets, home, login, mail_preferences
+from app.web.portal import confirm_page, student_pages
+from app.web.provider import import_page, offer_pages, proposals_page
 from app.web.reports import summary_page
 from app.web.staff import question_pages
 
@@ -20,13 +20,16 @@ for _module in (
     assets,
     login,
     home,
+    mail_preferences,
     question_pages,
     import_page,
+    proposals_page,
     offer_pages,
     board,
     question_page,
     match_actions,
     allocation_page,
+    confirm_page,
     student_pages,
     summary_page,
 ):

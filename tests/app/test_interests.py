@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.errors import ServiceUnavailableError, TooManyRequestsError
 from app.interests.schemas import InterestCreate
-from app.models import Event, Interest
+from app.models import Event, Interest, OutboxMail
 from app.ratelimit import RateLimiter
 from tests.app.portal_world import add_question, fresh_limiter, rate_limits
 
@@ -58,6 +58,28 @@ def count(session) -> int:
     return session.scalar(select(func.count()).select_from(Interest)) or 0
 
 
+def confirmation_mails(session, email: str = "zoe@student.example") -> list[OutboxMail]:
+    session.expire_all()
+    return list(
+        session.scalars(
+            select(OutboxMail).where(
+                OutboxMail.kind == "interest_confirmation",
+                OutboxMail.to_address == email,
+            )
+        )
+    )
+
+
+def confirm_from_mail(client, session, email: str = "zoe@student.example") -> None:
+    """Follow the link in the last confirmation mail, as the student would."""
+    token = re.search(
+        r"token=([\w.\-]+)", confirmation_mails(session, email)[-1].text_body
+    )
+    assert token
+    answer = client.post("/api/portal/interests/confirm", json={"token": token[1]})
+    assert answer.status_code == 200, answer.text
+
+
 class TestExpressInterest:
     def test_interest_is_stored_with_the_questions_municipality(
         self, client, session, assignment
@@ -66,7 +88,7 @@ class TestExpressInterest:
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["assignment_id"] == str(assignment.id)
-        assert body["status"] == "received"
+        assert body["status"] == "pending_confirmation"
         assert "zoe@" not in response.text
         stored = session.scalars(select(Interest)).one()
         assert stored.municipality_id == assignment.municipality_id
@@ -89,7 +111,7 @@ class TestExpressInterest:
         self, client, session, assignment
     ):
         # Anyone can type someone else's address: a second post must not overwrite.
-        assert post(client, assignment.id).json()["status"] == "received"
+        first = post(client, assignment.id).json()
         again = post(
             client,
             assignment.id,
@@ -98,8 +120,9 @@ class TestExpressInterest:
             motivation="Iemand anders die de aanmelding wil overschrijven.",
         )
         assert again.status_code == 201
-        assert again.json()["status"] == "already_received"
+        assert again.json() == first  # the same answer: nothing to learn from it
         assert count(session) == 1
+        assert len(confirmation_mails(session)) == 1  # one link per hour
         stored = session.scalars(select(Interest)).one()
         assert (stored.level, stored.email) == ("hbo", "zoe@student.example")
         assert "overschrijven" not in stored.message
@@ -249,11 +272,13 @@ class TestRateLimit:
 
 class TestBrokerView:
     @pytest.fixture
-    def signed_up(self, client, assignment):
+    def signed_up(self, client, session, assignment):
         assert post(client, assignment.id).status_code == 201
         assert post(client, assignment.id, name="André Ümit", email="andre@uni.example",
                     institution="Universiteit Leiden", level="wo",
                     motivation="Enquête-ervaring: ik help graag, ook met ê en ë.").status_code == 201  # fmt: skip
+        confirm_from_mail(client, session)
+        confirm_from_mail(client, session, "andre@uni.example")
         return assignment
 
     def test_broker_sees_the_interests(self, client, auth, broker, signed_up):
@@ -310,9 +335,10 @@ class TestBrokerView:
         assert len(rows) == 3
 
     def test_csv_defuses_spreadsheet_formulas_and_can_use_semicolons(
-        self, client, auth, broker, assignment
+        self, client, session, auth, broker, assignment
     ):
         post(client, assignment.id, name='=HYPERLINK("http://x","klik")')
+        confirm_from_mail(client, session)
         response = client.get(
             f"/api/questions/{assignment.id}/interests.csv",
             params={"sep": "semicolon"},
@@ -323,3 +349,46 @@ class TestBrokerView:
         )
         assert rows[0][0] == "naam"
         assert rows[1][0] == '\'=HYPERLINK("http://x","klik")'
+
+
+class TestDoubleOptIn:
+    def test_the_broker_sees_an_interest_only_once_confirmed(
+        self, client, session, auth, broker, assignment, settings
+    ):
+        post(client, assignment.id)
+        url = f"/api/questions/{assignment.id}/interests"
+        assert client.get(url, headers=auth(broker)).json() == []
+        [mail] = confirmation_mails(session)
+        assert f"{settings.base_url}/portaal/bevestigen?token=" in mail.text_body
+        confirm_from_mail(client, session)
+        confirm_from_mail(client, session)  # following the link twice is harmless
+        assert [i["email"] for i in client.get(url, headers=auth(broker)).json()] == [
+            "zoe@student.example"
+        ]
+
+    @pytest.mark.parametrize("token", ["not-a-token-at-all", "eyJhbGciOi.x.y"])
+    def test_a_forged_link_is_refused(self, client, token):
+        answer = client.post("/api/portal/interests/confirm", json={"token": token})
+        assert answer.status_code == 422
+        assert "token" in answer.json()["fields"]
+
+    def test_the_confirmation_page_confirms_with_a_button(
+        self, client, session, auth, broker, assignment
+    ):
+        post(client, assignment.id)
+        token = re.search(r"token=([\w.\-]+)", confirmation_mails(session)[0].text_body)
+        assert token
+        page = client.get("/portaal/bevestigen", params={"token": token[1]})
+        assert page.status_code == 200
+        assert "Ja, ik bevestig mijn belangstelling" in page.text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf
+        done = client.post(
+            "/portaal/bevestigen",
+            data={"csrf_token": csrf[1], "token": token[1], "lang": "nl"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        assert done.headers["location"] == f"/portaal/{assignment.id}?lang=nl"
+        url = f"/api/questions/{assignment.id}/interests"
+        assert len(client.get(url, headers=auth(broker)).json()) == 1

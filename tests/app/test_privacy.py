@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import get_settings
 from app.db import utcnow
-from app.models import Event, Interest, Question, User
+from app.models import Event, Interest, OutboxMail, Question, User
 from tests.app.conftest import TEST_PASSWORD
 from tests.app.helpers import open_question
 
@@ -80,6 +80,11 @@ def test_erase_removes_the_person_but_keeps_the_citys_records(
     assert report["contact_fields_cleared"] == 1
     assert report["audit_events_scrubbed"] >= 2
     session.expire_all()
+    # The confirmation mail to her address is gone from the outbox too.
+    assert (
+        session.scalars(select(OutboxMail).where(OutboxMail.to_address == EMAIL)).all()
+        == []
+    )
     assert session.scalar(select(func.count()).select_from(Interest)) == 0
     user = session.get(User, person["user"].id)
     assert user is not None

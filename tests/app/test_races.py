@@ -39,6 +39,7 @@ from app.models import (
     Match,
     Municipality,
     Offer,
+    OutboxMail,
     Question,
     User,
 )
@@ -199,6 +200,7 @@ def arena(engine: Engine, settings: Settings) -> Iterator[Arena]:
         mine = select(User.id).where(User.email.like(f"%-{slug}@test.example"))
         s.execute(delete(Event).where(Event.municipality_id == city.id))
         s.execute(delete(Event).where(Event.actor_id.in_(mine)))
+        s.execute(delete(OutboxMail).where(OutboxMail.to_address.like(f"%{slug}%")))
         s.execute(delete(Interest).where(Interest.municipality_id == city.id))
         s.execute(delete(Match).where(Match.municipality_id == city.id))
         s.execute(delete(Question).where(Question.municipality_id == city.id))
@@ -410,9 +412,7 @@ def test_duplicate_creates_racing(arena: Arena):
                 for _ in range(4)
             ],
         )  # fmt: skip
-        assert sorted(a.json()["status"] for a in answers) == [
-            "already_received"
-        ] * 3 + ["received"]
+        assert {a.json()["status"] for a in answers} == {"pending_confirmation"}
         account = {
             "email": f"nieuw{round_}-{arena.city_slug}@test.example",
             "name": "Nieuw",

@@ -22,6 +22,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from app.db import utcnow
+from app.interests.service import confirmation_token
 from app.models import Interest, Match, Offer, Question, Theme, User
 from tests.app.conftest import TEST_PASSWORD
 
@@ -65,7 +67,7 @@ class World:
 
 
 @pytest.fixture
-def world(session, make_user, other_city) -> World:
+def world(session, make_user, other_city, settings) -> World:
     users = {
         "staff": make_user("staff"),
         "broker": make_user("broker"),
@@ -139,19 +141,21 @@ def world(session, make_user, other_city) -> World:
         match(q3, "confirmed"),
         match(q4, "in_progress"),
     )
-    session.add(
-        Interest(
-            municipality_id=q.municipality_id,
-            question_id=q.id,
-            name="Student",
-            email="student@example.org",
-            institution="Hogeschool Leiden",
-            level="hbo",
-            message="Graag",
-        )
+    interest = Interest(
+        municipality_id=q.municipality_id,
+        question_id=q.id,
+        name="Student",
+        email="student@example.org",
+        institution="Hogeschool Leiden",
+        level="hbo",
+        message="Graag",
+        confirmed_at=utcnow(),
     )
+    session.add(interest)
     session.commit()
-    return World(users, q, q2, o, o2, proposed, confirmed, running)
+    world = World(users, q, q2, o, o2, proposed, confirmed, running)
+    world.ids["token"] = confirmation_token(settings, interest)
+    return world
 
 
 @dataclass(frozen=True)
@@ -264,9 +268,17 @@ API: dict[tuple[str, str], Case] = {
             "offer_id": str(w.offer2.id),
         },
     ),
-    ("GET", "/api/matches"): Case(only(200, ("broker",), outsiders=200)),
+    ("GET", "/api/matches"): Case(only(200, ("broker", "provider"), outsiders=200)),
     ("GET", "/api/matches/{match_id}"): Case(
-        only(200, ("staff", "broker")), m_id(lambda w: w.proposed)
+        only(200, ("staff", "broker", "provider")), m_id(lambda w: w.proposed)
+    ),
+    ("POST", "/api/matches/{match_id}/accept"): Case(
+        only(200, ("provider",)), m_id(lambda w: w.proposed)
+    ),
+    ("POST", "/api/matches/{match_id}/decline"): Case(
+        only(200, ("provider",)),
+        m_id(lambda w: w.proposed),
+        json=lambda w, r: {"reason": "Ons blok is vol."},
     ),
     ("POST", "/api/matches/{match_id}/confirm"): Case(
         only(200, ("broker",), staff_other=403), m_id(lambda w: w.proposed)
@@ -324,6 +336,9 @@ API: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/api/portal/results"): Case(ALL),
+    ("POST", "/api/portal/interests/confirm"): Case(
+        ALL, json=lambda w, r: {"token": w.ids["token"]}
+    ),
     ("GET", "/api/reports/summary"): Case(only(200, ("broker",), outsiders=200)),
     ("GET", "/api/reports/summary.csv"): Case(only(200, ("broker",), outsiders=200)),
     ("GET", "/api/reports/matches.csv"): Case(only(200, ("broker",), outsiders=200)),
@@ -363,6 +378,15 @@ PAGES: dict[
     ("GET", "/aanbod/import"): (("provider", "broker"), lambda w: {}),
     ("POST", "/aanbod/import"): (("provider", "broker"), lambda w: {}),
     ("GET", "/aanbod"): (("provider", "broker"), lambda w: {}),
+    ("GET", "/aanbod/voorstellen"): (("provider",), lambda w: {}),
+    ("POST", "/aanbod/voorstellen/{match_id}/aannemen"): (
+        ("provider",),
+        lambda w: {"match_id": str(w.proposed.id)},
+    ),
+    ("POST", "/aanbod/voorstellen/{match_id}/afslaan"): (
+        ("provider",),
+        lambda w: {"match_id": str(w.proposed.id)},
+    ),
     ("GET", "/aanbod/nieuw"): (("provider", "broker"), lambda w: {}),
     ("POST", "/aanbod/nieuw"): (("provider", "broker"), lambda w: {}),
     ("GET", "/aanbod/{offer_id}"): (("provider", "broker"), o_id),
@@ -380,6 +404,16 @@ PAGES: dict[
     ("GET", "/makelaar/verdeling"): (("broker",), lambda w: {}),
     ("POST", "/makelaar/verdeling"): (("broker",), lambda w: {}),
     ("GET", "/portaal"): (PUBLIC, lambda w: {}),
+    ("GET", "/account/e-mail"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
+    ("POST", "/account/e-mail"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
+    ("GET", "/portaal/bevestigen"): (PUBLIC, lambda w: {}),
+    ("POST", "/portaal/bevestigen"): (PUBLIC, lambda w: {}),
     ("GET", "/portaal/{question_id}"): (PUBLIC, q_id),
     ("POST", "/portaal/{question_id}"): (PUBLIC, q_id),
     ("GET", "/resultaten"): (PUBLIC, lambda w: {}),

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.deps import EncoderDep, SessionDep, TodayDep
+from app.deps import EnvDep, SessionDep
 from app.errors import AppError
 from app.matches import service as match_service
 from app.models import User
@@ -51,12 +51,11 @@ def allocation_page(
     request: Request,
     session: SessionDep,
     user: BrokerPage,
-    encoder: EncoderDep,
-    today: TodayDep,
+    env: EnvDep,
 ) -> Response:
     """The proposed pairs with checkboxes."""
     proposal = allocation_service.propose_allocation(
-        session, encoder, user=user, question_ids=None, today=today
+        session, env.encoder, user=user, question_ids=None, today=env.today
     )
     return render(
         request, "broker/allocation.html", {"proposal": proposal, "results": []}
@@ -68,8 +67,7 @@ def confirm_selected(
     request: Request,
     session: SessionDep,
     user: BrokerPage,
-    encoder: EncoderDep,
-    today: TodayDep,
+    env: EnvDep,
     form: CsrfForm,
 ) -> Response:
     """Confirm the ticked pairs one by one; a refusal is reported and the rest go on."""
@@ -82,8 +80,7 @@ def confirm_selected(
                 question_id=question_id,
                 offer_id=offer_id,
                 actor=user,
-                encoder=encoder,
-                today=today,
+                env=env,
             )
         except (AppError, ValidationError) as exc:
             session.rollback()
@@ -91,7 +88,7 @@ def confirm_selected(
             continue
         results.append(_result(session, user, question_id, offer_id, None))
     proposal = allocation_service.propose_allocation(
-        session, encoder, user=user, question_ids=None, today=today
+        session, env.encoder, user=user, question_ids=None, today=env.today
     )
     return render(
         request,

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from app.deps import EncoderDep, SessionDep, TodayDep
+from app.deps import EnvDep, SessionDep
 from app.matches import service as match_service
 from app.matches.schemas import CancelRequest, CompleteRequest, RejectRequest
 from app.models import Match, User
@@ -47,8 +47,7 @@ def confirm(
     question_id: uuid.UUID,
     session: SessionDep,
     user: BrokerPage,
-    encoder: EncoderDep,
-    today: TodayDep,
+    env: EnvDep,
     form: CsrfForm,
 ) -> Response:
     """Propose and confirm one candidate in one click; a full offer is refused."""
@@ -63,8 +62,7 @@ def confirm(
             question_id=question_id,
             offer_id=offer_id,
             actor=user,
-            encoder=encoder,
-            today=today,
+            env=env,
         ),
         "De koppeling is bevestigd; er is een plaats van het aanbod bezet.",
     )
@@ -77,8 +75,7 @@ def reject(
     question_id: uuid.UUID,
     session: SessionDep,
     user: BrokerPage,
-    encoder: EncoderDep,
-    today: TodayDep,
+    env: EnvDep,
     form: CsrfForm,
 ) -> Response:
     """Reject a candidate with a reason (it is proposed first if needed)."""
@@ -93,12 +90,9 @@ def reject(
             question_id=question_id,
             offer_id=offer_id,
             actor=user,
-            encoder=encoder,
-            today=today,
+            env=env,
         )
-        return match_service.reject_match(
-            session, match.id, data, actor=user, encoder=encoder, today=today
-        )
+        return match_service.reject_match(session, match.id, data, actor=user, env=env)
 
     attempt(
         request, session, _reject, "De kandidaat is afgewezen.", labels=COMPLETE_LABELS

@@ -28,6 +28,8 @@ _BADGE = {
     "proposed": "warning",
     "confirmed": "success",
     "rejected": "danger",
+    "declined": "danger",
+    "expired": "inactive",
     "cancelled": "inactive",
     "active": "success",
     "paused": "warning",

@@ -25,7 +25,7 @@ from app.errors import (
     TooManyRequestsError,
     WindowReversed,
 )
-from app.interests.errors import LevelNotAccepted
+from app.interests.errors import InvalidConfirmation, LevelNotAccepted
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -195,6 +195,9 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     ),
     NotAllocatable: lambda e: (
         f"Een gekozen vraag staat niet open (status: {_question(e.status)})."
+    ),
+    InvalidConfirmation: lambda e: (
+        "Deze bevestigingslink is ongeldig of verlopen. Meld je opnieuw aan."
     ),
     LevelNotAccepted: lambda e: f"Deze opdracht is voor {_either(e.levels)}.",
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",

@@ -71,6 +71,10 @@ QuestionEditorPage = Annotated[
     User, Depends(require_page_roles(Role.STAFF, Role.BROKER))
 ]
 ProviderPage = Annotated[User, Depends(require_page_roles(Role.PROVIDER, Role.BROKER))]
+# Any logged-in user: their own account settings.
+AccountPage = Annotated[User, Depends(require_page_roles(*Role))]
+# Only a provider answers proposals for their institution's offers.
+ProviderOnlyPage = Annotated[User, Depends(require_page_roles(Role.PROVIDER))]
 BrokerPage = Annotated[User, Depends(require_page_roles(Role.BROKER))]
 
 

@@ -44,6 +44,7 @@ _MENU: dict[str, tuple[tuple[str, str], ...]] = {
     Role.STAFF: (("Mijn vragen", "/vragen"), ("Nieuwe vraag", "/vragen/nieuw")),
     Role.PROVIDER: (
         ("Mijn aanbod", "/aanbod"),
+        ("Voorstellen", "/aanbod/voorstellen"),
         ("Nieuw aanbod", "/aanbod/nieuw"),
         ("Importeren", "/aanbod/import"),
     ),

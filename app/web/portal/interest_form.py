@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
+from app.env import Env
 from app.errors import TooManyRequestsError
 from app.interests import service as interest_service
 from app.interests.errors import LevelNotAccepted
@@ -28,7 +29,6 @@ class InterestResult:
     state: FormState
     status_code: int = 422
     saved: bool = False
-    already: bool = False  # an earlier sign-up from this address stands
 
 
 def _labels(lang: PortalLang) -> dict[str, str]:
@@ -48,6 +48,7 @@ def submit_interest(
     form: FormData,
     *,
     lang: PortalLang,
+    env: Env,
 ) -> InterestResult:
     """Count the attempt, validate, store; errors come back per field in `lang`."""
     texts = TEXTS[lang]
@@ -65,8 +66,8 @@ def submit_interest(
         k: v for k, v in payload(state.data).items() if k in INTEREST_FIELDS
     }
     try:
-        _, is_new = interest_service.express_interest(
-            session, question_id, InterestCreate.model_validate(body)
+        interest_service.express_interest(
+            session, question_id, InterestCreate.model_validate(body), env=env
         )
     except ValidationError as exc:
         for err in exc.errors():
@@ -80,4 +81,4 @@ def submit_interest(
             levels=" / ".join(exc.levels)
         )
         return InterestResult(state)
-    return InterestResult(state, status_code=303, saved=True, already=not is_new)
+    return InterestResult(state, status_code=303, saved=True)

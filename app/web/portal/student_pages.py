@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import SessionDep, SettingsDep
+from app.deps import EnvDep, SessionDep, SettingsDep
 from app.errors import UnprocessableError
 from app.portal import service as portal_service
 from app.portal.schemas import AssignmentRead
@@ -126,19 +126,20 @@ def express_interest(
     question_id: uuid.UUID,
     session: SessionDep,
     settings: SettingsDep,
+    env: EnvDep,
     form: CsrfForm,
 ) -> Response:
-    """Store a student's interest (rate-limited like the API), then show a thank-you."""
+    """Store a student's interest (rate-limited like the API); a mail asks to confirm."""
     chosen = pick(str(form.get("lang") or ""))
     result = interest_form.submit_interest(
-        request, session, question_id, form, lang=chosen
+        request, session, question_id, form, lang=chosen, env=env
     )
     if not result.saved:
         return _assignment(
             request, session, settings, question_id, chosen, result.state,
             status_code=result.status_code,
         )  # fmt: skip
-    flash(request, TEXTS[chosen]["already" if result.already else "thanks"])
+    flash(request, TEXTS[chosen]["check_mail"])
     return RedirectResponse(f"/portaal/{question_id}?lang={chosen}", status_code=303)
 
 

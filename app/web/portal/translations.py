@@ -61,13 +61,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "motivation_hint": "Waarom deze opdracht, in een paar zinnen (10 tot 1000 tekens).",
         "send": "Verstuur",
         "required": "verplicht",
-        "thanks": "Bedankt! De kennismakelaar neemt contact met je op.",
         "privacy_note": "Wat we bewaren: je naam, e-mailadres, instelling, niveau en "
         "motivatie. Alleen de kennismakelaar van de gemeente ziet ze, om contact met je "
         "op te nemen over deze opdracht. We verwijderen ze na {days} dagen, of eerder "
         "als je de kennismakelaar daarom vraagt.",
-        "already": "Voor dit e-mailadres was al belangstelling vastgelegd; "
-        "die eerste aanmelding blijft staan.",
+        "check_mail": "Bijna klaar: we hebben je een e-mail gestuurd. Bevestig je "
+        "belangstelling met de link daarin; pas dan geven we die door aan de "
+        "kennismakelaar.",
+        "confirm_title": "Bevestig je belangstelling",
+        "confirm_intro": "Klik op de knop om te bevestigen dat dit jouw e-mailadres "
+        "is. Daarna ziet de kennismakelaar je belangstelling.",
+        "confirm_button": "Ja, ik bevestig mijn belangstelling",
+        "confirmed": "Dank je! Je belangstelling is bevestigd; de kennismakelaar "
+        "neemt contact met je op.",
+        "confirm_invalid": "Deze bevestigingslink is ongeldig of verlopen. Meld je "
+        "opnieuw aan via de opdracht.",
         "error_summary": "Controleer je invoer",
         "err_name": "Vul je naam in (2 tot 120 tekens, op één regel).",
         "err_email": "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
@@ -132,13 +140,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "motivation_hint": "Why this assignment, in a few sentences (10 to 1000 characters).",
         "send": "Send",
         "required": "required",
-        "thanks": "Thank you! The knowledge broker will contact you.",
         "privacy_note": "What we keep: your name, e-mail address, institution, level "
         "and motivation. Only the city's knowledge broker sees them, to contact you "
         "about this assignment. We delete them after {days} days, or sooner if you "
         "ask the broker.",
-        "already": "Interest from this e-mail address was already recorded; "
-        "the first sign-up stands.",
+        "check_mail": "Almost done: we sent you an e-mail. Confirm your interest "
+        "with its link; only then do we pass it on to the knowledge broker.",
+        "confirm_title": "Confirm your interest",
+        "confirm_intro": "Press the button to confirm that this is your e-mail "
+        "address. The knowledge broker then sees your interest.",
+        "confirm_button": "Yes, I confirm my interest",
+        "confirmed": "Thank you! Your interest is confirmed; the knowledge broker "
+        "will contact you.",
+        "confirm_invalid": "This confirmation link is invalid or has expired. Sign "
+        "up again on the assignment's page.",
         "error_summary": "Please check your input",
         "err_name": "Enter your name (2 to 120 characters, on one line).",
         "err_email": "Enter a valid e-mail address, like name@example.com.",

@@ -100,14 +100,14 @@ class TestPortalPage:
 
 
 class TestInterestForm:
-    def test_sign_up_then_thank_you(self, client, url, session, assignment):
+    def test_sign_up_then_check_your_mail(self, client, url, session, assignment):
         path = url("assignment_page", question_id=assignment.id)
         response = client.post(
             url("portal_express_interest", question_id=assignment.id),
             data=interest_form(csrf(client, path)),
         )
         assert response.status_code == 200  # after the redirect
-        assert "Bedankt!" in response.text
+        assert "Bevestig je belangstelling met de link" in response.text
         stored = session.scalars(select(Interest)).one()
         assert stored.name == "Zoë de Vries"
         assert "zoe@student.example" not in response.text
