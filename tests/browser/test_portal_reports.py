@@ -273,7 +273,8 @@ def test_student_finds_an_assignment_and_signs_up(csp_page: Page) -> None:
     email.fill("sanne.devries@student.hsleiden.nl")
     page.get_by_role("button", name="Verstuur").click()
     expect(page).to_have_url(re.compile(r"/portaal/[0-9a-f-]{36}\?lang=nl$"))
-    assert "Bedankt! De kennismakelaar neemt contact met je op." in flash(page)
+    # Double opt-in: nothing reaches the broker before the student confirms by mail.
+    assert "Bevestig je belangstelling met de link" in flash(page)
     expect(page.locator("main > .utrecht-alert")).to_have_attribute("role", "status")
     expect(page.locator(".kb-error-summary")).to_have_count(0)
     # Nothing the student sent is echoed back, and the form is empty again.
