@@ -69,6 +69,7 @@ class Role(StrEnum):
     PROVIDER = "provider"
     BROKER = "broker"
     ADMIN = "admin"
+    NETWORK = "network"  # the national programme office: the network report only
 
 
 class MailStatus(StrEnum):
@@ -179,6 +180,7 @@ DUTCH: dict[type[StrEnum], dict[str, str]] = {
         Role.PROVIDER: "Aanbieder",
         Role.BROKER: "Kennismakelaar",
         Role.ADMIN: "Beheerder",
+        Role.NETWORK: "Programmabureau (landelijk netwerk)",
     },
 }
 

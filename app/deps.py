@@ -73,6 +73,7 @@ def require_roles(*roles: str) -> Callable[[User], User]:
 
 BrokerUser = Annotated[User, Depends(require_roles(Role.BROKER))]
 AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+NetworkUser = Annotated[User, Depends(require_roles(Role.NETWORK, Role.ADMIN))]
 QuestionUser = Annotated[User, Depends(require_roles(Role.STAFF, Role.BROKER))]
 OfferUser = Annotated[User, Depends(require_roles(Role.PROVIDER, Role.BROKER))]
 ProviderUser = Annotated[User, Depends(require_roles(Role.PROVIDER))]

@@ -15,6 +15,7 @@ from app.health.router import router as health_router
 from app.interests.router import router as interests_router
 from app.lifespan import lifespan
 from app.matches.router import router as matches_router
+from app.municipalities.router import router as municipalities_router
 from app.observability import RequestContextMiddleware
 from app.offers.import_router import router as offers_import_router
 from app.offers.router import router as offers_router
@@ -79,6 +80,7 @@ def create_app(
         portal_router,
         reports_router,
         privacy_router,
+        municipalities_router,
         web_router,
     ):
         app.include_router(router)

@@ -10,12 +10,19 @@ from app.models.offer import Offer
 from app.models.outbox import OutboxMail
 from app.models.question import Question, QuestionLevel
 from app.models.user import User
-from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
+from app.models.vocabulary import (
+    FocusTheme,
+    Institution,
+    Municipality,
+    Neighbourhood,
+    Theme,
+)
 
 __all__ = [
     "Decision",
     "Embedding",
     "Event",
+    "FocusTheme",
     "Institution",
     "Interest",
     "Match",

@@ -43,6 +43,21 @@ offer_neighbourhoods = Table(
 )
 
 
+# The cities an offer serves (its home city always among them): it is a candidate in
+# each, and its places are shared, whichever city takes one.
+offer_municipalities = Table(
+    "offer_municipalities",
+    Base.metadata,
+    Column("offer_id", ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "municipality_id",
+        ForeignKey("municipalities.id"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
 class Offer(IdMixin, TimestampMixin, Base):
     """`places_taken` counts matches holding a place; the database refuses overbooking.
 
@@ -62,6 +77,7 @@ class Offer(IdMixin, TimestampMixin, Base):
         ),
     )
 
+    # The home city: its districts are the ones the offer may be tied to.
     municipality_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("municipalities.id"), index=True
     )
@@ -94,6 +110,22 @@ class Offer(IdMixin, TimestampMixin, Base):
     neighbourhoods: Mapped[list[Neighbourhood]] = relationship(
         secondary=offer_neighbourhoods, lazy="selectin", order_by=Neighbourhood.slug
     )
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=offer_municipalities, lazy="selectin", order_by=Municipality.slug
+    )
+
+    def serves(self, municipality_id: uuid.UUID | None) -> bool:
+        """The home city is always served, also before its row is written."""
+        return municipality_id == self.municipality_id or any(
+            m.id == municipality_id for m in self.municipalities
+        )
+
+    @property
+    def served(self) -> list[Municipality]:
+        """Every city served, the home city included, by slug."""
+        by_id = {m.id: m for m in self.municipalities}
+        by_id.setdefault(self.municipality.id, self.municipality)
+        return sorted(by_id.values(), key=lambda m: m.slug)
 
     @property
     def remaining_capacity(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -51,3 +51,22 @@ class Institution(IdMixin, TimestampMixin, Base):
     short_name: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(3))
     kind: Mapped[str] = mapped_column(String(40))
+
+
+class FocusTheme(Base):
+    """A theme a city puts first in one agenda year (a small, explained ranking boost).
+
+    Themes stay national; only the choice of focus is the city's.
+    """
+
+    __tablename__ = "municipality_focus_themes"
+
+    municipality_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    theme_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("themes.id"), primary_key=True, index=True
+    )
+
+    theme: Mapped[Theme] = relationship(lazy="joined")

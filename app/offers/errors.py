@@ -39,6 +39,17 @@ class OtherCity(PermissionDeniedError):
         super().__init__("brokers register offers for their own city only")
 
 
+class ServedCitiesByProvider(FieldError):
+    """A broker may not change which cities an offer serves: other cities rely on it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "only the offer's provider changes the cities it serves",
+            field="municipalities",
+            field_message="set by the offer's provider only",
+        )
+
+
 class InstitutionRequired(FieldError):
     def __init__(self) -> None:
         super().__init__(

@@ -67,9 +67,10 @@ COLUMNS: tuple[str, ...] = (
     "status",
     "institution",
     "municipality",
+    "municipalities",
 )
 REQUIRED: tuple[str, ...] = ("kind", "title", "description", "capacity")
-_LIST_COLUMNS = frozenset({"themes", "neighbourhoods"})
+_LIST_COLUMNS = frozenset({"themes", "neighbourhoods", "municipalities"})
 _DATE_COLUMNS = frozenset({"available_from", "available_until", "intake_deadline"})
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 

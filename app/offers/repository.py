@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Offer, Theme
-from app.models.offer import offer_themes
+from app.models.offer import offer_municipalities, offer_themes
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,18 @@ class OfferFilter:
     statuses: Sequence[str] = ()
     available_on: date | None = None
     q: str | None = None
+
+
+def serving(municipality_id: uuid.UUID) -> ColumnElement[bool]:
+    """Offers that serve a city: their home city, or one it lists (`Offer.serves`)."""
+    return or_(
+        Offer.municipality_id == municipality_id,
+        Offer.id.in_(
+            select(offer_municipalities.c.offer_id).where(
+                offer_municipalities.c.municipality_id == municipality_id
+            )
+        ),
+    )
 
 
 def get(session: Session, offer_id: uuid.UUID) -> Offer | None:
@@ -47,7 +59,7 @@ def lock(session: Session, offer_id: uuid.UUID) -> Offer:
 def _filtered(f: OfferFilter) -> Select[Offer]:
     stmt = select(Offer)
     if f.municipality_id is not None:
-        stmt = stmt.where(Offer.municipality_id == f.municipality_id)
+        stmt = stmt.where(serving(f.municipality_id))
     if f.institution_id is not None:
         stmt = stmt.where(Offer.institution_id == f.institution_id)
     if f.kind:

@@ -42,6 +42,13 @@ class _OfferFields(BaseModel):
     language: Language | None = None
     contact_name: str | None = Field(default=None, max_length=120)
     contact_email: Email | None = Field(default=None, max_length=254)
+    municipalities: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="Slugs of the cities the offer serves; its home city always "
+        "stays among them (default: the home city only).",
+    )
 
     _visible = field_validator("title", "contact_name", check_fields=False)(
         require_visible
@@ -91,6 +98,7 @@ class OfferUpdate(_OfferFields):
 class OfferRead(ORMRead):
     id: uuid.UUID
     municipality: SlugOf
+    municipalities: SlugsOf = Field(validation_alias="served")
     kind: str
     title: str
     description: str

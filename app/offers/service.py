@@ -23,6 +23,7 @@ from app.offers.errors import (
     OfferNotFound,
     OtherCity,
     OtherInstitution,
+    ServedCitiesByProvider,
 )
 from app.offers.repository import OfferFilter
 from app.offers.schemas import OfferCreate, OfferUpdate
@@ -43,13 +44,23 @@ AUDITED = (
     "contact_name",
     "contact_email",
 )
-_NOT_NULL = {"kind", "title", "description", "level", "capacity", "status", "language"}
+_NOT_NULL = {
+    "kind",
+    "title",
+    "description",
+    "level",
+    "capacity",
+    "status",
+    "language",
+    "municipalities",
+}
 
 
 def _snapshot(o: Offer) -> dict[str, Any]:
     snap = audit.snapshot(o, AUDITED)
     snap["themes"] = [t.slug for t in o.themes]
     snap["neighbourhoods"] = [n.slug for n in o.neighbourhoods]
+    snap["municipalities"] = [m.slug for m in o.municipalities]
     return snap
 
 
@@ -57,7 +68,7 @@ def _can_see(user: User, o: Offer) -> bool:
     if user.role == Role.PROVIDER:
         return o.institution_id == user.institution_id
     if user.role == Role.BROKER:
-        return o.municipality_id == user.municipality_id
+        return o.serves(user.municipality_id)
     return False
 
 
@@ -91,6 +102,18 @@ def _set_field(session: Session, o: Offer, key: str, value: Any) -> None:
         raise FieldRequired(key)
     if key == "themes":
         o.themes = vocab.resolve_themes(session, value or [])
+    elif key == "municipalities":
+        served = {
+            m.id: m
+            for m in (
+                vocab.resolve_municipality(session, slug, field=key) for slug in value
+            )
+        }
+        if o.municipality_id not in served:  # the home city is always served
+            served[o.municipality_id] = vocab.get_municipality(
+                session, o.municipality_id
+            )
+        o.municipalities = sorted(served.values(), key=lambda m: m.slug)
     elif key == "neighbourhoods":
         o.neighbourhoods = vocab.resolve_neighbourhoods(
             session, o.municipality_id, value or []
@@ -122,7 +145,8 @@ def _municipality_for(
         if data.municipality and data.municipality != actor.municipality.slug:
             raise OtherCity()
         return actor.municipality.id
-    slug = data.municipality or settings.default_municipality
+    own = actor.municipality.slug if actor.municipality else None
+    slug = data.municipality or own or settings.default_municipality
     return vocab.resolve_municipality(session, slug).id
 
 
@@ -170,6 +194,7 @@ def stage_offer(
             "municipality",
         },
     )
+    fields.setdefault("municipalities", [])  # the home city only, unless listed
     _apply(session, o, {k: v for k, v in fields.items() if v is not None})
     repository.add(session, o)
     audit.record_for(
@@ -220,7 +245,10 @@ def update_offer(
     o = get_visible_offer(session, offer_id, actor)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
     before = _snapshot(o)
-    _apply(session, o, data.model_dump(exclude_unset=True))
+    changes = data.model_dump(exclude_unset=True)
+    if "municipalities" in changes and actor.role != Role.PROVIDER:
+        raise ServedCitiesByProvider()
+    _apply(session, o, changes)
     audit.record_update(
         session, "offer", o, actor=actor, before=before, after=_snapshot(o)
     )

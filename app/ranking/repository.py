@@ -10,15 +10,16 @@ from sqlalchemy.orm import Session
 
 from app.codes import OfferStatus, QuestionStatus
 from app.models import Embedding, Offer, Question
+from app.offers.repository import serving
 
 
 def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
-    """Every offer of the city a broker could consider (archived ones are gone)."""
+    """Every offer serving the city a broker could consider (archived ones are gone)."""
     return list(
         session.scalars(
             select(Offer)
             .where(
-                Offer.municipality_id == municipality_id,
+                serving(municipality_id),
                 Offer.status != OfferStatus.ARCHIVED,
             )
             .order_by(Offer.id)

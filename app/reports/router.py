@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.csvexport import Separator, csv_response
-from app.deps import BrokerUser, SessionDep
+from app.deps import BrokerUser, NetworkUser, SessionDep
 from app.errors import error_responses
-from app.reports import exports, figures, service
-from app.reports.schemas import SummaryRead
+from app.reports import exports, figures, network, service
+from app.reports.schemas import NetworkRead, SummaryRead
 from app.schemas import IsoDate
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
@@ -111,3 +111,15 @@ def read_chart(
         content=figures.summary_chart(summary, name),
         media_type="image/svg+xml; charset=utf-8",
     )
+
+
+@router.get(
+    "/network",
+    responses=error_responses(
+        {401: "not authenticated", 403: "not the programme office or an admin"}
+    ),
+)
+def read_network(session: SessionDep, user: NetworkUser) -> NetworkRead:
+    """Every city's figures side by side, and totals; no personal data.
+    Programme office (network role) and admins; city brokers get 403."""
+    return network.network_report(session)

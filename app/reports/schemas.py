@@ -62,3 +62,27 @@ class SummaryRead(BaseModel):
     capacity_by_institution: list[CapacityRow]
     capacity_by_semester: list[CapacityRow]
     feedback: Feedback
+
+
+class CityFigures(BaseModel):
+    """One city's figures in the network report: counts only, no personal data."""
+
+    municipality: str
+    name: str
+    questions_total: int
+    questions_completed: int
+    matches_total: int = Field(description="Matches holding a place.")
+    matched_share: MatchedShare
+    completion_share: float | None = Field(
+        description="Eligible questions completed, 0-1; null when none."
+    )
+    days_to_first_match: DaysToMatch
+    matches_by_level: list[CountRow]
+    matches_by_institution: list[CountRow]
+
+
+class NetworkRead(BaseModel):
+    """Every city side by side, and the totals of the network."""
+
+    cities: list[CityFigures]
+    totals: CityFigures

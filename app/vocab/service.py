@@ -103,3 +103,10 @@ def resolve_municipality(
         known = [m.slug for m in repository.list_municipalities(session)]
         raise UnknownMunicipality(slug, known=known, field=field)
     return municipality
+
+
+def get_municipality(session: Session, municipality_id: uuid.UUID) -> Municipality:
+    """A city known to exist (a foreign key points at it)."""
+    municipality = session.get(Municipality, municipality_id)
+    assert municipality is not None
+    return municipality

@@ -36,6 +36,7 @@ ROLES = (
     "staff_other",
     "broker_other",
     "provider_other",
+    "network",
 )
 ALL = dict.fromkeys(ROLES, 200)
 
@@ -76,6 +77,7 @@ def world(session, make_user, other_city, settings) -> World:
         "staff_other": make_user("staff", municipality=other_city),
         "broker_other": make_user("broker", municipality=other_city),
         "provider_other": make_user("provider", institution="Universiteit Leiden"),
+        "network": make_user("network"),
     }
     staff, provider = users["staff"], users["provider"]
     theme = session.query(Theme).filter_by(slug="gezondheid-welzijn").one()
@@ -345,6 +347,30 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/api/reports/charts/{name}.svg"): Case(
         only(200, ("broker",), outsiders=200), lambda w: {"name": "status"}
     ),
+    ("GET", "/api/municipalities"): Case(ALL),
+    ("GET", "/api/municipalities/{slug}/districts"): Case(
+        ALL, lambda w: {"slug": "leiden"}
+    ),
+    ("POST", "/api/municipalities"): Case(
+        only(201, ("admin",)),
+        json=lambda w, r: {
+            "slug": f"stad-{r.replace('_', '-')}",
+            "name": "Nieuwe stad",
+            "districts": [{"slug": "centrum", "name": "Centrum"}],
+        },
+    ),
+    ("POST", "/api/municipalities/import"): Case(
+        only(201, ("admin",)),
+        files={
+            "file": (
+                "steden.csv",
+                b"municipality;municipality_name;district;district_name\n"
+                b"csv-stad;CSV-stad;centrum;Centrum\n",
+                "text/csv",
+            )
+        },
+    ),
+    ("GET", "/api/reports/network"): Case(only(200, ("network", "admin"))),
     ("GET", "/static/vendor/{name}"): Case(
         ALL, lambda w: {"name": "nlds-components.css"}
     ),
@@ -405,11 +431,11 @@ PAGES: dict[
     ("POST", "/makelaar/verdeling"): (("broker",), lambda w: {}),
     ("GET", "/portaal"): (PUBLIC, lambda w: {}),
     ("GET", "/account/e-mail"): (
-        ("staff", "broker", "provider", "admin"),
+        ("staff", "broker", "provider", "admin", "network"),
         lambda w: {},
     ),
     ("POST", "/account/e-mail"): (
-        ("staff", "broker", "provider", "admin"),
+        ("staff", "broker", "provider", "admin", "network"),
         lambda w: {},
     ),
     ("GET", "/portaal/bevestigen"): (PUBLIC, lambda w: {}),

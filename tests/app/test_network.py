@@ -1,0 +1,241 @@
+"""A national network end to end: Delft joins, a Leiden offer serves Delft too,
+each city's broker sees only its own questions, the programme office compares."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from app.models import User
+from tests.app.conftest import TEST_PASSWORD
+
+DELFT = {
+    "slug": "delft",
+    "name": "Delft",
+    "districts": [
+        {"slug": "tanthof", "name": "Tanthof", "aliases": ["Tanthof-Oost"]},
+        {"slug": "voorhof", "name": "Voorhof", "aliases": ["Poptahof"]},
+    ],
+}
+
+
+def _token(client: TestClient, email: str, password: str) -> dict[str, str]:
+    response = client.post(
+        "/api/auth/token", data={"username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def _onboard_delft(client: TestClient, admin_headers: dict[str, str]) -> None:
+    response = client.post("/api/municipalities", json=DELFT, headers=admin_headers)
+    assert response.status_code == 201, response.text
+
+
+def test_two_cities_end_to_end(client, make_user, auth):
+    admin = auth(make_user("admin"))
+    _onboard_delft(client, admin)
+    districts = client.get("/api/municipalities/delft/districts").json()
+    assert [d["slug"] for d in districts] == ["tanthof", "voorhof"]
+    assert districts[1]["aliases"] == ["Poptahof"]
+    assert "delft" in [m["slug"] for m in client.get("/api/municipalities").json()]
+
+    created = client.post(
+        "/api/users",
+        json={
+            "email": "makelaar@delft.example",
+            "name": "Makelaar Delft",
+            "role": "broker",
+            "password": TEST_PASSWORD,
+            "municipality": "delft",
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    delft_broker = _token(client, "makelaar@delft.example", TEST_PASSWORD)
+
+    provider = auth(make_user("provider", institution="Universiteit Leiden"))
+    offer = client.post(
+        "/api/offers",
+        json={
+            "kind": "thesis",
+            "title": "Scripties over hittestress in wijken",
+            "description": "Masterstudenten onderzoeken hittestress en vergroening "
+            "in naoorlogse wijken.",
+            "capacity": 1,
+            "themes": ["duurzaamheid-biodiversiteit"],
+            "municipality": "leiden",
+            "municipalities": ["leiden", "delft"],
+            "available_from": "2027-01-01",
+            "available_until": "2027-12-31",
+        },
+        headers=provider,
+    )
+    assert offer.status_code == 201, offer.text
+    assert offer.json()["municipalities"] == ["delft", "leiden"]
+    offer_id = offer.json()["id"]
+
+    question = client.post(
+        "/api/questions",
+        json={
+            "title": "Hittestress in Tanthof",
+            "description": "Hoe verminderen we hittestress in de wijk met meer groen?",
+            "themes": ["duurzaamheid-biodiversiteit"],
+            "neighbourhood": "Tanthof-Oost",
+        },
+        headers=delft_broker,
+    )
+    assert question.status_code == 201, question.text
+    question_id = question.json()["id"]
+    assert question.json()["neighbourhood"] == "tanthof"
+    opened = client.post(
+        f"/api/questions/{question_id}/transition",
+        json={"to": "submitted"},
+        headers=delft_broker,
+    )
+    if opened.status_code == 200:
+        client.post(
+            f"/api/questions/{question_id}/transition",
+            json={"to": "open"},
+            headers=delft_broker,
+        )
+
+    candidates = client.get(
+        f"/api/questions/{question_id}/candidates", headers=delft_broker
+    )
+    assert candidates.status_code == 200, candidates.text
+    assert offer_id in [c["offer"]["id"] for c in candidates.json()["candidates"]]
+    assert (
+        client.get(f"/api/offers/{offer_id}", headers=delft_broker).status_code == 200
+    )
+
+    leiden_broker = auth(make_user("broker"))
+    hidden = client.get(f"/api/questions/{question_id}", headers=leiden_broker)
+    assert hidden.status_code == 404
+    listed = client.get("/api/questions", headers=leiden_broker).json()
+    assert question_id not in [q["id"] for q in listed["items"]]
+    # Leiden still has the offer: one offer, two cities.
+    assert (
+        client.get(f"/api/offers/{offer_id}", headers=leiden_broker).status_code == 200
+    )
+
+    confirm = client.post(
+        "/api/matches",
+        json={"question_id": question_id, "offer_id": offer_id},
+        headers=delft_broker,
+    )
+    assert confirm.status_code == 201, confirm.text
+    match_id = confirm.json()["id"]
+    done = client.post(f"/api/matches/{match_id}/confirm", headers=delft_broker)
+    assert done.status_code == 200, done.text
+    assert (
+        client.get(f"/api/matches/{match_id}", headers=leiden_broker).status_code == 404
+    )
+    # The place is shared: taken in Delft, it is gone in Leiden too.
+    seen = client.get(f"/api/offers/{offer_id}", headers=leiden_broker).json()
+    assert seen["places_taken"] == 1
+    assert seen["remaining_capacity"] == 0
+
+    network = auth(make_user("network"))
+    report = client.get("/api/reports/network", headers=network)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    cities = {c["municipality"]: c for c in body["cities"]}
+    assert {"leiden", "delft"} <= set(cities)
+    assert cities["delft"]["questions_total"] == 1
+    assert cities["delft"]["matches_total"] == 1
+    assert cities["delft"]["matches_by_institution"] == [
+        {"key": "Universiteit Leiden", "label": "Universiteit Leiden", "count": 1}
+    ]
+    assert body["totals"]["matches_total"] == sum(
+        c["matches_total"] for c in body["cities"]
+    )
+    assert "@" not in report.text  # no personal data
+    assert client.get("/api/reports/network", headers=delft_broker).status_code == 403
+    assert client.get("/api/reports/network", headers=leiden_broker).status_code == 403
+    assert client.get("/api/reports/network", headers=admin).status_code == 200
+
+
+def test_onboarding_refuses_duplicates(client, make_user, auth):
+    admin = auth(make_user("admin"))
+    _onboard_delft(client, admin)
+    again = client.post("/api/municipalities", json=DELFT, headers=admin)
+    assert again.status_code == 409
+    clash = client.post(
+        "/api/municipalities",
+        json={
+            "slug": "pijnacker",
+            "name": "Pijnacker",
+            "districts": [
+                {"slug": "oost", "name": "Oost"},
+                {"slug": "west", "name": "West", "aliases": ["oost"]},
+            ],
+        },
+        headers=admin,
+    )
+    assert clash.status_code == 422
+    assert "districts" in clash.json()["fields"]
+    assert client.get("/api/municipalities/pijnacker/districts").status_code == 404
+
+
+def test_only_admins_onboard(client, make_user, auth):
+    for role in ("broker", "network", "staff"):
+        response = client.post(
+            "/api/municipalities", json=DELFT, headers=auth(make_user(role))
+        )
+        assert response.status_code == 403
+
+
+def test_csv_import_is_all_or_nothing(client, make_user, auth):
+    admin = auth(make_user("admin"))
+    good = (
+        b"municipality;municipality_name;district;district_name;aliases\n"
+        b"delft;Delft;tanthof;Tanthof;Tanthof-Oost|Tanthof-West\n"
+        b"delft;Delft;voorhof;Voorhof;\n"
+        b"gouda;Gouda;goverwelle;Goverwelle;\n"
+    )
+    response = client.post(
+        "/api/municipalities/import",
+        files={"file": ("steden.csv", good, "text/csv")},
+        headers=admin,
+    )
+    assert response.status_code == 201, response.text
+    assert [m["slug"] for m in response.json()] == ["delft", "gouda"]
+    bad = (
+        b"municipality;municipality_name;district;district_name\n"
+        b"zeist;Zeist;centrum;Centrum\n"
+        b"Bad Slug;X;a;A\n"
+    )
+    response = client.post(
+        "/api/municipalities/import",
+        files={"file": ("steden.csv", bad, "text/csv")},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert client.get("/api/municipalities/zeist/districts").status_code == 404
+
+
+def test_broker_cannot_change_served_cities(client, make_user, auth, session):
+    broker = auth(make_user("broker"))
+    created = client.post(
+        "/api/offers",
+        json={
+            "kind": "course",
+            "title": "Vak over de stad",
+            "description": "Over de stad.",
+            "capacity": 1,
+            "institution": "Hogeschool Leiden",
+        },
+        headers=broker,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["municipalities"] == ["leiden"]
+    changed = client.patch(
+        f"/api/offers/{created.json()['id']}",
+        json={"municipalities": ["leiden"]},
+        headers=broker,
+    )
+    assert changed.status_code == 422
+    assert "municipalities" in changed.json()["fields"]
+
+
+_ = User
