@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -194,6 +194,38 @@ class Gazetteer:
             ambiguous=frozenset(fold(n) for n in places.get("ambiguous", ())),
             longest=max(len(k) for k in table),
         )
+
+    def with_districts(self, districts: Mapping[str, Sequence[str]]) -> Gazetteer:
+        """The gazetteer with more district and buurt names of known municipalities.
+
+        For cities that joined with their own districts: a question naming one
+        ("Tanthof") is then about that city. A name the tables already know keeps
+        its meaning; a city the tables do not know is skipped.
+
+        Args:
+            districts: Municipality name -> district and buurt names.
+
+        Returns:
+            A new gazetteer (this one when nothing is added).
+        """
+        cities = {fold(name): i for i, name in enumerate(self.municipalities)}
+        table = dict(self.table)
+        for city, names in districts.items():
+            index = cities.get(fold(city))
+            if index is None:
+                continue
+            for name in names:
+                key = tuple(fold(name).split())
+                if not key or key in table or fold(name) in self.ambiguous:
+                    continue
+                mask = tuple(w[:1].isupper() for w in _TOKEN.findall(name))
+                table[key] = (
+                    (_Target("municipality", index),),
+                    mask if len(mask) == len(key) else (True,) * len(key),
+                )
+        if len(table) == len(self.table):
+            return self
+        return replace(self, table=table, longest=max(len(k) for k in table))
 
     def find(self, text: str, *, campus_weight: float = 1.0) -> Places:
         """The places a text names (longest match first, proper nouns only).

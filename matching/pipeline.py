@@ -27,7 +27,7 @@ from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
 from matching.filters import RULE_LABELS, RULES, RuleTable
 from matching.lexical import LexicalIndex
-from matching.locality import LocalityIndex, Places
+from matching.locality import Gazetteer, LocalityIndex, Places
 from matching.ranking import fuse, top_k
 from matching.text import detect_language, tokenize
 from matching.types import (
@@ -149,6 +149,7 @@ class OfferIndex:
         offers: Sequence[OfferInput],
         vectors: F32 | None,
         config: MatchConfig = DEFAULT_CONFIG,
+        gazetteer: Gazetteer | None = None,
     ) -> OfferIndex:
         """Prepare an offer set for ranking.
 
@@ -157,6 +158,8 @@ class OfferIndex:
             vectors: (n, d) float32 L2-normalised passage embeddings of
                 `offer_text(offers[i])`, or None to rank without dense evidence.
             config: Parameters of the lexical and topic models.
+            gazetteer: Place tables (`Gazetteer.with_districts`); None for the
+                packaged ones.
 
         Returns:
             The index.
@@ -213,6 +216,7 @@ class OfferIndex:
             locality=LocalityIndex.build(
                 texts,
                 [o.institution for o in offers],
+                gazetteer=gazetteer,
                 region_credit=config.locality_region,
                 province_credit=config.locality_province,
                 campus_weight=config.locality_campus,

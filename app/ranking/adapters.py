@@ -20,6 +20,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer
+from matching.locality import Gazetteer, default_gazetteer
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
 from matching.types import Level, OfferInput, OfferKind, QuestionInput, Ranking
@@ -30,12 +31,14 @@ __all__ = [
     "AllocationResult",
     "Encoder",
     "EncoderError",
+    "Gazetteer",
     "MatchConfig",
     "MatchingError",
     "OfferIndex",
     "Ranking",
     "allocate",
     "broken_rules",
+    "city_gazetteer",
     "load_configured_encoder",
     "load_encoder_strict",
     "offer_input",
@@ -92,6 +95,11 @@ def offer_text_of(o: Offer) -> str:
 def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
     """The hard rules this pair breaks, as rule codes (empty when it may be proposed)."""
     return list(check_offer(question_input(q), offer_input(o), today))
+
+
+def city_gazetteer(districts: dict[str, list[str]]) -> Gazetteer:
+    """The place tables with the districts and buurt names cities joined with."""
+    return default_gazetteer().with_districts(districts)
 
 
 def load_encoder_strict(settings: Settings) -> Encoder:

@@ -15,8 +15,15 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from app.models import Offer
+from app.municipalities import repository as municipality_repository
 from app.ranking import embeddings
-from app.ranking.adapters import DEFAULT_CONFIG, Encoder, OfferIndex, offer_input
+from app.ranking.adapters import (
+    DEFAULT_CONFIG,
+    Encoder,
+    OfferIndex,
+    city_gazetteer,
+    offer_input,
+)
 
 
 class _IndexCache:
@@ -56,13 +63,26 @@ def build_index(
 ) -> OfferIndex:
     inputs = tuple(offer_input(o) for o in offers)
     texts_only = tuple(replace(o, remaining_capacity=0, is_active=True) for o in inputs)
-    key = (encoder.model_name if encoder else None, DEFAULT_CONFIG.version, texts_only)
+    # Districts cities joined with (in the database) reach the locality evidence.
+    districts = {
+        city: [name for names in hoods.values() for name in names]
+        for city, hoods in municipality_repository.district_names(session).items()
+    }
+    places = tuple(sorted((c, tuple(n)) for c, n in districts.items()))
+    key = (
+        encoder.model_name if encoder else None,
+        DEFAULT_CONFIG.version,
+        texts_only,
+        places,
+    )
 
     def build() -> OfferIndex:
         vectors = (
             embeddings.offer_vectors(session, encoder, offers) if encoder else None
         )
-        return OfferIndex.build(inputs, vectors, DEFAULT_CONFIG)
+        return OfferIndex.build(
+            inputs, vectors, DEFAULT_CONFIG, gazetteer=city_gazetteer(districts)
+        )
 
     index = _cache.get_or_build(key, build)
     return index if index.offers == inputs else index.with_availability(inputs)
