@@ -14,6 +14,7 @@ from alembic.config import Config
 
 from app.config import Settings, get_settings
 from app.jobs.commands import worker
+from app.municipalities.commands import municipality_cli
 from app.privacy.commands import privacy_cli
 
 cli = typer.Typer(
@@ -24,6 +25,7 @@ cli = typer.Typer(
 model_cli = typer.Typer(help="The embedding model.", no_args_is_help=True)
 cli.add_typer(model_cli, name="model")
 cli.add_typer(privacy_cli, name="privacy")
+cli.add_typer(municipality_cli, name="municipality")
 cli.command()(worker)
 
 

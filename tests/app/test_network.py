@@ -239,3 +239,48 @@ def test_broker_cannot_change_served_cities(client, make_user, auth, session):
 
 
 _ = User
+
+
+def test_municipality_commands_on_a_fresh_database(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from app.config import get_settings
+
+    monkeypatch.setenv("KENNISBRUG_DATABASE_URL", f"sqlite:///{tmp_path / 'm.db'}")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    csv_file = tmp_path / "steden.csv"
+    csv_file.write_text(
+        "municipality,municipality_name,district,district_name,aliases\n"
+        "gouda,Gouda,goverwelle,Goverwelle,Achterwillens\n",
+        encoding="utf-8",
+    )
+    try:
+        assert runner.invoke(cli, ["migrate"]).exit_code == 0
+        added = runner.invoke(
+            cli,
+            [
+                "municipality",
+                "add",
+                "--slug",
+                "delft",
+                "--name",
+                "Delft",
+                "--district",
+                "tanthof=Tanthof|Tanthof-Oost",
+                "--district",
+                "voorhof=Voorhof",
+            ],
+        )
+        assert added.exit_code == 0, added.output
+        assert "2 district(s)" in added.output
+        again = runner.invoke(
+            cli, ["municipality", "add", "--slug", "delft", "--name", "Delft"]
+        )
+        assert again.exit_code == 1
+        imported = runner.invoke(cli, ["municipality", "import", str(csv_file)])
+        assert imported.exit_code == 0, imported.output
+        assert "gouda" in imported.output
+    finally:
+        get_settings.cache_clear()
