@@ -284,3 +284,27 @@ def test_municipality_commands_on_a_fresh_database(tmp_path, monkeypatch):
         assert "gouda" in imported.output
     finally:
         get_settings.cache_clear()
+
+
+def test_network_page_compares_cities_for_the_programme_office(client, make_user):
+    import re
+
+    from tests.app.conftest import TEST_PASSWORD as PASSWORD
+
+    office = make_user("network")
+    page = client.get("/inloggen")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    client.post(
+        "/inloggen",
+        data={
+            "csrf_token": token.group(1),
+            "email": office.email,
+            "password": PASSWORD,
+        },
+    )
+    response = client.get("/rapportage/netwerk")
+    assert response.status_code == 200
+    assert "Landelijk netwerk" in response.text
+    assert "Leiden" in response.text
+    assert "Totaal" in response.text

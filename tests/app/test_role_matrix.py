@@ -446,6 +446,7 @@ PAGES: dict[
     ("GET", "/rapportage"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
+    ("GET", "/rapportage/netwerk"): (("network", "admin"), lambda w: {}),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}
