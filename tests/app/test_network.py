@@ -308,3 +308,53 @@ def test_network_page_compares_cities_for_the_programme_office(client, make_user
     assert "Landelijk netwerk" in response.text
     assert "Leiden" in response.text
     assert "Totaal" in response.text
+
+
+def _login_page(client: TestClient, user: User) -> str:
+    import re
+
+    page = client.get("/inloggen")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    client.post(
+        "/inloggen",
+        data={
+            "csrf_token": token.group(1),
+            "email": user.email,
+            "password": TEST_PASSWORD,
+        },
+    )
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
+    assert found
+    return found.group(1)
+
+
+def test_admin_page_adds_a_city_with_districts(client, make_user):
+    csrf = _login_page(client, make_user("admin"))
+    added = client.post(
+        "/beheer/gemeenten",
+        data={
+            "csrf_token": csrf,
+            "name": "Delft",
+            "districts": "Tanthof: Tanthof-Oost, Tanthof-West\nVoorhof: Poptahof\n",
+        },
+    )
+    assert added.status_code == 200
+    assert "Delft is toegevoegd met 2 wijk(en)." in added.text
+    districts = client.get("/api/municipalities/delft/districts").json()
+    assert [(d["slug"], d["aliases"]) for d in districts] == [
+        ("tanthof", ["Tanthof-Oost", "Tanthof-West"]),
+        ("voorhof", ["Poptahof"]),
+    ]
+    again = client.post(
+        "/beheer/gemeenten",
+        data={"csrf_token": csrf, "name": "Delft", "districts": ""},
+    )
+    assert again.status_code == 422
+    assert "Deze gemeente bestaat al." in again.text
+    clash = client.post(
+        "/beheer/gemeenten",
+        data={"csrf_token": csrf, "name": "Gouda", "districts": "Oost\nWest: Oost"},
+    )
+    assert clash.status_code == 422
+    assert "staat bij meer dan één wijk" in clash.text

@@ -447,6 +447,8 @@ PAGES: dict[
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/netwerk"): (("network", "admin"), lambda w: {}),
+    ("GET", "/beheer/gemeenten"): (("admin",), lambda w: {}),
+    ("POST", "/beheer/gemeenten"): (("admin",), lambda w: {}),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

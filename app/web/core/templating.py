@@ -54,6 +54,11 @@ _MENU: dict[str, tuple[tuple[str, str], ...]] = {
         ("Aanbod", "/aanbod"),
         ("Rapportage", "/rapportage"),
     ),
+    Role.NETWORK: (("Landelijk netwerk", "/rapportage/netwerk"),),
+    Role.ADMIN: (
+        ("Gemeenten", "/beheer/gemeenten"),
+        ("Landelijk netwerk", "/rapportage/netwerk"),
+    ),
 }
 _PUBLIC_MENU = (("Studentenportaal", "/portaal"),)
 
