@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import uuid
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import Municipality, Neighbourhood
+from app.models import FocusTheme, Municipality, Neighbourhood, Theme
 
 
 def get_by_slug(session: Session, slug: str) -> Municipality | None:
@@ -42,3 +44,32 @@ def district_names(session: Session) -> dict[str, dict[str, list[str]]]:
     for city, slug, name, aliases in rows:
         out.setdefault(city, {})[slug] = [name, *(aliases or [])]
     return out
+
+
+def focus_themes(session: Session, municipality_id: uuid.UUID, year: int) -> list[str]:
+    """Slugs of the city's focus themes in one agenda year."""
+    return list(
+        session.scalars(
+            select(Theme.slug)
+            .join(FocusTheme, FocusTheme.theme_id == Theme.id)
+            .where(
+                FocusTheme.municipality_id == municipality_id, FocusTheme.year == year
+            )
+            .order_by(Theme.slug)
+        )
+    )
+
+
+def replace_focus_themes(
+    session: Session, municipality_id: uuid.UUID, year: int, themes: list[Theme]
+) -> None:
+    session.execute(
+        delete(FocusTheme).where(
+            FocusTheme.municipality_id == municipality_id, FocusTheme.year == year
+        )
+    )
+    session.add_all(
+        FocusTheme(municipality_id=municipality_id, year=year, theme_id=t.id)
+        for t in themes
+    )
+    session.flush()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Path, UploadFile, status
 
 from app.deps import AdminUser, SessionDep
 from app.errors import error_responses
 from app.municipalities import importer, repository, service
 from app.municipalities.schemas import (
     DistrictRead,
+    FocusThemesRead,
+    FocusThemesUpdate,
     MunicipalityCreate,
     MunicipalityRead,
 )
@@ -80,3 +82,27 @@ def list_districts(slug: str, session: SessionDep) -> list[DistrictRead]:
     return [
         DistrictRead.model_validate(d) for d in service.list_districts(session, slug)
     ]
+
+
+@router.put(
+    "/{slug}/focus-themes/{year}",
+    responses=error_responses(
+        {
+            401: "not authenticated",
+            403: "admins only",
+            404: "unknown municipality",
+            422: "unknown theme",
+        }
+    ),
+)
+def set_focus_themes(
+    slug: str,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    data: FocusThemesUpdate,
+    session: SessionDep,
+    user: AdminUser,
+) -> FocusThemesRead:
+    """The city's focus themes for an agenda year (a small, explained ranking
+    boost for candidates on them). Admins only."""
+    themes = service.set_focus_themes(session, slug, year, data.themes, actor=user)
+    return FocusThemesRead(municipality=slug, year=year, themes=themes)

@@ -50,3 +50,15 @@ class DistrictRead(ORMRead):
 class MunicipalityRead(ORMRead):
     slug: str
     name: str
+
+
+class FocusThemesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    themes: list[str] = Field(max_length=10, description="Theme slugs; empty clears.")
+
+
+class FocusThemesRead(BaseModel):
+    municipality: str
+    year: int
+    themes: list[str]

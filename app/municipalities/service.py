@@ -78,3 +78,25 @@ def get_municipality(session: Session, slug: str) -> Municipality:
 
 def list_districts(session: Session, slug: str) -> list[Neighbourhood]:
     return repository.list_districts(session, get_municipality(session, slug))
+
+
+def set_focus_themes(
+    session: Session, slug: str, year: int, themes: list[str], *, actor: User
+) -> list[str]:
+    """Replace the city's focus themes of one agenda year."""
+    city = get_municipality(session, slug)
+    before = repository.focus_themes(session, city.id, year)
+    resolved = vocab.resolve_themes(session, themes)
+    repository.replace_focus_themes(session, city.id, year, resolved)
+    after = sorted(t.slug for t in resolved)
+    audit.record(
+        session,
+        actor=actor,
+        entity_type="municipality",
+        entity_id=city.id,
+        municipality_id=city.id,
+        action="updated",
+        changes={f"focus_themes_{year}": {"before": before, "after": after}},
+    )
+    session.commit()
+    return after

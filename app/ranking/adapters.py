@@ -20,6 +20,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer
+from matching.focus import with_focus
 from matching.locality import Gazetteer, default_gazetteer
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
@@ -49,6 +50,7 @@ __all__ = [
     "score_offer",
     "similar_questions",
     "text_hash",
+    "with_focus",
 ]
 
 logger = logging.getLogger(__name__)

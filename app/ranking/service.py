@@ -16,6 +16,7 @@ from app.matches import repository as match_repository
 from app.matches.errors import HardRuleBroken
 from app.matches.schemas import OfferSummary
 from app.models import Offer, Question, User
+from app.municipalities import repository as municipality_repository
 from app.questions import service as question_service
 from app.ranking import embeddings, repository
 from app.ranking.adapters import (
@@ -27,6 +28,7 @@ from app.ranking.adapters import (
     rank,
     score_offer,
     similar_questions,
+    with_focus,
 )
 from app.ranking.index import build_index
 from app.ranking.schemas import (
@@ -51,6 +53,33 @@ class PairScore:
     model_name: str | None
 
 
+# Candidates ranked beyond the limit, so a focus boost can lift one into it.
+_FOCUS_MARGIN = 10
+
+
+def _focused(
+    session: Session,
+    q: Question,
+    offers: Sequence[Offer],
+    ranking: Ranking,
+    today: date,
+) -> Ranking:
+    """The ranking with the city's focus themes of this agenda year applied."""
+    focus = municipality_repository.focus_themes(session, q.municipality_id, today.year)
+    if not focus:
+        return ranking
+    return Ranking(
+        candidates=with_focus(
+            ranking.candidates,
+            offer_themes={str(o.id): [t.slug for t in o.themes] for o in offers},
+            question_themes=[t.slug for t in q.themes],
+            focus=focus,
+            year=today.year,
+        ),
+        excluded=ranking.excluded,
+    )
+
+
 def rank_question(
     session: Session,
     encoder: Encoder | None,
@@ -63,15 +92,17 @@ def rank_question(
 ) -> Ranking:
     index = build_index(session, encoder, offers)
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
-    return rank(
+    ranking = rank(
         question_input(q),
         vector,
         index,
         reference_date=today,
         config=DEFAULT_CONFIG,
-        limit=limit,
+        limit=limit + _FOCUS_MARGIN,
         excluded_limit=excluded_limit,
     )
+    ranking = _focused(session, q, offers, ranking, today)
+    return Ranking(candidates=ranking.candidates[:limit], excluded=ranking.excluded)
 
 
 def candidates(
@@ -141,6 +172,7 @@ def score_pair(
     )
     if hit is None:  # callers check the hard rules first; keep a clear error anyway
         raise HardRuleBroken(o.title, rules=[], labels=[])
+    hit = _focused(session, q, [o], Ranking((hit,), ()), today).candidates[0]
     return PairScore(
         score=hit.score,
         components=dict(hit.components),

@@ -99,11 +99,21 @@ def test_two_cities_end_to_end(client, make_user, auth):
             headers=delft_broker,
         )
 
+    focus = client.put(
+        "/api/municipalities/delft/focus-themes/2027",
+        json={"themes": ["duurzaamheid-biodiversiteit"]},
+        headers=admin,
+    )
+    assert focus.status_code == 200, focus.text
     candidates = client.get(
         f"/api/questions/{question_id}/candidates", headers=delft_broker
     )
     assert candidates.status_code == 200, candidates.text
-    assert offer_id in [c["offer"]["id"] for c in candidates.json()["candidates"]]
+    found = {c["offer"]["id"]: c for c in candidates.json()["candidates"]}
+    assert offer_id in found
+    # Delft's focus theme of the agenda year: a small, explained boost.
+    assert found[offer_id]["components"]["focus"] == 1.0
+    assert "speerpunt 2027" in found[offer_id]["explanation"]
     assert (
         client.get(f"/api/offers/{offer_id}", headers=delft_broker).status_code == 200
     )

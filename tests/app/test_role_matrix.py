@@ -371,6 +371,11 @@ API: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/api/reports/network"): Case(only(200, ("network", "admin"))),
+    ("PUT", "/api/municipalities/{slug}/focus-themes/{year}"): Case(
+        only(200, ("admin",)),
+        lambda w: {"slug": "leiden", "year": "2027"},
+        json=lambda w, r: {"themes": ["gezondheid-welzijn"]},
+    ),
     ("GET", "/static/vendor/{name}"): Case(
         ALL, lambda w: {"name": "nlds-components.css"}
     ),
