@@ -26,6 +26,10 @@ def themes(session: Session) -> Options:
     return [(t.slug, t.label_nl) for t in vocab_repository.list_themes(session)]
 
 
+def cities(session: Session) -> Options:
+    return [(m.slug, m.name) for m in vocab_repository.list_municipalities(session)]
+
+
 def districts(session: Session, municipality_id: uuid.UUID | None) -> Options:
     return [
         (h.slug, h.name)

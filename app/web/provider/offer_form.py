@@ -35,11 +35,12 @@ LABELS = {
     "language": "Taal",
     "themes": "Thema's",
     "neighbourhoods": "Gebonden aan wijken",
+    "municipalities": "Steden die het aanbod bedient",
     "contact_name": "Contactpersoon",
     "contact_email": "E-mailadres contactpersoon",
     "form": "Formulier",
 }
-LIST_FIELDS = ("themes", "neighbourhoods")
+LIST_FIELDS = ("themes", "neighbourhoods", "municipalities")
 # Optional fields an edit may clear: an empty input means "no value" (None).
 _CLEARABLE = (
     "available_from",
@@ -71,6 +72,7 @@ def state_of(offer: Offer) -> FormState:
         "language": offer.language,
         "themes": [t.slug for t in offer.themes],
         "neighbourhoods": [n.slug for n in offer.neighbourhoods],
+        "municipalities": [m.slug for m in offer.served],
     }
     for name in _CLEARABLE:
         value = getattr(offer, name)
@@ -94,7 +96,22 @@ def form_context(
         "institutions": options.institutions(session)
         if user.role == Role.BROKER
         else [],
+        # Only the provider sets the cities an offer serves (other cities rely on it).
+        "cities": options.cities(session) if user.role == Role.PROVIDER else [],
     }
+
+
+def _served(data: dict[str, Any], user: User, home: str | None) -> dict[str, Any]:
+    """The served cities as the service wants them: from providers only; none
+    ticked is the home city only."""
+    if user.role != Role.PROVIDER:
+        data.pop("municipalities", None)
+    elif not data.get("municipalities"):
+        if home is None:
+            data.pop("municipalities", None)
+        else:
+            data["municipalities"] = [home]
+    return data
 
 
 def create_offer(
@@ -107,7 +124,7 @@ def create_offer(
         state,
         lambda: offer_service.create_offer(
             session,
-            OfferCreate.model_validate(payload(data)),
+            OfferCreate.model_validate(_served(payload(data), user, None)),
             actor=user,
             settings=settings,
         ),
@@ -120,7 +137,7 @@ def update_offer(
 ) -> OfferResult:
     data = read_form(form, lists=LIST_FIELDS, skip=("institution",))
     state = FormState(data=data, labels=LABELS)
-    fields = payload(data)
+    fields = _served(payload(data), user, offer.municipality.slug)
     for name in _CLEARABLE:
         fields.setdefault(name, None)
     saved = save_form(

@@ -267,3 +267,44 @@ class TestCsvImport:
 def test_offer_fixture_matches_the_api_helper():
     # The import tests rely on the helper's offer passing the same validation.
     assert OFFER["kind"] == "course"
+
+
+def test_provider_form_sets_the_served_cities(
+    client, url, provider, session, other_city
+):
+    login(client, provider)
+    token = csrf(client, url("new_offer_page"))
+    form = client.get(url("new_offer_page")).text
+    assert "Steden die het aanbod bedient" in form
+    assert "Zoeterwoude" in form
+    created = client.post(
+        url("provider_create_offer"),
+        data={
+            "csrf_token": token,
+            "kind": "course",
+            "title": "Vak voor twee steden",
+            "description": "Studenten werken voor Leiden en Zoeterwoude.",
+            "capacity": "1",
+            "municipalities": ["zoeterwoude"],
+            "language": "nl",
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    offer_id = uuid.UUID(created.headers["location"].rsplit("/", 1)[1])
+    row = session.get(Offer, offer_id)
+    session.refresh(row)
+    assert [m.slug for m in row.served] == ["leiden", "zoeterwoude"]
+    client.post(
+        url("provider_update_offer", offer_id=offer_id),
+        data={
+            "csrf_token": token,
+            "kind": "course",
+            "title": "Vak voor twee steden",
+            "description": "Studenten werken voor Leiden.",
+            "capacity": "1",
+            "language": "nl",
+        },
+    )
+    session.refresh(row)
+    assert [m.slug for m in row.served] == ["leiden"]  # none ticked: the home city
