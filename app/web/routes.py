@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.web.broker import allocation_page, board, match_actions, question_page
-from app.web.core import assets, home, login, mail_preferences
+from app.web.core import assets, home, login, mail_preferences, password_reset
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
 from app.web.reports import summary_page
@@ -21,6 +21,7 @@ for _module in (
     login,
     home,
     mail_preferences,
+    password_reset,
     question_pages,
     import_page,
     proposals_page,

@@ -208,6 +208,14 @@ API: dict[tuple[str, str], Case] = {
             "password": TEST_PASSWORD,
         },
     ),
+    ("POST", "/api/auth/password-reset"): Case(
+        dict.fromkeys(ROLES, 202),
+        json=lambda w, r: {"email": w.users["staff"].email},
+    ),
+    ("POST", "/api/auth/password-reset/confirm"): Case(
+        dict.fromkeys(ROLES, 422),
+        json=lambda w, r: {"token": "een verlopen link", "password": "lang genoeg!!"},
+    ),
     ("GET", "/api/auth/me"): Case(dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
     ("POST", "/api/auth/logout"): Case(dict.fromkeys(ROLES, 204) | {"anonymous": 401}),
     ("GET", "/api/privacy/export"): Case(
@@ -360,6 +368,10 @@ PAGES: dict[
     ("GET", "/inloggen"): (PUBLIC, lambda w: {}),
     ("POST", "/inloggen"): (PUBLIC, lambda w: {}),
     ("POST", "/uitloggen"): (PUBLIC, lambda w: {}),
+    ("GET", "/wachtwoord-vergeten"): (PUBLIC, lambda w: {}),
+    ("POST", "/wachtwoord-vergeten"): (PUBLIC, lambda w: {}),
+    ("GET", "/wachtwoord-herstellen"): (PUBLIC, lambda w: {}),
+    ("POST", "/wachtwoord-herstellen"): (PUBLIC, lambda w: {}),
     ("GET", "/vragen"): (("staff",), lambda w: {}),
     ("GET", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),

@@ -14,7 +14,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from app import codes
-from app.auth.errors import InvalidToken, NoToken, WrongCredentials, WrongRole
+from app.auth.errors import (
+    InvalidResetLink,
+    InvalidToken,
+    NoToken,
+    WrongCredentials,
+    WrongRole,
+)
 from app.errors import (
     AppError,
     ConcurrentChange,
@@ -96,6 +102,9 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     WrongCredentials: lambda e: "Het e-mailadres of het wachtwoord klopt niet.",
     NoToken: lambda e: "U bent niet ingelogd.",
     InvalidToken: lambda e: "Uw sessie is verlopen of beëindigd. Log opnieuw in.",
+    InvalidResetLink: lambda e: (
+        "Deze link is ongeldig, verlopen of al gebruikt. Vraag een nieuwe link aan."
+    ),
     WrongRole: lambda e: "U heeft met uw rol geen toegang tot dit onderdeel.",
     NotFoundError: lambda e: "Niet gevonden of niet zichtbaar voor u.",
     FieldRequired: lambda e: "Vul dit veld in.",
