@@ -79,7 +79,8 @@ def test_assist_reads_theme_district_similar_and_team(client, city):
     assert "ouderen" in themes["gezondheid-welzijn"]["reason"]
     hood = help_["neighbourhood"]
     assert hood["value"] == "merenwijk"
-    assert "Slaaghwijk" in hood["reason"] and hood["chosen"] is False
+    assert "Slaaghwijk" in hood["reason"]
+    assert hood["chosen"] is False
     similar = {s["id"]: s for s in help_["similar"]}
     assert city["earlier"]["id"] in similar
     earlier = similar[city["earlier"]["id"]]
@@ -114,7 +115,9 @@ def test_assist_gives_concrete_hints_for_a_vague_draft(client, city):
 
 
 def test_assist_warns_when_no_offer_can_start_before_the_deadline(client, city):
-    soon = _assist(client, city["staff"], **{**SLAAGHWIJK, "wanted_until": "2027-01-31"})
+    soon = _assist(
+        client, city["staff"], **{**SLAAGHWIJK, "wanted_until": "2027-01-31"}
+    )
     assert "deadline" in {h["code"] for h in soon["hints"]}
     # Every offer starts on 1 February 2027; a question wanted before then cannot
     # be met by any of them although it is more than six weeks away.

@@ -239,6 +239,10 @@ API: dict[tuple[str, str], Case] = {
         json=lambda w, r: {"title": "Nieuwe vraag", "description": "Waarom?"},
     ),
     ("GET", "/api/questions"): Case(only(200, ("staff", "broker"), outsiders=200)),
+    ("POST", "/api/questions/assist"): Case(
+        only(200, ("staff", "broker"), outsiders=200),
+        json=lambda w, r: {"title": "Eenzame ouderen", "description": "Wie missen we?"},
+    ),
     ("GET", "/api/questions/{question_id}"): Case(only(200, ("staff", "broker")), q_id),
     ("PATCH", "/api/questions/{question_id}"): Case(
         only(200, ("staff", "broker")),
