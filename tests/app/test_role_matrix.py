@@ -367,6 +367,7 @@ PAGES: dict[
     ("GET", "/vragen"): (("staff",), lambda w: {}),
     ("GET", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),
+    ("POST", "/vragen/nieuw/controleren"): (("staff",), lambda w: {}),
     ("GET", "/vragen/{question_id}"): (("staff",), q_id),
     ("POST", "/vragen/{question_id}/status"): (("staff",), q_id),
     ("GET", "/vragen/{question_id}/bewerken"): (("staff", "broker"), q_id),
