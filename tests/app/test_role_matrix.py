@@ -311,6 +311,11 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/api/questions/{question_id}/similar"): Case(
         only(200, ("staff", "broker")), q_id
     ),
+    ("POST", "/api/questions/{question_id}/split"): Case(
+        only(201, ("broker",), staff_other=403),
+        q_id,
+        json=lambda w, r: {"levels": ["wo", "hbo"]},
+    ),
     ("GET", "/api/questions/{question_id}/matches"): Case(
         only(200, ("staff", "broker")), q_id
     ),
@@ -400,6 +405,7 @@ PAGES: dict[
     ("GET", "/makelaar"): (("broker",), lambda w: {}),
     ("GET", "/makelaar/vragen/{question_id}"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/status"): (("broker",), q_id),
+    ("POST", "/makelaar/vragen/{question_id}/splitsen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/bevestigen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/afwijzen"): (("broker",), q_id),
     ("POST", "/makelaar/koppelingen/{match_id}/{step}"): (
