@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit import repository as audit_repository
 from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
@@ -16,7 +17,7 @@ from app.jobs.queue import request_run
 from app.jobs.registry import JobName
 from app.matches import repository as match_repository
 from app.models import Match, Question, User
-from app.questions import lifecycle, repository
+from app.questions import articulation, lifecycle, repository
 from app.questions.errors import (
     FollowsUnknown,
     NoMunicipality,
@@ -247,7 +248,16 @@ def transition_question(
         current = q.status
         session.rollback()
         raise QuestionMovedMeanwhile(expected, current, data.to)
-    set_status(session, q, data.to, actor=actor, note=data.note)
+    extra: dict[str, Any] = {}
+    if expected == QuestionStatus.SUBMITTED and data.to == QuestionStatus.OPEN:
+        submitted = articulation.submitted_version(
+            audit_repository.list_events(session, [q.id])
+        )
+        if submitted is not None:
+            changed = articulation.changed_fields(submitted, _snapshot(q))
+            if changed:
+                extra["articulation"] = changed
+    set_status(session, q, data.to, actor=actor, note=data.note, extra=extra)
     session.commit()
     return q
 
@@ -259,6 +269,7 @@ def set_status(
     *,
     actor: User | None,
     note: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Change the status and log it; the caller commits (also used by matches)."""
     if q.status == to:
@@ -266,6 +277,7 @@ def set_status(
     changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
     if note:
         changes["note"] = note
+    changes.update(extra or {})
     if to == QuestionStatus.SUBMITTED and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to

@@ -126,3 +126,45 @@ def test_lineage_shows_on_the_question_pages_and_in_the_report(
     staff_page = client.get(f"/vragen/{follow['id']}").text
     assert "Vervolg op:" in staff_page
     assert f"/vragen/{q['id']}" in staff_page
+
+
+def test_opening_records_what_the_broker_changed_since_submission(
+    client, staff, broker, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    created = client.post(
+        "/api/questions",
+        json={
+            "title": "Eenzame ouderen",
+            "description": "Wie missen we?",
+            "status": "submitted",
+        },
+        headers=sh,
+    ).json()
+    edit = client.patch(
+        f"/api/questions/{created['id']}",
+        json={
+            "neighbourhood": "Slaaghwijk",
+            "themes": ["gezondheid-welzijn"],
+            "title": "Eenzame ouderen in de Merenwijk",
+        },
+        headers=bh,
+    )
+    assert edit.status_code == 200, edit.text
+    opened = client.post(
+        f"/api/questions/{created['id']}/transition", json={"to": "open"}, headers=bh
+    )
+    assert opened.status_code == 200
+    events = client.get(f"/api/questions/{created['id']}/events", headers=bh).json()
+    step = next(e for e in events if e["action"] == "status_changed")
+    changed = step["changes"]["articulation"]
+    assert changed["neighbourhood"] == {"before": None, "after": "merenwijk"}
+    assert changed["themes"] == {"before": [], "after": ["gezondheid-welzijn"]}
+    assert changed["title"]["before"] == "Eenzame ouderen"
+    assert "status" not in changed
+    assert "description" not in changed
+    _login(client, broker)
+    page = client.get(f"/makelaar/vragen/{created['id']}").text
+    assert "Aangescherpt bij het openen" in page
+    assert "Eenzame ouderen in de Merenwijk" in page
+    assert "aangescherpt: " in page

@@ -63,6 +63,7 @@ def question_page(
             "steps": steps,
             "editable": question.status in EDITABLE,
             "lineage": question_service.lineage(session, question),
+            "articulation": history.articulation(session, question),
             "split_levels": split_levels(question),
         },
     )
