@@ -168,3 +168,19 @@ def test_opening_records_what_the_broker_changed_since_submission(
     assert "Aangescherpt bij het openen" in page
     assert "Eenzame ouderen in de Merenwijk" in page
     assert "aangescherpt: " in page
+
+
+def test_import_inserts_parents_before_their_parts():
+    import uuid
+
+    from app.dataport.service import _parents_first
+    from app.models import Question
+
+    table = Question.__table__
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    rows = [
+        {"id": c, "parent_id": None, "follows_id": b},
+        {"id": b, "parent_id": a, "follows_id": None},
+        {"id": a, "parent_id": None, "follows_id": None},
+    ]
+    assert [r["id"] for r in _parents_first(table, rows)] == [a, b, c]
