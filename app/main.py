@@ -12,6 +12,7 @@ from app.db import make_session_factory
 from app.deps import reject_nul_characters
 from app.errors import register_error_handlers
 from app.health.router import router as health_router
+from app.intake.router import router as intake_router
 from app.interests.router import router as interests_router
 from app.lifespan import lifespan
 from app.matches.router import router as matches_router
@@ -70,6 +71,7 @@ def create_app(
         auth_router,
         users_router,
         vocab_router,
+        intake_router,
         questions_router,
         offers_import_router,
         offers_router,

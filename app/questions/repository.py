@@ -105,3 +105,25 @@ def add(session: Session, question: Question) -> Question:
     session.add(question)
     session.flush()
     return question
+
+
+def children(session: Session, question_id: uuid.UUID) -> list[Question]:
+    """The sub-questions a question was split into, by level."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.parent_id == question_id)
+            .order_by(Question.created_at, Question.id)
+        )
+    )
+
+
+def follow_ups(session: Session, question_id: uuid.UUID) -> list[Question]:
+    """The questions that follow up on this one, oldest first."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.follows_id == question_id)
+            .order_by(Question.created_at, Question.id)
+        )
+    )

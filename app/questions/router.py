@@ -17,6 +17,7 @@ from app.questions.schemas import (
     QuestionCreate,
     QuestionRead,
     QuestionUpdate,
+    SplitRequest,
     TransitionRequest,
 )
 from app.schemas import LimitQuery, OffsetQuery, Page
@@ -113,6 +114,21 @@ def transition_question(
     return QuestionRead.model_validate(
         service.transition_question(session, question_id, data, actor=user)
     )
+
+
+@router.post(
+    "/{question_id:uuid}/split",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, **error_responses({409: "not splittable"})},
+)
+def split_question(
+    question_id: uuid.UUID, data: SplitRequest, session: SessionDep, user: BrokerUser
+) -> list[QuestionRead]:
+    """Split into one sub-question per level, linked by `parent_id`. Broker."""
+    return [
+        QuestionRead.model_validate(q)
+        for q in service.split_question(session, question_id, data, actor=user)
+    ]
 
 
 @router.get("/{question_id:uuid}/matches", responses=_ERRORS)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit import repository as audit_repository
 from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
@@ -15,12 +17,15 @@ from app.jobs.queue import request_run
 from app.jobs.registry import JobName
 from app.matches import repository as match_repository
 from app.models import Match, Question, User
-from app.questions import lifecycle, repository
+from app.questions import articulation, lifecycle, repository
 from app.questions.errors import (
+    FollowsUnknown,
     NoMunicipality,
+    NotSplittable,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
     QuestionNotFound,
+    SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
     TransitionNotYours,
@@ -29,6 +34,7 @@ from app.questions.repository import QuestionFilter
 from app.questions.schemas import (
     QuestionCreate,
     QuestionUpdate,
+    SplitRequest,
     TransitionRequest,
 )
 from app.vocab import service as vocab
@@ -123,8 +129,13 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
     )
     if data.status == QuestionStatus.SUBMITTED:
         q.submitted_at = utcnow()
+    if data.follows_id is not None:
+        earlier = repository.get(session, data.follows_id)
+        if earlier is None or earlier.municipality_id != q.municipality_id:
+            raise FollowsUnknown()
+        q.follows_id = earlier.id
     fields = data.model_dump(
-        exclude_unset=True, exclude={"title", "description", "status"}
+        exclude_unset=True, exclude={"title", "description", "status", "follows_id"}
     )
     _apply(session, q, {k: v for k, v in fields.items() if v is not None})
     repository.add(session, q)
@@ -237,7 +248,16 @@ def transition_question(
         current = q.status
         session.rollback()
         raise QuestionMovedMeanwhile(expected, current, data.to)
-    set_status(session, q, data.to, actor=actor, note=data.note)
+    extra: dict[str, Any] = {}
+    if expected == QuestionStatus.SUBMITTED and data.to == QuestionStatus.OPEN:
+        submitted = articulation.submitted_version(
+            audit_repository.list_events(session, [q.id])
+        )
+        if submitted is not None:
+            changed = articulation.changed_fields(submitted, _snapshot(q))
+            if changed:
+                extra["articulation"] = changed
+    set_status(session, q, data.to, actor=actor, note=data.note, extra=extra)
     session.commit()
     return q
 
@@ -249,6 +269,7 @@ def set_status(
     *,
     actor: User | None,
     note: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Change the status and log it; the caller commits (also used by matches)."""
     if q.status == to:
@@ -256,6 +277,7 @@ def set_status(
     changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
     if note:
         changes["note"] = note
+    changes.update(extra or {})
     if to == QuestionStatus.SUBMITTED and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to
@@ -278,3 +300,102 @@ def history(
     """The events of the question and of its matches, oldest first, with actors."""
     matches = question_matches(session, question_id, user=user)
     return audit.history(session, [question_id, *(m.id for m in matches)])
+
+
+# A question splits while the broker still shapes it: before any work is matched.
+SPLITTABLE = frozenset({QuestionStatus.SUBMITTED, QuestionStatus.OPEN})
+_COPIED = (
+    "description",
+    "context",
+    "decision",
+    "expected_output",
+    "department",
+    "neighbourhood_id",
+    "wanted_from",
+    "wanted_until",
+    "is_public",
+    "contact_name",
+    "contact_email",
+    "submitted_at",
+    "follows_id",
+)
+
+
+def split_question(
+    session: Session, question_id: uuid.UUID, data: SplitRequest, *, actor: User
+) -> list[Question]:
+    """Split a question into one sub-question per level, each matched on its own."""
+    q = get_visible_question(session, question_id, actor)
+    q = repository.lock(session, q.id)  # one split wins; see lock()
+    if q.status not in SPLITTABLE:
+        raise NotSplittable(q.status, reason=f"status {q.status!r}")
+    if q.parent_id is not None or repository.children(session, q.id):
+        raise NotSplittable(q.status, reason="it is already split or a part")
+    accepted = list(q.levels) or ["mbo", "hbo", "wo"]
+    levels = sorted(set(data.levels))
+    if len(levels) < 2 or any(lv not in accepted for lv in levels):
+        raise SplitLevelsInvalid(accepted=accepted)
+    parts = []
+    for level in levels:
+        part = Question(
+            municipality_id=q.municipality_id,
+            owner_id=q.owner_id,
+            status=q.status,
+            title=f"{q.title} ({level})"[:200],
+            wanted_matches=1,
+            parent_id=q.id,
+        )
+        for name in _COPIED:
+            setattr(part, name, getattr(q, name))
+        part.themes = list(q.themes)
+        part.levels = [level]
+        repository.add(session, part)
+        audit.record_for(
+            session,
+            "question",
+            part,
+            actor=actor,
+            action="created",
+            changes={"parent_id": {"before": None, "after": str(q.id)}}
+            | audit.diff({}, _snapshot(part)),
+        )
+        parts.append(part)
+    audit.record_for(
+        session,
+        "question",
+        q,
+        actor=actor,
+        action="split",
+        changes={"levels": levels, "parts": [str(p.id) for p in parts]},
+    )
+    request_run(session, JobName.EMBEDDING)
+    session.commit()
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Where a question stands in its story: split parts and follow-ups."""
+
+    parent: Question | None
+    parts: list[Question]
+    follows: Question | None
+    followed_by: list[Question]
+
+    def __bool__(self) -> bool:
+        return bool(self.parent or self.parts or self.follows or self.followed_by)
+
+
+def lineage(session: Session, q: Question) -> Lineage:
+    """The question's parent and parts, what it follows and what follows it."""
+
+    def same_city(other_id: uuid.UUID | None) -> Question | None:
+        other = repository.get(session, other_id) if other_id else None
+        return other if other and other.municipality_id == q.municipality_id else None
+
+    return Lineage(
+        parent=same_city(q.parent_id),
+        parts=repository.children(session, q.id),
+        follows=same_city(q.follows_id),
+        followed_by=repository.follow_ups(session, q.id),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +21,15 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer
+from matching.intake import (
+    OfferWindow,
+    TeamPart,
+    draft_hints,
+    find_neighbourhood,
+    propose_team,
+    suggest_levels,
+    suggest_themes,
+)
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
 from matching.types import Level, OfferInput, OfferKind, QuestionInput, Ranking
@@ -33,18 +43,30 @@ __all__ = [
     "MatchConfig",
     "MatchingError",
     "OfferIndex",
+    "OfferWindow",
+    "QuestionInput",
     "Ranking",
+    "TeamPart",
     "allocate",
     "broken_rules",
+    "draft_hints",
+    "draft_input",
+    "find_neighbourhood",
     "load_configured_encoder",
     "load_encoder_strict",
     "offer_input",
     "offer_text_of",
+    "offer_window",
+    "propose_team",
     "question_input",
+    "question_text",
     "question_text_of",
     "rank",
     "score_offer",
     "similar_questions",
+    "suggest_levels",
+    "suggest_themes",
+    "team_of",
     "text_hash",
 ]
 
@@ -78,6 +100,48 @@ def offer_input(o: Offer) -> OfferInput:
         available_until=o.available_until,
         is_active=o.status == OfferStatus.ACTIVE,
         institution=o.institution.name,
+    )
+
+
+def draft_input(
+    *,
+    title: str,
+    description: str,
+    themes: Sequence[str],
+    levels: Sequence[str],
+    neighbourhood: str | None,
+    wanted_from: date | None,
+    wanted_until: date | None,
+) -> QuestionInput:
+    """A question not saved yet (intake help) as the engine sees it."""
+    return QuestionInput(
+        id="draft",
+        title=title,
+        description=description,
+        themes=tuple(themes),
+        levels=tuple(Level(level) for level in levels),
+        neighbourhood=neighbourhood,
+        wanted_from=wanted_from,
+        wanted_until=wanted_until,
+    )
+
+
+def team_of(
+    ranking: Ranking, offers: Sequence[Offer], allowed: Sequence[str]
+) -> list[TeamPart]:
+    """The ranking's candidates grouped by level into one proposed team."""
+    return propose_team(
+        ranking,
+        {str(o.id): Level(o.level) for o in offers},
+        allowed=[Level(level) for level in allowed],
+    )
+
+
+def offer_window(o: Offer) -> OfferWindow:
+    return OfferWindow(
+        available_from=o.available_from,
+        available_until=o.available_until,
+        intake_deadline=o.intake_deadline,
     )
 
 

@@ -200,3 +200,21 @@ def matches_for_export(
         .order_by(Match.created_at, Match.id)
     )
     return [(m, q, o) for m, q, o in session.execute(stmt).unique()]
+
+
+def lineage_rows(
+    session: Session, s: Scope
+) -> list[tuple[uuid.UUID, str, str, uuid.UUID | None, uuid.UUID | None]]:
+    """(id, title, status, parent_id, follows_id) of in-scope questions, oldest first."""
+    stmt = (
+        select(
+            Question.id,
+            Question.title,
+            Question.status,
+            Question.parent_id,
+            Question.follows_id,
+        )
+        .where(*_question_conditions(s))
+        .order_by(Question.created_at, Question.id)
+    )
+    return [tuple(row) for row in session.execute(stmt).all()]  # type: ignore[misc]

@@ -13,7 +13,7 @@ from app.web.core import assets, home, login, mail_preferences, password_reset
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
 from app.web.reports import summary_page
-from app.web.staff import question_pages
+from app.web.staff import intake_help, question_pages
 
 router = APIRouter(include_in_schema=False)
 for _module in (
@@ -22,6 +22,7 @@ for _module in (
     home,
     mail_preferences,
     password_reset,
+    intake_help,
     question_pages,
     import_page,
     proposals_page,

@@ -247,6 +247,10 @@ API: dict[tuple[str, str], Case] = {
         json=lambda w, r: {"title": "Nieuwe vraag", "description": "Waarom?"},
     ),
     ("GET", "/api/questions"): Case(only(200, ("staff", "broker"), outsiders=200)),
+    ("POST", "/api/questions/assist"): Case(
+        only(200, ("staff", "broker"), outsiders=200),
+        json=lambda w, r: {"title": "Eenzame ouderen", "description": "Wie missen we?"},
+    ),
     ("GET", "/api/questions/{question_id}"): Case(only(200, ("staff", "broker")), q_id),
     ("PATCH", "/api/questions/{question_id}"): Case(
         only(200, ("staff", "broker")),
@@ -315,6 +319,11 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/api/questions/{question_id}/similar"): Case(
         only(200, ("staff", "broker")), q_id
     ),
+    ("POST", "/api/questions/{question_id}/split"): Case(
+        only(201, ("broker",), staff_other=403),
+        q_id,
+        json=lambda w, r: {"levels": ["wo", "hbo"]},
+    ),
     ("GET", "/api/questions/{question_id}/matches"): Case(
         only(200, ("staff", "broker")), q_id
     ),
@@ -375,6 +384,7 @@ PAGES: dict[
     ("GET", "/vragen"): (("staff",), lambda w: {}),
     ("GET", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),
+    ("POST", "/vragen/nieuw/controleren"): (("staff",), lambda w: {}),
     ("GET", "/vragen/{question_id}"): (("staff",), q_id),
     ("POST", "/vragen/{question_id}/status"): (("staff",), q_id),
     ("GET", "/vragen/{question_id}/bewerken"): (("staff", "broker"), q_id),
@@ -407,6 +417,7 @@ PAGES: dict[
     ("GET", "/makelaar"): (("broker",), lambda w: {}),
     ("GET", "/makelaar/vragen/{question_id}"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/status"): (("broker",), q_id),
+    ("POST", "/makelaar/vragen/{question_id}/splitsen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/bevestigen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/afwijzen"): (("broker",), q_id),
     ("POST", "/makelaar/koppelingen/{match_id}/{step}"): (

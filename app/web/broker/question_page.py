@@ -8,11 +8,12 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.codes import QuestionStatus, label
+from app.codes import Level, QuestionStatus, label, values
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.models import Question
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
-from app.questions.schemas import TransitionRequest
+from app.questions.schemas import SplitRequest, TransitionRequest
 from app.ranking import service as ranking
 from app.web.broker import history
 from app.web.core.actions import attempt
@@ -61,8 +62,46 @@ def question_page(
             "history": history.history(session, question, matches),
             "steps": steps,
             "editable": question.status in EDITABLE,
+            "lineage": question_service.lineage(session, question),
+            "articulation": history.articulation(session, question),
+            "split_levels": split_levels(question),
         },
     )
+
+
+def split_levels(question: Question) -> list[tuple[str, str]]:
+    """The levels a question can be split into; empty when it cannot split."""
+    if question.status not in question_service.SPLITTABLE or question.parent_id:
+        return []
+    accepted = list(question.levels) or [str(lv) for lv in Level]
+    return [(lv, label(Level, lv)) for lv in accepted] if len(accepted) > 1 else []
+
+
+@router.post("/makelaar/vragen/{question_id}/splitsen", name="broker_split_question")
+def split_question(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Split the question into one sub-question per chosen level."""
+    levels = [str(v) for v in form.getlist("levels") if str(v) in values(Level)]
+    if len(levels) < 2:
+        flash(request, "Kies minstens twee niveaus om de vraag te splitsen.", "error")
+    else:
+        attempt(
+            request,
+            session,
+            lambda: question_service.split_question(
+                session,
+                question_id,
+                SplitRequest.model_validate({"levels": levels}),
+                actor=user,
+            ),
+            "De vraag is gesplitst in deelvragen per niveau.",
+        )
+    return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)
 
 
 @router.post("/makelaar/vragen/{question_id}/status", name="broker_change_status")

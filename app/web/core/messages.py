@@ -61,9 +61,12 @@ from app.offers.errors import (
 )
 from app.portal.errors import DayAndPeriodGiven
 from app.questions.errors import (
+    FollowsUnknown,
     NoMunicipality,
+    NotSplittable,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
+    SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
     TransitionNotYours,
@@ -144,6 +147,14 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         f"Deze vraag kan niet van '{_question(e.current)}' naar '{_question(e.to)}'."
     ),
     TransitionNotYours: lambda e: "U mag deze stap voor deze vraag niet zetten.",
+    FollowsUnknown: lambda e: "Kies als eerdere vraag een vraag van uw gemeente.",
+    NotSplittable: lambda e: (
+        f"Een vraag met status '{_question(e.status)}' kan niet worden gesplitst, "
+        "of ze is al gesplitst."
+    ),
+    SplitLevelsInvalid: lambda e: (
+        "Kies minstens twee verschillende niveaus die bij deze vraag passen."
+    ),
     QuestionMovedMeanwhile: lambda e: (
         f"De vraag heeft intussen de status '{_question(e.current)}'; "
         "deze stap kan nu niet meer."

@@ -132,6 +132,7 @@ def question_page(
             "editable": question.status in EDITABLE,
             "is_owner": question.owner_id == user.id,
             "just_saved": nieuw,
+            "lineage": question_service.lineage(session, question),
         },
     )
 
