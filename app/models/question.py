@@ -83,6 +83,8 @@ class Question(IdMixin, TimestampMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while the question is parked: the day it opens again by itself.
+    parked_until: Mapped[date | None] = mapped_column(Date)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")

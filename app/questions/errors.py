@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError, allowed
+from app.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    allowed,
+)
 
 
 class QuestionNotFound(NotFoundError):
@@ -72,3 +79,14 @@ class QuestionMovedMeanwhile(ConflictError):
         )
         self.current = current
         self.to = to
+
+
+class ParkUntilRequired(FieldError):
+    """Parking needs the day the question opens again, after today."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__(
+            f"parking a question needs 'until': a date after {today.isoformat()}",
+            field="until",
+            field_message=f"required: a date after {today.isoformat()}",
+        )

@@ -84,6 +84,10 @@ class TransitionRequest(BaseModel):
 
     to: QuestionStatus
     note: str | None = Field(default=None, max_length=2_000)
+    until: IsoDate | None = Field(
+        default=None,
+        description="With to=parked: the day the question opens again (after today).",
+    )
 
 
 class QuestionRead(ORMRead):
@@ -108,5 +112,6 @@ class QuestionRead(ORMRead):
     contact_name: str | None
     contact_email: str | None
     submitted_at: datetime | None
+    parked_until: date | None
     created_at: datetime
     updated_at: datetime
