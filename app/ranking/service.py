@@ -29,6 +29,7 @@ from app.ranking.adapters import (
     similar_questions,
 )
 from app.ranking.index import build_index
+from app.ranking.lead_time import lead_time_flag
 from app.ranking.schemas import (
     CandidateRead,
     CandidatesRead,
@@ -120,6 +121,7 @@ def candidates(
             )
             for e in ranking.excluded
         ],
+        lead_time=lead_time_flag(session, ranking, offers, today),
     )
 
 

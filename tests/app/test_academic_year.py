@@ -15,6 +15,7 @@ from app.models import Match, Offer, OutboxMail, Question
 from app.offers.tasks import roll_over_editions
 from app.questions import parking
 from tests.app.helpers import offer, open_question, propose, step
+from tests.app.web.support import csrf, login
 
 YEARLY_2026 = {
     "title": "Minor Wijkgerichte Zorg: eenzaamheid en sociale isolatie bij ouderen",
@@ -347,3 +348,84 @@ class TestPeriods:
         )
         assert wrong.status_code == 422
         assert "period_id" in wrong.json()["fields"]
+
+
+class TestLeadTime:
+    def test_a_late_question_is_flagged_with_the_next_chance(
+        self, client, auth, staff, broker, provider
+    ):
+        def period(name: str, starts: str, ends: str, intake: str) -> dict[str, str]:
+            made = client.post(
+                "/api/periods",
+                json={
+                    "name": name,
+                    "kind": "blok",
+                    "starts_on": starts,
+                    "ends_on": ends,
+                    "intake_deadline": intake,
+                },
+                headers=auth(provider),
+            )
+            assert made.status_code == 201, made.text
+            return made.json()
+
+        blok3 = period("blok 3", "2027-02-08", "2027-04-16", "2027-01-10")
+        period("blok 4", "2027-04-19", "2027-06-30", "2027-03-15")
+        offer(
+            client,
+            auth(provider),
+            period_id=blok3["id"],
+            available_from=None,
+            available_until=None,
+        )
+        q = open_question(client, auth(staff), auth(broker))
+        ranked = client.get(
+            f"/api/questions/{q['id']}/candidates", headers=auth(broker)
+        ).json()
+        assert ranked["lead_time"] == (
+            "te laat voor blok 3 (aanmelding gesloten op 10 januari); "
+            "eerstvolgende kans blok 4 (vanaf 19 april)"
+        )
+        login(client, broker)
+        page = client.get(f"/makelaar/vragen/{q['id']}")
+        assert page.status_code == 200
+        assert "eerstvolgende kans blok 4 (vanaf 19 april)" in page.text
+
+    def test_no_flag_when_the_intake_is_open(
+        self, client, auth, staff, broker, provider
+    ):
+        offer(client, auth(provider), intake_deadline="2027-01-20")
+        q = open_question(client, auth(staff), auth(broker))
+        ranked = client.get(
+            f"/api/questions/{q['id']}/candidates", headers=auth(broker)
+        ).json()
+        assert ranked["lead_time"] is None
+
+
+class TestParkingPages:
+    def test_the_broker_parks_with_the_form_and_both_pages_show_the_date(
+        self, client, session, auth, staff, broker
+    ):
+        q = open_question(client, auth(staff), auth(broker))
+        login(client, broker)
+        page = client.get(f"/makelaar/vragen/{q['id']}")
+        assert "Vraag parkeren" in page.text
+        token = csrf(client, f"/makelaar/vragen/{q['id']}")
+        sent = client.post(
+            f"/makelaar/vragen/{q['id']}/status",
+            data={
+                "to": "parked",
+                "until": "2027-09-01",
+                "note": "",
+                "csrf_token": token,
+            },
+        )
+        assert sent.status_code in (200, 303)
+        assert _row(session, Question, q["id"]).status == "parked"
+        page = client.get(f"/makelaar/vragen/{q['id']}")
+        assert "Geparkeerd tot 1 september 2027" in page.text
+        client.cookies.clear()
+        login(client, staff)
+        assert (
+            "Geparkeerd tot 1 september 2027" in client.get(f"/vragen/{q['id']}").text
+        )
