@@ -429,3 +429,15 @@ class TestParkingPages:
         assert (
             "Geparkeerd tot 1 september 2027" in client.get(f"/vragen/{q['id']}").text
         )
+
+
+def test_the_capacity_page_shows_free_places_in_a_captioned_table(
+    client, auth, broker, provider
+):
+    offer(client, auth(provider), capacity=3)
+    login(client, broker)
+    page = client.get("/rapportage/capaciteit", params={"from": "2027-01-01"})
+    assert page.status_code == 200
+    assert "<caption>Capaciteit, bezette en vrije plaatsen" in page.text
+    assert "Hogeschool Leiden" in page.text
+    assert "Gezondheid" in page.text or "gezondheid" in page.text

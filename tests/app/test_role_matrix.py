@@ -433,6 +433,7 @@ PAGES: dict[
     ("POST", "/portaal/{question_id}"): (PUBLIC, q_id),
     ("GET", "/resultaten"): (PUBLIC, lambda w: {}),
     ("GET", "/rapportage"): (("broker",), lambda w: {}),
+    ("GET", "/rapportage/capaciteit"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
 }
