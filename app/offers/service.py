@@ -78,7 +78,9 @@ def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
     errors: list[FieldError] = []
     period_id = changes.pop("period_id", None)
     if period_id is not None:
-        if {"available_from", "available_until"} & changes.keys():
+        if any(
+            changes.get(k) is not None for k in ("available_from", "available_until")
+        ):
             errors.append(PeriodOrDates())
         else:
             try:

@@ -441,3 +441,37 @@ def test_the_capacity_page_shows_free_places_in_a_captioned_table(
     assert "<caption>Capaciteit, bezette en vrije plaatsen" in page.text
     assert "Hogeschool Leiden" in page.text
     assert "Gezondheid" in page.text or "gezondheid" in page.text
+
+
+def test_the_offer_form_takes_a_period_and_a_recurrence(
+    client, session, auth, provider
+):
+    period = client.post(
+        "/api/periods", json=TestPeriods.BODY, headers=auth(provider)
+    ).json()
+    login(client, provider)
+    page = client.get("/aanbod/nieuw")
+    assert "Onderwijsperiode" in page.text
+    assert "Elk jaar" in page.text
+    token = csrf(client, "/aanbod/nieuw")
+    sent = client.post(
+        "/aanbod/nieuw",
+        data={
+            "csrf_token": token,
+            "kind": "course",
+            "title": "Cursus in blok 3",
+            "description": "Studenten werken een blok aan een vraag.",
+            "capacity": "2",
+            "language": "nl",
+            "recurrence": "yearly",
+            "period_id": period["id"],
+        },
+    )
+    assert sent.status_code in (200, 303), sent.text
+    row = session.scalar(select(Offer).where(Offer.title == "Cursus in blok 3"))
+    assert row is not None
+    assert (row.available_from, row.intake_deadline) == (
+        date(2027, 2, 8),
+        date(2027, 1, 10),
+    )
+    assert row.recurrence == "yearly"
