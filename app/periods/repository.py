@@ -74,3 +74,18 @@ def add(session: Session, period: AcademicPeriod) -> AcademicPeriod:
     session.add(period)
     session.flush()
     return period
+
+
+def period_at(
+    session: Session, institution_id: uuid.UUID, day: date
+) -> AcademicPeriod | None:
+    """The institution's period that runs on `day` (the latest starting, if several)."""
+    return session.scalars(
+        select(AcademicPeriod)
+        .where(
+            AcademicPeriod.institution_id == institution_id,
+            AcademicPeriod.starts_on <= day,
+            AcademicPeriod.ends_on >= day,
+        )
+        .order_by(AcademicPeriod.starts_on.desc(), AcademicPeriod.id)
+    ).first()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -12,35 +9,7 @@ from app.codes import QuestionStatus
 from app.env import Env
 from app.mail import kinds
 from app.mail.service import queue_mail
-from app.models import Question
-
-
-def _due(session: Session, today: date) -> list[Question]:
-    return list(
-        session.scalars(
-            select(Question)
-            .where(
-                Question.status == QuestionStatus.PARKED,
-                Question.parked_until <= today,
-            )
-            .order_by(Question.parked_until, Question.id)
-        )
-    )
-
-
-def _reopen(session: Session, q: Question, today: date) -> bool:
-    """One guarded UPDATE: only a question still parked (and due) is opened."""
-    result = session.execute(
-        update(Question)
-        .where(
-            Question.id == q.id,
-            Question.status == QuestionStatus.PARKED,
-            Question.parked_until <= today,
-        )
-        .values(status=QuestionStatus.OPEN, parked_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+from app.questions import repository
 
 
 def reopen_parked(session: Session, env: Env) -> int:
@@ -51,9 +20,9 @@ def reopen_parked(session: Session, env: Env) -> int:
     Idempotent: a second run (or a second worker) finds nothing left to open.
     """
     reopened = 0
-    for q in _due(session, env.today):
+    for q in repository.list_parked_until(session, env.today):
         parked_until = q.parked_until
-        if not _reopen(session, q, env.today):
+        if not repository.reopen_parked(session, q.id, env.today):
             session.rollback()
             continue
         audit.record_for(

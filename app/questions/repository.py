@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.codes import QuestionStatus
 from app.models import Neighbourhood, Question, Theme
 from app.models.question import question_themes
 
@@ -105,3 +107,32 @@ def add(session: Session, question: Question) -> Question:
     session.add(question)
     session.flush()
     return question
+
+
+def list_parked_until(session: Session, today: date) -> list[Question]:
+    """Parked questions whose reopening day has come, earliest first."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(
+                Question.status == QuestionStatus.PARKED,
+                Question.parked_until <= today,
+            )
+            .order_by(Question.parked_until, Question.id)
+        )
+    )
+
+
+def reopen_parked(session: Session, question_id: uuid.UUID, today: date) -> bool:
+    """One guarded UPDATE: only a question still parked (and due) is opened."""
+    result = session.execute(
+        update(Question)
+        .where(
+            Question.id == question_id,
+            Question.status == QuestionStatus.PARKED,
+            Question.parked_until <= today,
+        )
+        .values(status=QuestionStatus.OPEN, parked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

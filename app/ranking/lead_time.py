@@ -11,30 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.codes import Recurrence
-from app.models import AcademicPeriod, Offer
+from app.models import Offer
 from app.offers.editions import current_edition, shift_years
 from app.periods import repository as periods
 from app.ranking.adapters import Ranking, dutch_day
-
-
-def _period_at(
-    session: Session, offer: Offer, start: date | None
-) -> AcademicPeriod | None:
-    if start is None:
-        return None
-    return session.scalars(
-        select(AcademicPeriod)
-        .where(
-            AcademicPeriod.institution_id == offer.institution_id,
-            AcademicPeriod.starts_on <= start,
-            AcademicPeriod.ends_on >= start,
-        )
-        .order_by(AcademicPeriod.starts_on.desc(), AcademicPeriod.id)
-    ).first()
 
 
 def lead_time_flag(
@@ -49,7 +32,11 @@ def lead_time_flag(
         edition = current_edition(offer, today)
         if edition.intake_deadline is None:
             continue
-        missed = _period_at(session, offer, edition.available_from)
+        missed = (
+            periods.period_at(session, offer.institution_id, edition.available_from)
+            if edition.available_from
+            else None
+        )
         text = (
             f"te laat voor {missed.name if missed else offer.title} "
             f"(aanmelding gesloten op {dutch_day(edition.intake_deadline)})"

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.codes import HOLDING_STATUSES, OfferStatus, Recurrence, Role, label
 from app.codes import Level as LevelCode
+from app.codes import Recurrence, Role, label
 from app.errors import WindowReversed
-from app.models import Match, Offer, User
+from app.models import Offer, User
 from app.offers.editions import shift_years
 from app.questions.errors import NoMunicipality
+from app.reports import repository
 
 NO_THEME = "zonder thema"
 
@@ -78,23 +78,13 @@ def capacity_report(
     """Capacity, places taken and free places per institution, level and theme."""
     if until < period_from:
         raise WindowReversed(start_field="from", end_field="until")
-    stmt = select(Offer).where(Offer.status != OfferStatus.ARCHIVED)
+    city = None
     if user.role != Role.ADMIN:
         if user.municipality_id is None:
             raise NoMunicipality()
-        stmt = stmt.where(Offer.municipality_id == user.municipality_id)
-    offers = list(session.scalars(stmt))
-    held = {
-        (offer_id, edition): count
-        for offer_id, edition, count in session.execute(
-            select(Match.offer_id, Match.edition, func.count())
-            .where(
-                Match.offer_id.in_([o.id for o in offers]),
-                Match.status.in_(HOLDING_STATUSES),
-            )
-            .group_by(Match.offer_id, Match.edition)
-        )
-    }
+        city = user.municipality_id
+    offers = repository.offers_for_capacity(session, city)
+    held = repository.places_held_by_edition(session, [o.id for o in offers])
     totals: dict[tuple[str, str, str | None], list[int]] = {}
     theme_labels: dict[str | None, str] = {None: NO_THEME}
     for offer in offers:
