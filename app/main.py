@@ -19,6 +19,7 @@ from app.matches.router import router as matches_router
 from app.observability import RequestContextMiddleware
 from app.offers.import_router import router as offers_import_router
 from app.offers.router import router as offers_router
+from app.periods.router import router as periods_router
 from app.portal.router import router as portal_router
 from app.privacy.router import router as privacy_router
 from app.questions.router import router as questions_router
@@ -81,6 +82,7 @@ def create_app(
         portal_router,
         reports_router,
         privacy_router,
+        periods_router,
         web_router,
     ):
         app.include_router(router)

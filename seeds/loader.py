@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -24,6 +24,7 @@ from app.codes import HOLDING_STATUSES
 from app.config import Settings
 from app.db import utcnow
 from app.models import (
+    AcademicPeriod,
     Institution,
     Match,
     Municipality,
@@ -35,6 +36,7 @@ from app.models import (
 )
 from app.offers import service as offer_service
 from app.offers.schemas import OfferCreate
+from app.periods import repository as period_repository
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate
 from app.security import hash_password
@@ -253,4 +255,31 @@ def load_demo(
     offers = _load_offers(session, data["offers"], users, settings, report)
     questions = _load_questions(session, data["questions"], users, report)
     _load_matches(session, data["matches"], questions, offers, report)
+    _load_periods(session, data.get("periods", []), report)
     return report
+
+
+def _load_periods(
+    session: Session, periods: list[dict[str, Any]], report: SeedReport
+) -> None:
+    """The institutions' academic periods (reference-like: upserted by name)."""
+    for item in periods:
+        institution = session.scalar(
+            select(Institution).where(Institution.name == item["institution"])
+        )
+        assert institution is not None, item["institution"]
+        if period_repository.find(session, institution.id, item["name"]) is None:
+            session.add(
+                AcademicPeriod(
+                    institution_id=institution.id,
+                    name=item["name"],
+                    kind=item["kind"],
+                    starts_on=date.fromisoformat(item["starts_on"]),
+                    ends_on=date.fromisoformat(item["ends_on"]),
+                    intake_deadline=date.fromisoformat(item["intake_deadline"])
+                    if item.get("intake_deadline")
+                    else None,
+                )
+            )
+            report.add("periods")
+    session.commit()

@@ -119,7 +119,7 @@ def assist(
     packages: list[PackageRead] = []
     similar: list[SimilarRead] = []
     if has_text:
-        index = build_index(session, encoder, offers)
+        index = build_index(session, encoder, offers, today)
         ranking = rank(
             question,
             vector,

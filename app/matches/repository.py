@@ -138,3 +138,13 @@ def list_in_city(
             .order_by(Match.created_at, Match.id)
         )
     )
+
+
+def set_edition(session: Session, match_id: uuid.UUID, edition: int) -> None:
+    """Record which edition of its offer the match holds a place of."""
+    session.execute(
+        update(Match)
+        .where(Match.id == match_id)
+        .values(edition=edition)
+        .execution_options(synchronize_session=False)
+    )

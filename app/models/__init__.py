@@ -8,11 +8,13 @@ from app.models.job import ScheduledJob
 from app.models.match import Match
 from app.models.offer import Offer
 from app.models.outbox import OutboxMail
+from app.models.period import AcademicPeriod
 from app.models.question import Question, QuestionLevel
 from app.models.user import User
 from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
 
 __all__ = [
+    "AcademicPeriod",
     "Decision",
     "Embedding",
     "Event",

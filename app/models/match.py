@@ -49,6 +49,8 @@ class Match(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(
         String(20), default=MatchStatus.PROPOSED, index=True
     )
+    # The offer's edition whose place this match holds (or would hold).
+    edition: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     score: Mapped[float | None] = mapped_column(Float)
     components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     explanation: Mapped[str] = mapped_column(Text, default="")

@@ -91,6 +91,8 @@ class Question(IdMixin, TimestampMixin, Base):
     follows_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("questions.id", ondelete="SET NULL"), index=True
     )
+    # Set while the question is parked: the day it opens again by itself.
+    parked_until: Mapped[date | None] = mapped_column(Date)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")

@@ -26,6 +26,8 @@ from app.offers.errors import (
 )
 from app.offers.repository import OfferFilter
 from app.offers.schemas import OfferCreate, OfferUpdate
+from app.periods import service as periods
+from app.periods.errors import PeriodOrDates
 from app.questions.errors import NoMunicipality
 from app.vocab import service as vocab
 
@@ -38,6 +40,8 @@ AUDITED = (
     "available_from",
     "available_until",
     "intake_deadline",
+    "recurrence",
+    "edition",
     "language",
     "status",
     "contact_name",
@@ -72,6 +76,21 @@ def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offe
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
     """Copy validated fields onto the offer; every wrong field is reported at once."""
     errors: list[FieldError] = []
+    period_id = changes.pop("period_id", None)
+    if period_id is not None:
+        if any(
+            changes.get(k) is not None for k in ("available_from", "available_until")
+        ):
+            errors.append(PeriodOrDates())
+        else:
+            try:
+                period = periods.period_of(session, period_id, o.institution_id)
+            except FieldError as exc:
+                errors.append(exc)
+            else:  # the period's dates, unless the request names its own deadline
+                o.available_from, o.available_until = period.starts_on, period.ends_on
+                if changes.get("intake_deadline") is None:
+                    changes["intake_deadline"] = period.intake_deadline
     for key, value in changes.items():
         try:
             _set_field(session, o, key, value)
@@ -147,6 +166,7 @@ def stage_offer(
     o = Offer(
         municipality_id=_municipality_for(session, data, actor, settings),
         institution=institution,
+        institution_id=institution.id,
         level=data.level or institution.level,
         owner=actor,
         kind=data.kind,
@@ -214,11 +234,22 @@ def list_offers(
 
 
 def update_offer(
-    session: Session, offer_id: uuid.UUID, data: OfferUpdate, *, actor: User
+    session: Session,
+    offer_id: uuid.UUID,
+    data: OfferUpdate,
+    *,
+    actor: User,
+    today: date | None = None,
 ) -> Offer:
-    """Edit an offer, pause or archive it; capacity never below the places taken."""
+    """Edit an offer, pause or archive it; capacity never below the places taken.
+
+    A yearly offer is first moved to its current edition (given `today`), so the
+    change applies to that edition; `recurrence: none` ends the series.
+    """
     o = get_visible_offer(session, offer_id, actor)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
+    if today is not None and repository.roll_over(session, o, today):
+        o = repository.lock(session, o.id)
     before = _snapshot(o)
     _apply(session, o, data.model_dump(exclude_unset=True))
     audit.record_update(

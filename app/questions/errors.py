@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
 from app.errors import (
     ConflictError,
@@ -108,3 +109,14 @@ class SplitLevelsInvalid(FieldError):
             field_message=f"two or more of {allowed(sorted(accepted))}",
         )
         self.accepted = list(accepted)
+
+
+class ParkUntilRequired(FieldError):
+    """Parking needs the day the question opens again, after today."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__(
+            f"parking a question needs 'until': a date after {today.isoformat()}",
+            field="until",
+            field_message=f"required: a date after {today.isoformat()}",
+        )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.codes import QuestionStatus
 from app.models import Neighbourhood, Question, Theme
 from app.models.question import question_themes
 
@@ -118,6 +120,20 @@ def children(session: Session, question_id: uuid.UUID) -> list[Question]:
     )
 
 
+def list_parked_until(session: Session, today: date) -> list[Question]:
+    """Parked questions whose reopening day has come, earliest first."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(
+                Question.status == QuestionStatus.PARKED,
+                Question.parked_until <= today,
+            )
+            .order_by(Question.parked_until, Question.id)
+        )
+    )
+
+
 def follow_ups(session: Session, question_id: uuid.UUID) -> list[Question]:
     """The questions that follow up on this one, oldest first."""
     return list(
@@ -127,3 +143,18 @@ def follow_ups(session: Session, question_id: uuid.UUID) -> list[Question]:
             .order_by(Question.created_at, Question.id)
         )
     )
+
+
+def reopen_parked(session: Session, question_id: uuid.UUID, today: date) -> bool:
+    """One guarded UPDATE: only a question still parked (and due) is opened."""
+    result = session.execute(
+        update(Question)
+        .where(
+            Question.id == question_id,
+            Question.status == QuestionStatus.PARKED,
+            Question.parked_until <= today,
+        )
+        .values(status=QuestionStatus.OPEN, parked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from app.audit.schemas import EventRead
 from app.codes import QuestionStatus
-from app.deps import BrokerUser, QuestionUser, SessionDep
+from app.deps import BrokerUser, QuestionUser, SessionDep, TodayDep
 from app.errors import error_responses
 from app.matches.schemas import MatchRead
 from app.questions import service
@@ -109,10 +109,14 @@ def transition_question(
     data: TransitionRequest,
     session: SessionDep,
     user: QuestionUser,
+    today: TodayDep,
 ) -> QuestionRead:
-    """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step."""
+    """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step.
+
+    The broker parks a question with `{"to": "parked", "until": "2027-09-01"}`.
+    """
     return QuestionRead.model_validate(
-        service.transition_question(session, question_id, data, actor=user)
+        service.transition_question(session, question_id, data, actor=user, today=today)
     )
 
 

@@ -95,6 +95,10 @@ class TransitionRequest(BaseModel):
 
     to: QuestionStatus
     note: str | None = Field(default=None, max_length=2_000)
+    until: IsoDate | None = Field(
+        default=None,
+        description="With to=parked: the day the question opens again (after today).",
+    )
 
 
 class QuestionRead(ORMRead):
@@ -121,5 +125,6 @@ class QuestionRead(ORMRead):
     submitted_at: datetime | None
     parent_id: uuid.UUID | None
     follows_id: uuid.UUID | None
+    parked_until: date | None
     created_at: datetime
     updated_at: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from app.questions.errors import (
     FollowsUnknown,
     NoMunicipality,
     NotSplittable,
+    ParkUntilRequired,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
     QuestionNotFound,
@@ -226,9 +228,17 @@ def _actor_kinds(q: Question, user: User) -> set[str]:
 
 
 def transition_question(
-    session: Session, question_id: uuid.UUID, data: TransitionRequest, *, actor: User
+    session: Session,
+    question_id: uuid.UUID,
+    data: TransitionRequest,
+    *,
+    actor: User,
+    today: date,
 ) -> Question:
-    """Move a question one lifecycle step; invalid steps are 409, wrong actor 403."""
+    """Move a question one lifecycle step; invalid steps are 409, wrong actor 403.
+
+    Parking needs `until`, a day after `today`, on which the question reopens.
+    """
     q = get_visible_question(session, question_id, actor)
     if data.to in lifecycle.MATCH_DRIVEN:
         raise StatusFollowsMatches(data.to)
@@ -239,6 +249,8 @@ def transition_question(
         )
     if not who & _actor_kinds(q, actor):
         raise TransitionNotYours(data.to, who=sorted(who))
+    if data.to == QuestionStatus.PARKED and (data.until is None or data.until <= today):
+        raise ParkUntilRequired(today)
     # The step was decided on the status this request read; it succeeds only if
     # the question still has that status once its row is locked. Of several steps
     # sent at once, one wins and the others get 409 naming the new status.
@@ -257,7 +269,15 @@ def transition_question(
             changed = articulation.changed_fields(submitted, _snapshot(q))
             if changed:
                 extra["articulation"] = changed
-    set_status(session, q, data.to, actor=actor, note=data.note, extra=extra)
+    set_status(
+        session,
+        q,
+        data.to,
+        actor=actor,
+        note=data.note,
+        extra=extra,
+        until=data.until if data.to == QuestionStatus.PARKED else None,
+    )
     session.commit()
     return q
 
@@ -270,14 +290,21 @@ def set_status(
     actor: User | None,
     note: str | None = None,
     extra: dict[str, Any] | None = None,
+    until: date | None = None,
 ) -> None:
-    """Change the status and log it; the caller commits (also used by matches)."""
+    """Change the status and log it; the caller commits (also used by matches).
+
+    `until` is the parking date; leaving `parked` clears it.
+    """
     if q.status == to:
         return
     changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
     if note:
         changes["note"] = note
     changes.update(extra or {})
+    if until is not None:
+        changes["parked_until"] = until.isoformat()
+    q.parked_until = until
     if to == QuestionStatus.SUBMITTED and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to

@@ -16,11 +16,12 @@ from pathlib import Path
 from app.codes import OfferStatus
 from app.config import Settings
 from app.models import Offer, Question
+from app.offers.editions import current_edition
 from matching.allocation import AllocationResult, allocate
 from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
-from matching.filters import RULE_LABELS, check_offer
+from matching.filters import RULE_LABELS, check_offer, dutch_day, rule_label
 from matching.intake import (
     OfferWindow,
     TeamPart,
@@ -48,9 +49,11 @@ __all__ = [
     "Ranking",
     "TeamPart",
     "allocate",
+    "broken_labels",
     "broken_rules",
     "draft_hints",
     "draft_input",
+    "dutch_day",
     "find_neighbourhood",
     "load_configured_encoder",
     "load_encoder_strict",
@@ -86,7 +89,9 @@ def question_input(q: Question) -> QuestionInput:
     )
 
 
-def offer_input(o: Offer) -> OfferInput:
+def offer_input(o: Offer, today: date) -> OfferInput:
+    """The offer as the engine sees it on `today`: its current edition (yearly offers)."""
+    edition = current_edition(o, today)
     return OfferInput(
         id=str(o.id),
         kind=OfferKind(o.kind),
@@ -95,11 +100,12 @@ def offer_input(o: Offer) -> OfferInput:
         level=Level(o.level),
         themes=tuple(t.slug for t in o.themes),
         neighbourhoods=tuple(n.slug for n in o.neighbourhoods),
-        remaining_capacity=o.remaining_capacity,
-        available_from=o.available_from,
-        available_until=o.available_until,
+        remaining_capacity=edition.remaining_capacity,
+        available_from=edition.available_from,
+        available_until=edition.available_until,
         is_active=o.status == OfferStatus.ACTIVE,
         institution=o.institution.name,
+        intake_deadline=edition.intake_deadline,
     )
 
 
@@ -150,12 +156,18 @@ def question_text_of(q: Question) -> str:
 
 
 def offer_text_of(o: Offer) -> str:
-    return offer_text(offer_input(o))
+    return offer_text(offer_input(o, date.min))
 
 
 def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
     """The hard rules this pair breaks, as rule codes (empty when it may be proposed)."""
-    return list(check_offer(question_input(q), offer_input(o), today))
+    return list(check_offer(question_input(q), offer_input(o, today), today))
+
+
+def broken_labels(q: Question, o: Offer, today: date) -> list[str]:
+    """The Dutch labels of the rules this pair breaks (the intake names its date)."""
+    offer = offer_input(o, today)
+    return [rule_label(r, offer) for r in check_offer(question_input(q), offer, today)]
 
 
 def load_encoder_strict(settings: Settings) -> Encoder:

@@ -38,6 +38,11 @@ class CandidatesRead(BaseModel):
     )
     candidates: list[CandidateRead]
     excluded: list[ExcludedRead]
+    lead_time: str | None = Field(
+        default=None,
+        description="Dutch flag when the question is too late for the intake of "
+        "offers it fits, naming the next chance.",
+    )
 
 
 class AllocationRequest(BaseModel):

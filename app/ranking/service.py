@@ -29,6 +29,7 @@ from app.ranking.adapters import (
     similar_questions,
 )
 from app.ranking.index import build_index
+from app.ranking.lead_time import lead_time_flag
 from app.ranking.schemas import (
     CandidateRead,
     CandidatesRead,
@@ -61,7 +62,7 @@ def rank_question(
     limit: int,
     excluded_limit: int = 5,
 ) -> Ranking:
-    index = build_index(session, encoder, offers)
+    index = build_index(session, encoder, offers, today)
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
     return rank(
         question_input(q),
@@ -99,7 +100,7 @@ def candidates(
         warning=None if encoder else LEXICAL_WARNING,
         candidates=[
             CandidateRead(
-                offer=OfferSummary.model_validate(by_id[c.offer_id]),
+                offer=OfferSummary.at(by_id[c.offer_id], today),
                 score=c.score,
                 components=dict(c.components),
                 reasons=list(c.reasons),
@@ -113,13 +114,14 @@ def candidates(
         ],
         excluded=[
             ExcludedRead(
-                offer=OfferSummary.model_validate(by_id[e.offer_id]),
+                offer=OfferSummary.at(by_id[e.offer_id], today),
                 rule=e.rule,
                 label=e.label,
                 score=e.score,
             )
             for e in ranking.excluded
         ],
+        lead_time=lead_time_flag(session, ranking, offers, today),
     )
 
 
@@ -128,7 +130,7 @@ def score_pair(
 ) -> PairScore:
     """The score the candidate list gives this (eligible) offer for the question."""
     index = build_index(
-        session, encoder, repository.offer_pool(session, q.municipality_id)
+        session, encoder, repository.offer_pool(session, q.municipality_id), today
     )
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
     hit = score_offer(

@@ -12,7 +12,7 @@ from app.web.broker import allocation_page, board, match_actions, question_page
 from app.web.core import assets, home, login, mail_preferences, password_reset
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
-from app.web.reports import summary_page
+from app.web.reports import capacity_page, summary_page
 from app.web.staff import intake_help, question_pages
 
 router = APIRouter(include_in_schema=False)
@@ -34,5 +34,6 @@ for _module in (
     confirm_page,
     student_pages,
     summary_page,
+    capacity_page,
 ):
     router.include_router(_module.router)

@@ -362,6 +362,21 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/api/reports/charts/{name}.svg"): Case(
         only(200, ("broker",), outsiders=200), lambda w: {"name": "status"}
     ),
+    ("GET", "/api/reports/capacity"): Case(
+        only(200, ("broker", "admin"), outsiders=200),
+        query={"from": "2027-01-01", "until": "2027-12-31"},
+    ),
+    ("GET", "/api/periods"): Case(ALL | {"anonymous": 401}),
+    ("POST", "/api/periods"): Case(
+        only(201, ("provider", "admin"), outsiders=403),
+        json=lambda w, r: {
+            "institution": "Hogeschool Leiden",
+            "name": f"blok 3 ({r})",
+            "kind": "blok",
+            "starts_on": "2027-02-08",
+            "ends_on": "2027-04-16",
+        },
+    ),
     ("GET", "/static/vendor/{name}"): Case(
         ALL, lambda w: {"name": "nlds-components.css"}
     ),
@@ -441,6 +456,7 @@ PAGES: dict[
     ("POST", "/portaal/{question_id}"): (PUBLIC, q_id),
     ("GET", "/resultaten"): (PUBLIC, lambda w: {}),
     ("GET", "/rapportage"): (("broker",), lambda w: {}),
+    ("GET", "/rapportage/capaciteit"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
 }

@@ -4,6 +4,7 @@ near-misses, matches, history and the status steps."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -29,7 +30,15 @@ _STEP_TEXT = {
     QuestionStatus.NOT_MATCHED: "Markeren als niet te koppelen",
     QuestionStatus.DRAFT: "Terug naar concept (aanvullen met de eigenaar)",
     QuestionStatus.WITHDRAWN: "Intrekken",
+    QuestionStatus.PARKED: "Parkeren tot een datum",
 }
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 @router.get("/makelaar/vragen/{question_id}", name="broker_question_page")
@@ -50,8 +59,12 @@ def question_page(
     steps = [
         (to, text)
         for to, text in _STEP_TEXT.items()
-        if "broker" in MANUAL.get((question.status, to), frozenset())
+        if to != QuestionStatus.PARKED  # its own form: it needs a date
+        and "broker" in MANUAL.get((question.status, to), frozenset())
     ]
+    can_park = "broker" in MANUAL.get(
+        (question.status, QuestionStatus.PARKED), frozenset()
+    )
     return render(
         request,
         "broker/question.html",
@@ -61,6 +74,7 @@ def question_page(
             "matches": matches,
             "history": history.history(session, question, matches),
             "steps": steps,
+            "can_park": can_park,
             "editable": question.status in EDITABLE,
             "lineage": question_service.lineage(session, question),
             "articulation": history.articulation(session, question),
@@ -111,10 +125,12 @@ def change_status(
     session: SessionDep,
     user: BrokerPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
-    """Open a question, mark it not matchable, send it back or withdraw it."""
+    """Open a question, mark it not matchable, send it back, park or withdraw it."""
     to = str(form.get("to") or "")
     note = str(form.get("note") or "").strip() or None
+    until = _date_or_none(str(form.get("until") or ""))
     if to not in _STEP_TEXT:
         flash(request, "Kies een geldige stap.", "error")
     else:
@@ -124,8 +140,9 @@ def change_status(
             lambda: question_service.transition_question(
                 session,
                 question_id,
-                TransitionRequest.model_validate({"to": to, "note": note}),
+                TransitionRequest(to=QuestionStatus(to), note=note, until=until),
                 actor=user,
+                today=today,
             ),
             f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )
