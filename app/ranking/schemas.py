@@ -38,6 +38,13 @@ class CandidatesRead(BaseModel):
     )
     candidates: list[CandidateRead]
     excluded: list[ExcludedRead]
+    ranker: str = Field(
+        default="default",
+        description="'default', or the LearnedRanker version that ordered the list.",
+    )
+    learned_from: int | None = Field(
+        default=None, description="Decisions the active learned model was trained on."
+    )
 
 
 class AllocationRequest(BaseModel):
