@@ -123,3 +123,39 @@ def active_model(
         if model is not None:
             return model, learning.LearnedRanker.from_json(model.ranker)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchState:
+    """What the broker's candidates page shows about learned ranking."""
+
+    on: bool
+    available: bool
+    decisions: int | None
+
+
+def switch_state(session: Session, municipality_id: uuid.UUID) -> SwitchState:
+    """Whether the city ranks with a learned model, and whether one exists."""
+    from app.models import Municipality
+
+    city = session.get(Municipality, municipality_id)
+    found = active_model(session, municipality_id)
+    return SwitchState(
+        on=bool(city is not None and city.learned_ranking),
+        available=found is not None,
+        decisions=found[0].decisions if found else None,
+    )
+
+
+def set_learned_ranking(session: Session, municipality_id: uuid.UUID, on: bool) -> None:
+    """Turn the city's learned ranking on or off: one UPDATE, so two brokers who
+    switch at once simply leave the last choice; the caller commits."""
+    from sqlalchemy import update
+
+    from app.models import Municipality
+
+    session.execute(
+        update(Municipality)
+        .where(Municipality.id == municipality_id)
+        .values(learned_ranking=on)
+    )

@@ -151,3 +151,29 @@ def test_candidates_use_the_model_until_the_city_switches_it_off(
     off = client.get(url, headers=auth(broker)).json()
     assert off["ranker"] == "default"
     assert off["learned_from"] is None
+
+
+def test_the_broker_sees_the_model_and_can_switch_it_off(
+    client, session, auth, leiden, staff, broker, provider
+):
+    from tests.app.web.support import csrf, login, text_of
+
+    q = open_question(client, auth(staff), auth(broker))
+    offer(client, auth(provider))
+    _seed_decisions(session, leiden, staff, provider, rank=3)
+    assert train(session, leiden.id).stored is not None
+    session.commit()
+    login(client, broker)
+    path = f"/makelaar/vragen/{q['id']}"
+    assert "geleerd van 80 besluiten" in text_of(client.get(path).text)
+    switch = f"{path}/geleerde-rangschikking"
+    token = csrf(client, path)
+    bad = client.post(switch, data={"csrf_token": token, "aan": "misschien"})
+    assert "Kies aan of uit" in bad.text
+    off = client.post(switch, data={"csrf_token": token, "aan": "nee"})
+    assert "staat uit" in text_of(off.text)
+    assert "Geleerde rangschikking aanzetten" in off.text
+    api = client.get(f"/api/questions/{q['id']}/candidates", headers=auth(broker))
+    assert api.json()["ranker"] == "default"
+    on = client.post(switch, data={"csrf_token": token, "aan": "ja"})
+    assert "geleerd van 80 besluiten" in text_of(on.text)

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, label
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.learning import training
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
@@ -61,6 +62,7 @@ def question_page(
             "history": history.history(session, question, matches),
             "steps": steps,
             "editable": question.status in EDITABLE,
+            "learning": training.switch_state(session, question.municipality_id),
         },
     )
 
