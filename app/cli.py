@@ -270,6 +270,49 @@ def import_command(
     typer.echo(f"imported {sum(counts.values())} rows")
 
 
+@cli.command()
+def learn(
+    municipality: Annotated[
+        str | None,
+        typer.Option(help="Municipality slug; without it, all cities together."),
+    ] = None,
+) -> None:
+    """Train the reranker on the broker's decisions; store it only if it beats the default."""
+    from sqlalchemy import select
+
+    from app.db import make_engine, make_session_factory
+    from app.learning.training import train
+    from app.models import Municipality
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            city_id = None
+            if municipality is not None:
+                city = session.scalars(
+                    select(Municipality).where(Municipality.slug == municipality)
+                ).first()
+                if city is None:
+                    typer.echo(
+                        f"error: unknown municipality {municipality!r}", err=True
+                    )
+                    raise typer.Exit(2)
+                city_id = city.id
+            result = train(session, city_id)
+            session.commit()
+    finally:
+        engine.dispose()
+    typer.echo(f"{result.decisions} decision(s) on {result.questions} question(s)")
+    if result.stored is None:
+        typer.echo("guard: kept the default engine (no model stored)")
+    else:
+        typer.echo(
+            f"stored {result.stored.version}: held-out MRR "
+            f"{result.validation.get('default_mrr')} -> "
+            f"{result.validation.get('learned_mrr')}"
+        )
+
+
 @cli.command("eval")
 def evaluate(
     dataset: Annotated[Path, typer.Argument(help="A data set in the eval FORMAT.md.")],

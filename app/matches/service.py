@@ -147,6 +147,7 @@ def propose_match(
         explanation=scored.explanation,
         engine_version=scored.engine_version,
         model_name=scored.model_name,
+        reranker_version=scored.reranker_version,
         proposed_by_id=actor.id,
         respond_before=today + timedelta(days=env.settings.proposal_days),
         edition=current_edition(o, today).number,

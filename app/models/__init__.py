@@ -5,6 +5,7 @@ from app.models.embedding import Embedding
 from app.models.event import Event
 from app.models.interest import Interest
 from app.models.job import ScheduledJob
+from app.models.learned_model import LearnedModel
 from app.models.match import Match
 from app.models.offer import Offer
 from app.models.outbox import OutboxMail
@@ -20,6 +21,7 @@ __all__ = [
     "Event",
     "Institution",
     "Interest",
+    "LearnedModel",
     "Match",
     "Municipality",
     "Neighbourhood",

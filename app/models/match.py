@@ -56,6 +56,8 @@ class Match(IdMixin, TimestampMixin, Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     engine_version: Mapped[str | None] = mapped_column(String(60))
     model_name: Mapped[str | None] = mapped_column(String(200))
+    # LearnedRanker.version when a learned reranker ordered the candidates.
+    reranker_version: Mapped[str | None] = mapped_column(String(60))
     proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     # The provider answers by this date, or the proposal expires (the broker may
     # still confirm directly, e.g. after a phone call).

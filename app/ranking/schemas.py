@@ -43,6 +43,13 @@ class CandidatesRead(BaseModel):
         description="Dutch flag when the question is too late for the intake of "
         "offers it fits, naming the next chance.",
     )
+    ranker: str = Field(
+        default="default",
+        description="'default', or the LearnedRanker version that ordered the list.",
+    )
+    learned_from: int | None = Field(
+        default=None, description="Decisions the active learned model was trained on."
+    )
 
 
 class AllocationRequest(BaseModel):

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.web.broker import allocation_page, board, match_actions, question_page
+from app.web.broker import (
+    allocation_page,
+    board,
+    learning_switch,
+    match_actions,
+    question_page,
+)
 from app.web.core import assets, home, login, mail_preferences, password_reset
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
@@ -35,5 +41,6 @@ for _module in (
     student_pages,
     summary_page,
     capacity_page,
+    learning_switch,
 ):
     router.include_router(_module.router)

@@ -435,6 +435,10 @@ PAGES: dict[
     ("POST", "/makelaar/vragen/{question_id}/splitsen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/bevestigen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/afwijzen"): (("broker",), q_id),
+    ("POST", "/makelaar/vragen/{question_id}/geleerde-rangschikking"): (
+        ("broker",),
+        q_id,
+    ),
     ("POST", "/makelaar/koppelingen/{match_id}/{step}"): (
         ("broker",),
         lambda w: {"match_id": str(w.confirmed.id), "step": "starten"},

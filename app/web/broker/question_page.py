@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import Level, QuestionStatus, label, values
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.learning import training
 from app.models import Question
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
@@ -79,6 +80,7 @@ def question_page(
             "lineage": question_service.lineage(session, question),
             "articulation": history.articulation(session, question),
             "split_levels": split_levels(question),
+            "learning": training.switch_state(session, question.municipality_id),
         },
     )
 
