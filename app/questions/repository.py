@@ -105,3 +105,13 @@ def add(session: Session, question: Question) -> Question:
     session.add(question)
     session.flush()
     return question
+
+
+def count_by_status(session: Session, municipality_id: uuid.UUID) -> dict[str, int]:
+    """How many questions of the municipality hold each status."""
+    rows = session.execute(
+        select(Question.status, func.count())
+        .where(Question.municipality_id == municipality_id)
+        .group_by(Question.status)
+    )
+    return {str(status): int(n) for status, n in rows}

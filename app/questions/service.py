@@ -278,3 +278,19 @@ def history(
     """The events of the question and of its matches, oldest first, with actors."""
     matches = question_matches(session, question_id, user=user)
     return audit.history(session, [question_id, *(m.id for m in matches)])
+
+
+def count_by_status(session: Session, user: User) -> dict[str, int]:
+    """Status -> number of questions in the caller's municipality (the board's tabs)."""
+    return repository.count_by_status(session, _municipality_of(user))
+
+
+def matches_of_questions(
+    session: Session, questions: list[Question], *, user: User
+) -> dict[uuid.UUID, list[Match]]:
+    """Question id -> its matches, for questions the caller may see (one query)."""
+    visible = [q.id for q in questions if q.municipality_id == user.municipality_id]
+    out: dict[uuid.UUID, list[Match]] = {}
+    for m in match_repository.list_for_questions(session, visible):
+        out.setdefault(m.question_id, []).append(m)
+    return out
