@@ -420,6 +420,13 @@ PAGES: dict[
     ("GET", "/rapportage"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
+    (
+        "POST",
+        "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    ): (
+        ("broker",),
+        lambda w: {**q_id(w), "interest_id": "00000000-0000-4000-8000-000000000001"},
+    ),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

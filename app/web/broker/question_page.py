@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, label
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.interests import service as interest_service
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
@@ -61,6 +62,9 @@ def question_page(
             "history": history.history(session, question, matches),
             "steps": steps,
             "editable": question.status in EDITABLE,
+            "interests": interest_service.list_interests(
+                session, question.id, broker=user
+            ),
         },
     )
 
@@ -91,3 +95,29 @@ def change_status(
             f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )
     return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)
+
+
+@router.post(
+    "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    name="broker_interest_handled",
+)
+def interest_handled(
+    request: Request,
+    question_id: uuid.UUID,
+    interest_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Mark a student's interest as followed up (once; a second mark is refused)."""
+    attempt(
+        request,
+        session,
+        lambda: interest_service.mark_handled(
+            session, question_id, interest_id, broker=user
+        ),
+        "De aanmelding is gemarkeerd als behandeld.",
+    )
+    return RedirectResponse(
+        f"/makelaar/vragen/{question_id}#belangstelling", status_code=303
+    )

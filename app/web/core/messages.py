@@ -25,7 +25,12 @@ from app.errors import (
     TooManyRequestsError,
     WindowReversed,
 )
-from app.interests.errors import InvalidConfirmation, LevelNotAccepted
+from app.interests.errors import (
+    InterestAlreadyHandled,
+    InterestNotFound,
+    InvalidConfirmation,
+    LevelNotAccepted,
+)
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -200,6 +205,10 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "Deze bevestigingslink is ongeldig of verlopen. Meld je opnieuw aan."
     ),
     LevelNotAccepted: lambda e: f"Deze opdracht is voor {_either(e.levels)}.",
+    InterestNotFound: lambda e: "Deze aanmelding bestaat niet (meer) bij deze vraag.",
+    InterestAlreadyHandled: lambda e: (
+        "Deze aanmelding was al als behandeld gemarkeerd."
+    ),
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
     AffiliationRequired: lambda e: (
