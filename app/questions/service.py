@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -294,3 +295,43 @@ def matches_of_questions(
     for m in match_repository.list_for_questions(session, visible):
         out.setdefault(m.question_id, []).append(m)
     return out
+
+
+def field_problems(
+    session: Session, user: User, fields: dict[str, Any]
+) -> list[FieldError]:
+    """The vocabulary and window errors of raw input, without saving anything.
+
+    A form whose schema check failed (say, the title is missing) still names an
+    unknown neighbourhood and reversed dates in the same round.
+    """
+    errors: list[FieldError] = []
+    municipality_id = _municipality_of(user)
+    if fields.get("neighbourhood"):
+        try:
+            vocab.resolve_neighbourhood(
+                session, municipality_id, str(fields["neighbourhood"])
+            )
+        except FieldError as exc:
+            errors.append(exc)
+    if fields.get("themes"):
+        try:
+            vocab.resolve_themes(session, list(fields["themes"]))
+        except FieldError as exc:
+            errors.append(exc)
+    start, end = (
+        _as_date(fields.get("wanted_from")),
+        _as_date(fields.get("wanted_until")),
+    )
+    if start and end and end < start:
+        errors.append(
+            WindowReversed(start_field="wanted_from", end_field="wanted_until")
+        )
+    return errors
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
