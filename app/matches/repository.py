@@ -138,3 +138,17 @@ def list_in_city(
             .order_by(Match.created_at, Match.id)
         )
     )
+
+
+def list_for_offer(
+    session: Session, offer_id: uuid.UUID, statuses: Sequence[str]
+) -> list[Match]:
+    """The offer's matches in these states, with their questions, oldest first."""
+    return list(
+        session.scalars(
+            select(Match)
+            .where(Match.offer_id == offer_id, Match.status.in_(list(statuses)))
+            .options(joinedload(Match.question))
+            .order_by(Match.created_at, Match.id)
+        )
+    )

@@ -103,3 +103,14 @@ def test_intake_shows_every_error_in_one_round(page: Page):
         assert "unknown" not in text
     audit(page, "staff: intake met drie fouten")
     screenshot(page, "intake-fouten", max_height=1600)
+
+
+def test_provider_sees_which_questions_hold_an_offer(page: Page):
+    login(page, "docent@hsleiden.example")
+    page.get_by_role("link", name="Leren met de Stad | Op Locatie Leiden-Noord").click()
+    bookings = page.locator("section", has=page.locator("#boekingen"))
+    row = bookings.locator("tr", has_text=WITH_INTEREST)
+    expect(row).to_contain_text("Voorgesteld")
+    expect(row.get_by_role("link", name="Voorstel beantwoorden")).to_be_visible()
+    audit(page, "provider: boekingen van een aanbod")
+    screenshot(page, "aanbieder-boekingen", max_height=1200)
