@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.web.admin import accounts_page
 from app.web.broker import allocation_page, board, match_actions, question_page
 from app.web.core import assets, home, login, mail_preferences
 from app.web.portal import confirm_page, student_pages
@@ -32,5 +33,6 @@ for _module in (
     confirm_page,
     student_pages,
     summary_page,
+    accounts_page,
 ):
     router.include_router(_module.router)

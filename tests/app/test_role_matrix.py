@@ -427,6 +427,12 @@ PAGES: dict[
         ("broker",),
         lambda w: {**q_id(w), "interest_id": "00000000-0000-4000-8000-000000000001"},
     ),
+    ("GET", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer/{user_id}/actief"): (
+        ("admin",),
+        lambda w: {"user_id": "00000000-0000-4000-8000-000000000002"},
+    ),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

@@ -114,3 +114,32 @@ def test_provider_sees_which_questions_hold_an_offer(page: Page):
     expect(row.get_by_role("link", name="Voorstel beantwoorden")).to_be_visible()
     audit(page, "provider: boekingen van een aanbod")
     screenshot(page, "aanbieder-boekingen", max_height=1200)
+
+
+def test_admin_creates_an_account_on_a_page(page: Page):
+    login(page, "admin@kennisbrug.example")
+    page.goto("/beheer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accounts")
+    audit(page, "admin: accounts")
+    page.get_by_role("button", name="Account aanmaken").click()
+    expect(page).to_have_title(re.compile(r"^Fout: "))
+    expect(page.locator("#f-email-error")).to_be_visible()
+    expect(page.locator("#f-name-error")).to_be_visible()
+    audit(page, "admin: account met fouten")
+    page.locator("#f-email").fill("nieuw@leiden.example")
+    page.locator("#f-name").fill("Nieuwe Collega")
+    page.locator("#f-role").select_option(label="Beleidsmedewerker")
+    page.locator("#f-municipality").select_option(label="Leiden")
+    page.locator("#f-password").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Account aanmaken").click()
+    assert "Het account voor Nieuwe Collega" in flash(page)
+    expect(page.locator("tr", has_text="nieuw@leiden.example")).to_contain_text(
+        "Actief"
+    )
+    screenshot(page, "beheer-accounts", max_height=1400)
+    logout(page)
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill("nieuw@leiden.example")
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
