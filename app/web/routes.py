@@ -10,7 +10,14 @@ from fastapi import APIRouter
 
 from app.web.admin import accounts_page
 from app.web.broker import allocation_page, board, match_actions, question_page
-from app.web.core import assets, home, login, mail_preferences
+from app.web.core import (
+    assets,
+    home,
+    info_pages,
+    login,
+    mail_preferences,
+    password_page,
+)
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
 from app.web.reports import summary_page
@@ -34,5 +41,7 @@ for _module in (
     student_pages,
     summary_page,
     accounts_page,
+    info_pages,
+    password_page,
 ):
     router.include_router(_module.router)

@@ -433,6 +433,17 @@ PAGES: dict[
         ("admin",),
         lambda w: {"user_id": "00000000-0000-4000-8000-000000000002"},
     ),
+    ("GET", "/privacy"): (PUBLIC, lambda w: {}),
+    ("GET", "/toegankelijkheid"): (PUBLIC, lambda w: {}),
+    ("GET", "/contact"): (PUBLIC, lambda w: {}),
+    ("GET", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
+    ("POST", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

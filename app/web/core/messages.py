@@ -68,7 +68,7 @@ from app.questions.errors import (
     TransitionNotYours,
 )
 from app.ratelimit import RateLimitStorageDown
-from app.users.errors import AffiliationRequired, EmailTaken
+from app.users.errors import AffiliationRequired, EmailTaken, WrongCurrentPassword
 from app.vocab.errors import (
     UnknownInstitution,
     UnknownMunicipality,
@@ -211,6 +211,7 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     ),
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
+    WrongCurrentPassword: lambda e: "Uw huidige wachtwoord klopt niet.",
     AffiliationRequired: lambda e: (
         "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
     ),
