@@ -30,6 +30,8 @@ _STEP_TEXT = {
     QuestionStatus.DRAFT: "Terug naar concept (aanvullen met de eigenaar)",
     QuestionStatus.WITHDRAWN: "Intrekken",
 }
+# Steps with no way back: asked first, on a confirm step with a reason.
+IRREVERSIBLE = (QuestionStatus.NOT_MATCHED, QuestionStatus.WITHDRAWN)
 
 
 @router.get("/makelaar/vragen/{question_id}", name="broker_question_page")
@@ -47,11 +49,13 @@ def question_page(
         session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
     )
     matches = question_service.question_matches(session, question.id, user=user)
-    steps = [
+    allowed = [
         (to, text)
         for to, text in _STEP_TEXT.items()
         if "broker" in MANUAL.get((question.status, to), frozenset())
     ]
+    steps = [(to, text) for to, text in allowed if to not in IRREVERSIBLE]
+    final_steps = [(to, text) for to, text in allowed if to in IRREVERSIBLE]
     return render(
         request,
         "broker/question.html",
@@ -61,6 +65,7 @@ def question_page(
             "matches": matches,
             "history": history.history(session, question, matches),
             "steps": steps,
+            "final_steps": final_steps,
             "editable": question.status in EDITABLE,
             "interests": interest_service.list_interests(
                 session, question.id, broker=user
@@ -82,6 +87,12 @@ def change_status(
     note = str(form.get("note") or "").strip() or None
     if to not in _STEP_TEXT:
         flash(request, "Kies een geldige stap.", "error")
+    elif to in IRREVERSIBLE and (not note or len(note) < 3):
+        flash(
+            request,
+            "Geef een reden (minstens 3 tekens): deze stap is niet terug te draaien.",
+            "error",
+        )
     else:
         attempt(
             request,

@@ -80,3 +80,25 @@ class TestBoard:
         page = client.get(url("board_page") + "?status=bestaat-niet")
         assert page.status_code == 200
         assert q["title"] in page.text
+
+
+def test_not_matched_asks_for_a_reason_first(client, url, broker, staff, auth, session):
+    from tests.app.web.support import csrf, reloaded
+
+    q = open_question(client, auth(staff), auth(broker))
+    login(client, broker)
+    path = url("broker_question_page", question_id=q["id"])
+    page = client.get(path).text
+    assert "Markeren als niet te koppelen…" in page
+    assert "Dit is niet terug te draaien." in page
+    status = url("broker_change_status", question_id=q["id"])
+    token = csrf(client, path)
+    refused = client.post(status, data={"csrf_token": token, "to": "not_matched"})
+    assert "Geef een reden" in refused.text
+    assert reloaded(session, Question, q["id"]).status == "open"
+    done = client.post(
+        status,
+        data={"csrf_token": token, "to": "not_matched", "note": "geen aanbod dit jaar"},
+    )
+    assert "Niet gekoppeld" in done.text
+    assert reloaded(session, Question, q["id"]).status == "not_matched"
