@@ -67,6 +67,7 @@ class CompleteRequest(BaseModel):
 class OfferSummary(ORMRead):
     id: uuid.UUID
     title: str
+    description: str = ""
     kind: str
     institution: str = Field(validation_alias=AliasPath("institution", "name"))
     level: str

@@ -102,3 +102,20 @@ def test_not_matched_asks_for_a_reason_first(client, url, broker, staff, auth, s
     )
     assert "Niet gekoppeld" in done.text
     assert reloaded(session, Question, q["id"]).status == "not_matched"
+
+
+def test_candidates_of_a_submitted_question_cannot_be_confirmed(
+    client, url, broker, staff, provider, auth
+):
+    from tests.app.helpers import QUESTION
+
+    created = client.post(
+        "/api/questions", json={**QUESTION, "status": "submitted"}, headers=auth(staff)
+    ).json()
+    mine = offer(client, auth(provider))
+    login(client, broker)
+    page = client.get(url("broker_question_page", question_id=created["id"])).text
+    assert mine["title"] in page
+    assert mine["description"][:40] in page  # the offer's description on the card
+    assert "Bevestigen kan pas als de vraag open is." in page
+    assert ">Bevestigen</button>" not in page
