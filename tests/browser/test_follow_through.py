@@ -36,7 +36,7 @@ def test_broker_reaches_every_stage_and_sees_interest(page: Page):
             tabs.get_by_role("link", name=re.compile(rf"^{stage} \(\d+\)$"))
         ).to_be_visible()
     audit(page, "broker: vragenbord (alle stadia)")
-    screenshot(page, "makelaar-vragenbord", max_height=1400)
+    screenshot(page, "makelaar-vragenbord-stadia", max_height=1400)
 
     tabs.get_by_role("link", name=re.compile(r"^In uitvoering")).click()
     expect(page.get_by_role("link", name=RUNNING)).to_be_visible()
