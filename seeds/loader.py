@@ -26,6 +26,7 @@ from app.db import utcnow
 from app.models import (
     AcademicPeriod,
     Institution,
+    Interest,
     Match,
     Municipality,
     Neighbourhood,
@@ -256,6 +257,7 @@ def load_demo(
     questions = _load_questions(session, data["questions"], users, report)
     _load_matches(session, data["matches"], questions, offers, report)
     _load_periods(session, data.get("periods", []), report)
+    _load_interests(session, data.get("interests", []), questions, report)
     return report
 
 
@@ -282,4 +284,36 @@ def _load_periods(
                 )
             )
             report.add("periods")
+
+
+def _load_interests(
+    session: Session,
+    interests: list[dict[str, Any]],
+    questions: dict[str, Question],
+    report: SeedReport,
+) -> None:
+    """Students' interests; `confirmed` ones followed their mailed link."""
+    for item in interests:
+        q = questions[item["question"]]
+        email = item["email"].lower()
+        exists = session.scalar(
+            select(Interest.id).where(
+                Interest.question_id == q.id, Interest.email == email
+            )
+        )
+        if exists is not None:
+            continue
+        session.add(
+            Interest(
+                municipality_id=q.municipality_id,
+                question_id=q.id,
+                name=item["name"],
+                email=email,
+                institution=item["institution"],
+                level=item["level"],
+                message=item.get("message", ""),
+                confirmed_at=utcnow() if item.get("confirmed") else None,
+            )
+        )
+        report.add("interests")
     session.commit()

@@ -69,6 +69,7 @@ class CompleteRequest(BaseModel):
 class OfferSummary(ORMRead):
     id: uuid.UUID
     title: str
+    description: str = ""
     kind: str
     institution: str = Field(validation_alias=AliasPath("institution", "name"))
     level: str

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.codes import Role
+from app.codes import HOLDING_STATUSES, MatchStatus, Role
 from app.config import Settings
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
 from app.jobs.registry import JobName
-from app.models import Institution, Offer, User
+from app.matches import repository as match_repository
+from app.models import Institution, Match, Offer, User
 from app.offers import repository
 from app.offers.errors import (
     CapacityBelowTaken,
@@ -258,3 +259,13 @@ def update_offer(
     request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return o
+
+
+# A provider's bookings: the places taken plus the proposals waiting on them.
+BOOKING_STATUSES = (MatchStatus.PROPOSED, *HOLDING_STATUSES)
+
+
+def offer_bookings(session: Session, offer_id: uuid.UUID, *, user: User) -> list[Match]:
+    """Which questions hold (or are proposed for) the offer's places, with status."""
+    o = get_visible_offer(session, offer_id, user)
+    return match_repository.list_for_offer(session, o.id, BOOKING_STATUSES)

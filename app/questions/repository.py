@@ -158,3 +158,13 @@ def reopen_parked(session: Session, question_id: uuid.UUID, today: date) -> bool
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count_by_status(session: Session, municipality_id: uuid.UUID) -> dict[str, int]:
+    """How many questions of the municipality hold each status."""
+    rows = session.execute(
+        select(Question.status, func.count())
+        .where(Question.municipality_id == municipality_id)
+        .group_by(Question.status)
+    )
+    return {str(status): int(n) for status, n in rows}

@@ -426,3 +426,59 @@ def lineage(session: Session, q: Question) -> Lineage:
         follows=same_city(q.follows_id),
         followed_by=repository.follow_ups(session, q.id),
     )
+
+
+def count_by_status(session: Session, user: User) -> dict[str, int]:
+    """Status -> number of questions in the caller's municipality (the board's tabs)."""
+    return repository.count_by_status(session, _municipality_of(user))
+
+
+def matches_of_questions(
+    session: Session, questions: list[Question], *, user: User
+) -> dict[uuid.UUID, list[Match]]:
+    """Question id -> its matches, for questions the caller may see (one query)."""
+    visible = [q.id for q in questions if q.municipality_id == user.municipality_id]
+    out: dict[uuid.UUID, list[Match]] = {}
+    for m in match_repository.list_for_questions(session, visible):
+        out.setdefault(m.question_id, []).append(m)
+    return out
+
+
+def field_problems(
+    session: Session, user: User, fields: dict[str, Any]
+) -> list[FieldError]:
+    """The vocabulary and window errors of raw input, without saving anything.
+
+    A form whose schema check failed (say, the title is missing) still names an
+    unknown neighbourhood and reversed dates in the same round.
+    """
+    errors: list[FieldError] = []
+    municipality_id = _municipality_of(user)
+    if fields.get("neighbourhood"):
+        try:
+            vocab.resolve_neighbourhood(
+                session, municipality_id, str(fields["neighbourhood"])
+            )
+        except FieldError as exc:
+            errors.append(exc)
+    if fields.get("themes"):
+        try:
+            vocab.resolve_themes(session, list(fields["themes"]))
+        except FieldError as exc:
+            errors.append(exc)
+    start, end = (
+        _as_date(fields.get("wanted_from")),
+        _as_date(fields.get("wanted_until")),
+    )
+    if start and end and end < start:
+        errors.append(
+            WindowReversed(start_field="wanted_from", end_field="wanted_until")
+        )
+    return errors
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

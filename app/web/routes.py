@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.web.admin import accounts_page
 from app.web.broker import (
     allocation_page,
     board,
@@ -15,7 +16,15 @@ from app.web.broker import (
     match_actions,
     question_page,
 )
-from app.web.core import assets, home, login, mail_preferences, password_reset
+from app.web.core import (
+    assets,
+    home,
+    info_pages,
+    login,
+    mail_preferences,
+    password_page,
+    password_reset,
+)
 from app.web.portal import confirm_page, student_pages
 from app.web.provider import import_page, offer_pages, proposals_page
 from app.web.reports import capacity_page, summary_page
@@ -42,5 +51,8 @@ for _module in (
     summary_page,
     capacity_page,
     learning_switch,
+    accounts_page,
+    info_pages,
+    password_page,
 ):
     router.include_router(_module.router)

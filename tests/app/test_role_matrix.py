@@ -463,6 +463,30 @@ PAGES: dict[
     ("GET", "/rapportage/capaciteit"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
+    (
+        "POST",
+        "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    ): (
+        ("broker",),
+        lambda w: {**q_id(w), "interest_id": "00000000-0000-4000-8000-000000000001"},
+    ),
+    ("GET", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer/{user_id}/actief"): (
+        ("admin",),
+        lambda w: {"user_id": "00000000-0000-4000-8000-000000000002"},
+    ),
+    ("GET", "/privacy"): (PUBLIC, lambda w: {}),
+    ("GET", "/toegankelijkheid"): (PUBLIC, lambda w: {}),
+    ("GET", "/contact"): (PUBLIC, lambda w: {}),
+    ("GET", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
+    ("POST", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin"),
+        lambda w: {},
+    ),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

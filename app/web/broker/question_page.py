@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.codes import Level, QuestionStatus, label, values
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.interests import service as interest_service
 from app.learning import training
 from app.models import Question
 from app.questions import service as question_service
@@ -33,6 +34,8 @@ _STEP_TEXT = {
     QuestionStatus.WITHDRAWN: "Intrekken",
     QuestionStatus.PARKED: "Parkeren tot een datum",
 }
+# Steps with no way back: asked first, on a confirm step with a reason.
+IRREVERSIBLE = (QuestionStatus.NOT_MATCHED, QuestionStatus.WITHDRAWN)
 
 
 def _date_or_none(text: str) -> date | None:
@@ -57,7 +60,7 @@ def question_page(
         session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
     )
     matches = question_service.question_matches(session, question.id, user=user)
-    steps = [
+    allowed = [
         (to, text)
         for to, text in _STEP_TEXT.items()
         if to != QuestionStatus.PARKED  # its own form: it needs a date
@@ -66,6 +69,8 @@ def question_page(
     can_park = "broker" in MANUAL.get(
         (question.status, QuestionStatus.PARKED), frozenset()
     )
+    steps = [(to, text) for to, text in allowed if to not in IRREVERSIBLE]
+    final_steps = [(to, text) for to, text in allowed if to in IRREVERSIBLE]
     return render(
         request,
         "broker/question.html",
@@ -76,11 +81,15 @@ def question_page(
             "history": history.history(session, question, matches),
             "steps": steps,
             "can_park": can_park,
+            "final_steps": final_steps,
             "editable": question.status in EDITABLE,
             "lineage": question_service.lineage(session, question),
             "articulation": history.articulation(session, question),
             "split_levels": split_levels(question),
             "learning": training.switch_state(session, question.municipality_id),
+            "interests": interest_service.list_interests(
+                session, question.id, broker=user
+            ),
         },
     )
 
@@ -135,6 +144,12 @@ def change_status(
     until = _date_or_none(str(form.get("until") or ""))
     if to not in _STEP_TEXT:
         flash(request, "Kies een geldige stap.", "error")
+    elif to in IRREVERSIBLE and (not note or len(note) < 3):
+        flash(
+            request,
+            "Geef een reden (minstens 3 tekens): deze stap is niet terug te draaien.",
+            "error",
+        )
     else:
         attempt(
             request,
@@ -149,3 +164,29 @@ def change_status(
             f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )
     return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)
+
+
+@router.post(
+    "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    name="broker_interest_handled",
+)
+def interest_handled(
+    request: Request,
+    question_id: uuid.UUID,
+    interest_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Mark a student's interest as followed up (once; a second mark is refused)."""
+    attempt(
+        request,
+        session,
+        lambda: interest_service.mark_handled(
+            session, question_id, interest_id, broker=user
+        ),
+        "De aanmelding is gemarkeerd als behandeld.",
+    )
+    return RedirectResponse(
+        f"/makelaar/vragen/{question_id}#belangstelling", status_code=303
+    )

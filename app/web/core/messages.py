@@ -31,7 +31,12 @@ from app.errors import (
     TooManyRequestsError,
     WindowReversed,
 )
-from app.interests.errors import InvalidConfirmation, LevelNotAccepted
+from app.interests.errors import (
+    InterestAlreadyHandled,
+    InterestNotFound,
+    InvalidConfirmation,
+    LevelNotAccepted,
+)
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -72,7 +77,7 @@ from app.questions.errors import (
     TransitionNotYours,
 )
 from app.ratelimit import RateLimitStorageDown
-from app.users.errors import AffiliationRequired, EmailTaken
+from app.users.errors import AffiliationRequired, EmailTaken, WrongCurrentPassword
 from app.vocab.errors import (
     UnknownInstitution,
     UnknownMunicipality,
@@ -220,8 +225,13 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "Deze bevestigingslink is ongeldig of verlopen. Meld je opnieuw aan."
     ),
     LevelNotAccepted: lambda e: f"Deze opdracht is voor {_either(e.levels)}.",
+    InterestNotFound: lambda e: "Deze aanmelding bestaat niet (meer) bij deze vraag.",
+    InterestAlreadyHandled: lambda e: (
+        "Deze aanmelding was al als behandeld gemarkeerd."
+    ),
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
+    WrongCurrentPassword: lambda e: "Uw huidige wachtwoord klopt niet.",
     AffiliationRequired: lambda e: (
         "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
     ),

@@ -76,6 +76,7 @@ AccountPage = Annotated[User, Depends(require_page_roles(*Role))]
 # Only a provider answers proposals for their institution's offers.
 ProviderOnlyPage = Annotated[User, Depends(require_page_roles(Role.PROVIDER))]
 BrokerPage = Annotated[User, Depends(require_page_roles(Role.BROKER))]
+AdminPage = Annotated[User, Depends(require_page_roles(Role.ADMIN))]
 
 
 async def csrf_form(request: Request) -> FormData:

@@ -54,6 +54,7 @@ _MENU: dict[str, tuple[tuple[str, str], ...]] = {
         ("Aanbod", "/aanbod"),
         ("Rapportage", "/rapportage"),
     ),
+    Role.ADMIN: (("Accounts", "/beheer"),),
 }
 _PUBLIC_MENU = (("Studentenportaal", "/portaal"),)
 

@@ -103,6 +103,9 @@ def form_context(
         "institutions": options.institutions(session)
         if user.role == Role.BROKER
         else [],
+        "bookings": offer_service.offer_bookings(session, offer.id, user=user)
+        if offer
+        else [],
     }
 
 
