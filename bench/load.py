@@ -229,13 +229,13 @@ def generate_world(
     window and capacity); capacities are small (mostly 1-2), so popular offers fill up
     during the run. Questions are submitted by the demo staff and opened by the broker.
     """
-    from app.auth.service import get_user_by_email
     from app.config import Settings
     from app.db import make_engine, make_session_factory
     from app.offers import service as offer_service
     from app.offers.schemas import OfferCreate
     from app.questions import service as question_service
     from app.questions.schemas import QuestionCreate, TransitionRequest
+    from app.users.repository import get_by_email as get_user_by_email
     from seeds.loader import read_data
 
     rng = random.Random(seed)
@@ -497,6 +497,8 @@ def conflict_kind(resp: httpx.Response) -> str:
         detail = resp.text
     if "no places left" in detail or "capaciteit vol" in detail:
         return "full"
+    if "breaks a hard rule" in detail and detail.rsplit(": ", 1)[-1] == "capacity":
+        return "full"  # the last place went between the candidates and the proposal
     if "already has a match" in detail:
         return "duplicate"
     if "cannot move a match" in detail:
