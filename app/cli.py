@@ -41,6 +41,13 @@ def alembic_config(database_url: str) -> Config:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes (uvicorn workers); each loads its own model.",
+        ),
+    ] = 1,
     demo: Annotated[
         bool,
         typer.Option(
@@ -80,6 +87,18 @@ def serve(
             ("admin@kennisbrug.example", "beheerder"),
         ):
             typer.echo(f"  {email:42} {role}")
+    if workers > 1:
+        # Worker processes import the app themselves; os.environ carries the
+        # settings (including what --demo set above) to them.
+        uvicorn.run(
+            "app.server:served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **SERVER_OPTIONS,
+        )
+        return
     uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)
 
 
