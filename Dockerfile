@@ -43,4 +43,7 @@ HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; ur
 # database the background jobs (mail, expiry, embedding) run inside `serve`; on
 # PostgreSQL run the same image a second time with the command `kennisbrug worker`
 # (or set KENNISBRUG_IN_PROCESS_WORKER=1 for a single container).
-CMD ["sh", "-c", "kennisbrug migrate && kennisbrug serve --host 0.0.0.0 --port 8000"]
+# KENNISBRUG_WEB_WORKERS app processes serve requests (each holds the model, about
+# 1 GB); they share the database, and the offer index of each follows its changes.
+ENV KENNISBRUG_WEB_WORKERS=2
+CMD ["sh", "-c", "kennisbrug migrate && kennisbrug serve --host 0.0.0.0 --port 8000 --workers ${KENNISBRUG_WEB_WORKERS}"]

@@ -43,6 +43,13 @@ def alembic_config(database_url: str) -> Config:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes (uvicorn workers); each loads its own model.",
+        ),
+    ] = 1,
     demo: Annotated[
         bool,
         typer.Option(
@@ -82,6 +89,18 @@ def serve(
             ("admin@kennisbrug.example", "beheerder"),
         ):
             typer.echo(f"  {email:42} {role}")
+    if workers > 1:
+        # Worker processes import the app themselves; os.environ carries the
+        # settings (including what --demo set above) to them.
+        uvicorn.run(
+            "app.server:served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            **SERVER_OPTIONS,
+        )
+        return
     uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)
 
 
@@ -270,6 +289,49 @@ def import_command(
     finally:
         engine.dispose()
     typer.echo(f"imported {sum(counts.values())} rows")
+
+
+@cli.command()
+def learn(
+    municipality: Annotated[
+        str | None,
+        typer.Option(help="Municipality slug; without it, all cities together."),
+    ] = None,
+) -> None:
+    """Train the reranker on the broker's decisions; store it only if it beats the default."""
+    from sqlalchemy import select
+
+    from app.db import make_engine, make_session_factory
+    from app.learning.training import train
+    from app.models import Municipality
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            city_id = None
+            if municipality is not None:
+                city = session.scalars(
+                    select(Municipality).where(Municipality.slug == municipality)
+                ).first()
+                if city is None:
+                    typer.echo(
+                        f"error: unknown municipality {municipality!r}", err=True
+                    )
+                    raise typer.Exit(2)
+                city_id = city.id
+            result = train(session, city_id)
+            session.commit()
+    finally:
+        engine.dispose()
+    typer.echo(f"{result.decisions} decision(s) on {result.questions} question(s)")
+    if result.stored is None:
+        typer.echo("guard: kept the default engine (no model stored)")
+    else:
+        typer.echo(
+            f"stored {result.stored.version}: held-out MRR "
+            f"{result.validation.get('default_mrr')} -> "
+            f"{result.validation.get('learned_mrr')}"
+        )
 
 
 @cli.command("eval")

@@ -51,6 +51,24 @@ class QuestionStatus(StrEnum):
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"
     NOT_MATCHED = "not_matched"
+    PARKED = "parked"
+
+
+class Recurrence(StrEnum):
+    """Whether an offer comes back: once, or every year in the same weeks."""
+
+    NONE = "none"
+    YEARLY = "yearly"
+
+
+class PeriodKind(StrEnum):
+    """The kinds of academic periods institutions plan in."""
+
+    SEMESTER = "semester"
+    BLOK = "blok"
+    KWARTIEL = "kwartiel"
+    BPV = "bpv"
+    OTHER = "other"
 
 
 class MatchStatus(StrEnum):
@@ -145,6 +163,18 @@ DUTCH: dict[type[StrEnum], dict[str, str]] = {
         QuestionStatus.COMPLETED: "Afgerond",
         QuestionStatus.WITHDRAWN: "Ingetrokken",
         QuestionStatus.NOT_MATCHED: "Niet gekoppeld",
+        QuestionStatus.PARKED: "Geparkeerd",
+    },
+    Recurrence: {
+        Recurrence.NONE: "Eenmalig",
+        Recurrence.YEARLY: "Elk jaar",
+    },
+    PeriodKind: {
+        PeriodKind.SEMESTER: "Semester",
+        PeriodKind.BLOK: "Blok",
+        PeriodKind.KWARTIEL: "Kwartiel",
+        PeriodKind.BPV: "BPV-periode (mbo)",
+        PeriodKind.OTHER: "Andere periode",
     },
     MatchStatus: {
         MatchStatus.PROPOSED: "Voorgesteld",

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     rate_limit_public: str = "120/minute;3000/hour"
     # Failed logins per (client, email); successful logins are not counted.
     rate_limit_login: str = "5/minute;20/hour"
+    # Password-reset requests per client: each sends a mail.
+    rate_limit_password_reset: str = "3/minute;10/hour"
+    password_reset_minutes: int = Field(
+        default=30,
+        ge=5,
+        le=1440,
+        description="Minutes a password-reset link stays valid (it works once).",
+    )
     proposal_days: int = Field(
         default=14,
         ge=1,

@@ -12,6 +12,7 @@ from app.db import make_session_factory
 from app.deps import reject_nul_characters
 from app.errors import register_error_handlers
 from app.health.router import router as health_router
+from app.intake.router import router as intake_router
 from app.interests.router import router as interests_router
 from app.lifespan import lifespan
 from app.matches.router import router as matches_router
@@ -19,6 +20,7 @@ from app.municipalities.router import router as municipalities_router
 from app.observability import RequestContextMiddleware
 from app.offers.import_router import router as offers_import_router
 from app.offers.router import router as offers_router
+from app.periods.router import router as periods_router
 from app.portal.router import router as portal_router
 from app.privacy.router import router as privacy_router
 from app.questions.router import router as questions_router
@@ -71,6 +73,7 @@ def create_app(
         auth_router,
         users_router,
         vocab_router,
+        intake_router,
         questions_router,
         offers_import_router,
         offers_router,
@@ -81,6 +84,7 @@ def create_app(
         reports_router,
         privacy_router,
         municipalities_router,
+        periods_router,
         web_router,
     ):
         app.include_router(router)

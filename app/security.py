@@ -1,7 +1,14 @@
-"""Password hashing (argon2 via pwdlib) and signed bearer tokens (HS256 JWT)."""
+"""Password hashing (argon2 via pwdlib) and signed tokens (HS256 JWT).
+
+Each token has a purpose (a bearer token, a password-reset link) and is signed
+with a key of its own derived from the secret, so a token made for one purpose is
+never accepted for another.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,6 +18,14 @@ from pwdlib import PasswordHash
 
 _hasher = PasswordHash.recommended()
 _ALGORITHM = "HS256"
+ACCESS = "access"
+PASSWORD_RESET = "password-reset"
+
+
+def _key(secret: str, purpose: str) -> str:
+    if purpose == ACCESS:
+        return secret
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -33,7 +48,12 @@ class TokenClaims:
 
 
 def create_token(
-    user_id: uuid.UUID, secret: str, ttl_minutes: int, *, session_version: int = 0
+    user_id: uuid.UUID,
+    secret: str,
+    ttl_minutes: int,
+    *,
+    session_version: int = 0,
+    purpose: str = ACCESS,
 ) -> str:
     now = datetime.now(UTC)
     claims = {
@@ -42,10 +62,10 @@ def create_token(
         "iat": now,
         "exp": now + timedelta(minutes=ttl_minutes),
     }
-    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+    return jwt.encode(claims, _key(secret, purpose), algorithm=_ALGORITHM)
 
 
-def read_token(token: str, secret: str) -> TokenClaims | None:
+def read_token(token: str, secret: str, *, purpose: str = ACCESS) -> TokenClaims | None:
     """The claims of a valid, unexpired token; None otherwise.
 
     The caller still compares `session_version` with the user's current one: a
@@ -54,7 +74,7 @@ def read_token(token: str, secret: str) -> TokenClaims | None:
     try:
         claims = jwt.decode(
             token,
-            secret,
+            _key(secret, purpose),
             algorithms=[_ALGORITHM],
             options={"require": ["sub", "exp", "ver"]},
         )

@@ -13,3 +13,18 @@ SERVER_OPTIONS: dict[str, Any] = {
     "server_header": False,
     "log_config": None,
 }
+
+
+def served_app() -> Any:
+    """The app as `kennisbrug serve` builds it, for uvicorn's worker processes.
+
+    With `--workers N` uvicorn starts N processes that each import and call this
+    factory (an import string is required), so each loads its own model and index.
+    """
+    from app.config import get_settings
+    from app.main import create_app
+    from app.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(json=settings.log_json)
+    return create_app(settings)

@@ -12,7 +12,7 @@ What it does:
    `kennisbrug migrate`, `kennisbrug seed --demo`, adds `--offers` offers and
    `--questions` open questions through the services (small capacities, so brokers
    compete for places) and stores every vector with `kennisbrug reindex`;
-2. starts `kennisbrug serve` (or uvicorn with `--workers N`) on a free port with
+2. starts `kennisbrug serve --workers N` on a free port with
    KENNISBRUG_DEMO_MODE=0, a random KENNISBRUG_SECRET_KEY and the real model unless
    `--model` names another. Every simulated student comes from 127.0.0.1, so the
    interest limit (`5/minute;20/day` per address) is raised for the run with
@@ -229,13 +229,13 @@ def generate_world(
     window and capacity); capacities are small (mostly 1-2), so popular offers fill up
     during the run. Questions are submitted by the demo staff and opened by the broker.
     """
-    from app.auth.service import get_user_by_email
     from app.config import Settings
     from app.db import make_engine, make_session_factory
     from app.offers import service as offer_service
     from app.offers.schemas import OfferCreate
     from app.questions import service as question_service
     from app.questions.schemas import QuestionCreate, TransitionRequest
+    from app.users.repository import get_by_email as get_user_by_email
     from seeds.loader import read_data
 
     rng = random.Random(seed)
@@ -322,13 +322,8 @@ def generate_world(
 def start_server(
     env: Mapping[str, str], port: int, workers: int, log_path: Path
 ) -> subprocess.Popen[bytes]:
-    if workers == 1:
-        cmd = [*kennisbrug_command(), "serve", "--host", "127.0.0.1"]
-        cmd += ["--port", str(port)]
-    else:
-        cmd = [sys.executable, "-m", "uvicorn", "bench.load:server_app", "--factory"]
-        cmd += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-        cmd += ["--app-dir", str(ROOT)]
+    cmd = [*kennisbrug_command(), "serve", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
     with log_path.open("wb") as log:
         return subprocess.Popen(
             cmd,
@@ -338,17 +333,6 @@ def start_server(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-
-
-def server_app() -> Any:
-    """The app as `kennisbrug serve` builds it, for uvicorn's `--workers N` mode."""
-    from app.config import get_settings
-    from app.main import create_app
-    from app.observability import configure_logging
-
-    settings = get_settings()
-    configure_logging(json=settings.log_json)
-    return create_app(settings)
 
 
 def wait_ready(
@@ -513,6 +497,8 @@ def conflict_kind(resp: httpx.Response) -> str:
         detail = resp.text
     if "no places left" in detail or "capaciteit vol" in detail:
         return "full"
+    if "breaks a hard rule" in detail and detail.rsplit(": ", 1)[-1] == "capacity":
+        return "full"  # the last place went between the candidates and the proposal
     if "already has a match" in detail:
         return "duplicate"
     if "cannot move a match" in detail:

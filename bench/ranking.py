@@ -1,6 +1,7 @@
 """Ranking benchmark: `OfferIndex.build` + `rank` at 1,000 / 10,000 / 100,000 offers.
 
     python -m bench.ranking [--sizes 1000 10000 100000] [--questions 40] [--no-model]
+                            [--updates 5] [--json FILE]
 
 Synthetic offers are built from realistic Dutch and English fragments (each offer a
 title and two description sentences, plus a serial number so texts are unique), with
@@ -13,7 +14,12 @@ latency p50/p95 of
 - `floor`: plain numpy brute force, `vectors @ q` + `argpartition` top 10;
 - `rank`: the full pipeline (hard rules, all evidence for every offer, fusion,
   exclusions, explanations) with a cached question vector;
-- `encode+rank`: the same, encoding the question with the real model first.
+- `encode+rank`: the same, encoding the question with the real model first;
+- `update`: bringing the index up to date after one offer's text changed (the
+  offer gets another description; `--updates` samples).
+
+`--json FILE` writes `{"sizes": [{"offers", "build_s", "index_mb", "floor_p50_ms",
+"floor_p95_ms", "rank_p50_ms", "rank_p95_ms", "update_p50_ms", ...}]}`.
 
 Not a test: nothing is asserted.
 """
@@ -22,11 +28,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import statistics
 import time
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -150,10 +159,38 @@ def _question(i: int) -> QuestionInput:
     )
 
 
-def _percentiles(samples: list[float]) -> str:
+def _p50_p95(samples: list[float]) -> tuple[float, float]:
     ms = sorted(s * 1000 for s in samples)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"{statistics.median(ms):8.1f} {p95:8.1f}"
+    return statistics.median(ms), p95
+
+
+def _percentiles(samples: list[float]) -> str:
+    p50, p95 = _p50_p95(samples)
+    return f"{p50:8.1f} {p95:8.1f}"
+
+
+def update_times(
+    offers: list[OfferInput], vectors: npt.NDArray[np.float32], count: int
+) -> list[float]:
+    """Seconds to bring an index up to date after one offer's text changed.
+
+    The index is rebuilt from the offer set with the changed offer, as the app
+    does today when an offer's text changes.
+    """
+    rnd = random.Random(7)
+    samples: list[float] = []
+    for k in range(count):
+        row = rnd.randrange(len(offers))
+        changed = list(offers)
+        changed[row] = replace(
+            offers[row],
+            description=f"{SENTENCES[k % len(SENTENCES)]} Gewijzigd {k}.",
+        )
+        t0 = time.perf_counter()
+        OfferIndex.build(changed, vectors, DEFAULT_CONFIG)
+        samples.append(time.perf_counter() - t0)
+    return samples
 
 
 def main() -> None:
@@ -163,7 +200,12 @@ def main() -> None:
     parser.add_argument(
         "--no-model", action="store_true", help="random fragment vectors"
     )
+    parser.add_argument(
+        "--updates", type=int, default=5, help="text-change samples per size"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    results: list[dict[str, float]] = []
 
     encoder = None
     if not args.no_model:
@@ -220,14 +262,32 @@ def main() -> None:
                     q, vec, index, reference_date=REFERENCE, limit=10, excluded_limit=5
                 )
                 encoded.append(time.perf_counter() - t0)
+        updates = update_times(offers, vectors, args.updates)
         rows = [("floor", floor), ("rank", full)]
         if encoded:
             rows.append(("encode+rank", encoded))
+        rows.append(("update", updates))
+        result: dict[str, float] = {
+            "offers": n,
+            "build_s": round(build, 3),
+            "index_mb": round(grown, 1),
+        }
+        for what, samples in rows:
+            p50, p95 = _p50_p95(samples)
+            key = what.replace("+", "_")
+            result[f"{key}_p50_ms"] = round(p50, 2)
+            result[f"{key}_p95_ms"] = round(p95, 2)
+        results.append(result)
         for i, (what, samples) in enumerate(rows):
             lead = f"{n:8d} {build:8.1f} {grown:9.0f}" if i == 0 else " " * 27
             print(f"{lead} {what:<12} {_percentiles(samples)}")
         del index, offers, vectors
     print(f"peak RSS {_peak_mb():.0f} MB")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"config": DEFAULT_CONFIG.version, "sizes": results}, indent=1),
+            encoding="utf-8",
+        )
 
 
 def _peak_mb() -> float:

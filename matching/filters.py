@@ -12,6 +12,8 @@ Rules, in the order they are reported when an offer breaks several:
 | `capacity` | capaciteit vol       | remaining capacity <= 0                               |
 | `level`    | niveau past niet     | the question lists levels and the offer's is not one |
 | `expired`  | periode verlopen     | the offer's window ended before the reference date   |
+| `intake`   | aanmelding gesloten  | the offer's intake deadline is before the reference  |
+|            | op <dag maand>       | date (the label names the deadline, `rule_label`)    |
 | `window`   | periode past niet    | the offer and question windows do not overlap         |
 | `place`    | andere wijk          | the offer is tied to neighbourhoods and the          |
 |            |                      | question's is not among them (citywide included)     |
@@ -36,19 +38,56 @@ __all__ = [
     "RULE_LABELS",
     "RuleTable",
     "check_offer",
+    "dutch_day",
+    "rule_label",
 ]
 
-RULES: tuple[str, ...] = ("inactive", "capacity", "level", "expired", "window", "place")
+RULES: tuple[str, ...] = (
+    "inactive",
+    "capacity",
+    "level",
+    "expired",
+    "intake",
+    "window",
+    "place",
+)
 RULE_LABELS: dict[str, str] = {
     "inactive": "aanbod gepauzeerd",
     "capacity": "capaciteit vol",
     "level": "niveau past niet",
     "expired": "periode verlopen",
+    "intake": "aanmelding gesloten",
     "window": "periode past niet",
     "place": "andere wijk",
 }
+_MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 _OPEN_START = -(2**31)
 _OPEN_END = 2**31 - 1
+
+
+def dutch_day(value: date) -> str:
+    """`10 januari`: a day in the Dutch way, without the year."""
+    return f"{value.day} {_MONTHS[value.month - 1]}"
+
+
+def rule_label(rule: str, offer: OfferInput) -> str:
+    """The Dutch label of a broken rule for this offer; the intake rule names its date."""
+    if rule == "intake" and offer.intake_deadline is not None:
+        return f"{RULE_LABELS[rule]} op {dutch_day(offer.intake_deadline)}"
+    return RULE_LABELS[rule]
 
 
 def _day(value: date | None, default: int) -> int:
@@ -65,6 +104,7 @@ class RuleTable:
         level: (n,) object array of level strings.
         start: (n,) int64 ordinal of `available_from` (open start = very small).
         end: (n,) int64 ordinal of `available_until` (open end = very large).
+        intake: (n,) int64 ordinal of `intake_deadline` (none = very large).
         places: (n, n_places) CSC bool matrix of neighbourhood ties.
         place_index: neighbourhood slug -> column of `places`.
         tied: (n,) bool, True when the offer is tied to any neighbourhood.
@@ -75,6 +115,7 @@ class RuleTable:
     level: npt.NDArray[np.str_]
     start: npt.NDArray[np.int64]
     end: npt.NDArray[np.int64]
+    intake: npt.NDArray[np.int64]
     places: sparse.csc_matrix
     place_index: dict[str, int]
     tied: npt.NDArray[np.bool_]
@@ -111,6 +152,9 @@ class RuleTable:
             end=np.array(
                 [_day(o.available_until, _OPEN_END) for o in offers], dtype=np.int64
             ),
+            intake=np.array(
+                [_day(o.intake_deadline, _OPEN_END) for o in offers], dtype=np.int64
+            ),
             places=places,
             place_index=place_index,
             tied=np.array([bool(o.neighbourhoods) for o in offers], dtype=bool),
@@ -146,10 +190,11 @@ class RuleTable:
         if question.levels:
             out[:, 2] = ~np.isin(self.level, np.array(question.levels, dtype=np.str_))
         out[:, 3] = self.end < reference_date.toordinal()
+        out[:, 4] = self.intake < reference_date.toordinal()
         q_start = _day(question.wanted_from, _OPEN_START)
         q_end = _day(question.wanted_until, _OPEN_END)
-        out[:, 4] = (self.start > q_end) | (self.end < q_start)
-        out[:, 5] = self.tied & ~self.same_place(question.neighbourhood)
+        out[:, 5] = (self.start > q_end) | (self.end < q_start)
+        out[:, 6] = self.tied & ~self.same_place(question.neighbourhood)
         return out
 
 
@@ -178,6 +223,8 @@ def check_offer(
         broken.append("level")
     if offer.available_until is not None and offer.available_until < reference_date:
         broken.append("expired")
+    if offer.intake_deadline is not None and offer.intake_deadline < reference_date:
+        broken.append("intake")
     starts_after = (
         offer.available_from is not None
         and question.wanted_until is not None

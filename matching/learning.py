@@ -5,12 +5,13 @@ shown (their rank, score and evidence components, and the engine version that
 ranked them) and per offer an outcome: confirmed, rejected (with a reason), declined
 by the provider, or shown and ignored. `fit` turns decisions into preference pairs
 and fits a linear model on feature differences (a pairwise logistic regression, the
-RankNet/Ranking-SVM family; scikit-learn, fixed `random_state`):
+RankNet/Ranking-SVM family; SciPy L-BFGS, deterministic):
 
 - features of an offer (`FEATURES`): the default engine's weighted mean of the
   components it has (the prior, so the model learns a correction to the default),
-  each component (0 where absent), and whether lexical and locality evidence were
-  present;
+  each component (0 where absent), whether lexical and locality evidence were
+  present, and a few products of components (`INTERACTIONS`); the L2 penalty
+  applies to everything but the prior, so the model learns small corrections;
 - grades: confirmed 2, declined by the provider 1 (the broker wanted it),
   rejected 0 and ignored 0; every pair of shown offers with different grades is a
   preference;
@@ -57,17 +58,30 @@ __all__ = [
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
+INTERACTIONS: tuple[tuple[str, str], ...] = (
+    ("expertise", "locality"),
+    ("concept", "locality"),
+    ("dense", "locality"),
+    ("expertise", "concept"),
+)
+"""Products of two components: a local provider with the right discipline is worth
+more than either alone would say in a weighted mean."""
+
 FEATURES: tuple[str, ...] = (
     "prior",
     *COMPONENTS,
     "has_lexical",
     "has_locality",
+    *(f"{a}_x_{b}" for a, b in INTERACTIONS),
 )
 """The features of one offer, in column order."""
 
 PRIOR_SCALE = 10.0
-"""The prior enters scaled up, so the L2 penalty barely touches its coefficient: the
-model starts from the default order and the penalty keeps the corrections small."""
+"""The prior enters scaled up, so its coefficient starts near 1."""
+
+PRIOR_PENALTY = 0.01
+"""Share of the L2 penalty on the prior's coefficient: almost free, so the model
+starts from the default order, but bounded when the decisions are separable."""
 
 
 class Outcome(StrEnum):
@@ -173,7 +187,7 @@ class LearnedRanker:
                 offers only.
 
         Returns:
-            (n,) float32 in (0, 1): the logistic of the linear score, so it orders
+            (n,) float32 in (0, 1): a squash of the linear score, so it orders
             offers exactly as the linear score does.
         """
         x = features(components, present, self.prior_weights)
@@ -233,7 +247,9 @@ class LearnedRanker:
 
 
 def _logistic(z: F64) -> F32:
-    out: F32 = (1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))).astype(np.float32)
+    """An order-preserving squash into (0, 1) that stays distinct in float32 for
+    large scores (a logistic would round confident scores to a tie at 1.0)."""
+    out: F32 = (0.5 + 0.5 * z / (1.0 + np.abs(z))).astype(np.float32)
     return out
 
 
@@ -270,6 +286,10 @@ def features(
         weight += w * has
         if name in ("lexical", "locality"):
             x[:, FEATURES.index(f"has_{name}")] = has
+    for a, b in INTERACTIONS:
+        x[:, FEATURES.index(f"{a}_x_{b}")] = (
+            x[:, FEATURES.index(a)] * x[:, FEATURES.index(b)]
+        )
     x[:, 0] = PRIOR_SCALE * np.divide(total, weight, out=np.zeros(n), where=weight > 0)
     return x
 
@@ -362,18 +382,39 @@ def _pairs(
 
 
 def _train(
-    items: Sequence[_Prepared], eta: float, max_weight: float, c: float, seed: int
+    items: Sequence[_Prepared], eta: float, max_weight: float, l2: float
 ) -> F64 | None:
-    from sklearn.linear_model import LogisticRegression
+    """Pairwise logistic loss, L2 on the corrections (barely on the prior).
+
+    The prior's coefficient is almost free (and >= 0), so the model starts from the
+    default order; `l2` keeps the corrections small. Deterministic (L-BFGS-B from
+    a fixed start).
+    """
+    from scipy.optimize import minimize
 
     x, y, w = _pairs(items, eta, max_weight)
     if len(x) == 0:
         return None
-    model = LogisticRegression(
-        C=c, fit_intercept=False, max_iter=1000, random_state=seed
-    )
-    model.fit(x, y, sample_weight=w / w.mean())
-    coef: F64 = model.coef_.ravel().astype(np.float64)
+    d = x[y == 1]  # one orientation suffices here: the loss is symmetric
+    sw = w[y == 1] / w[y == 1].mean()
+    n = len(d)
+    penalty = np.ones(d.shape[1])
+    penalty[0] = PRIOR_PENALTY
+
+    def loss(theta: F64) -> tuple[float, F64]:
+        z = d @ theta
+        p = 1.0 / (1.0 + np.exp(np.clip(z, -50.0, 50.0)))
+        value = float(sw @ np.logaddexp(0.0, -z)) / n + l2 * float(
+            penalty @ (theta * theta)
+        )
+        grad: F64 = -(sw * p) @ d / n + 2.0 * l2 * penalty * theta
+        return value, grad
+
+    start = np.zeros(d.shape[1])
+    start[0] = 1.0
+    bounds = [(0.0, None)] + [(None, None)] * (d.shape[1] - 1)
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    coef: F64 = np.asarray(result.x, dtype=np.float64)
     return coef
 
 
@@ -398,9 +439,9 @@ def fit(
     config: MatchConfig = DEFAULT_CONFIG,
     eta: float = 1.0,
     max_weight: float = 10.0,
-    c: float = 0.01,
+    l2: float = 0.05,
     folds: int = 5,
-    margin: float = 0.01,
+    margin: float = 0.005,
     min_questions: int = 10,
     depth: int = 10,
     random_state: int = 0,
@@ -413,13 +454,14 @@ def fit(
         config: The default engine (its weights make the prior feature).
         eta: Position-bias exponent (`pair_weights`).
         max_weight: Clip of the inverse-propensity weights.
-        c: Inverse L2 regularisation strength of the logistic regression.
+        l2: L2 penalty on the corrections (not on the prior); larger keeps the
+            learned order closer to the default.
         folds: Folds (by question) for the guard.
         margin: How much higher the held-out MRR of the learned order must be
             than that of the shown order.
         min_questions: Fewer questions with a confirmed offer: keep the default.
         depth: How many of the default ranking's best offers the ranker reorders.
-        random_state: Seed of the fold split and of scikit-learn.
+        random_state: Seed of the fold split.
 
     Returns:
         The ranker refitted on all decisions, or None (use the default engine).
@@ -440,7 +482,7 @@ def fit(
     for f in range(k):
         train = [i for i in items if fold_of.get(i.question, -1) != f]
         test = [i for i in items if fold_of.get(i.question, -1) == f]
-        coef = _train(train, eta, max_weight, c, random_state)
+        coef = _train(train, eta, max_weight, l2)
         held_default.extend(test)
         held_learned.extend(
             _per_question_rr(test, coef)
@@ -451,7 +493,7 @@ def fit(
     learned_mrr = float(np.mean(held_learned)) if held_learned else 0.0
     if learned_mrr < default_mrr + margin:
         return None
-    coef = _train(items, eta, max_weight, c, random_state)
+    coef = _train(items, eta, max_weight, l2)
     if coef is None:
         return None
     return LearnedRanker(

@@ -352,12 +352,16 @@ class LocalityIndex:
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
+        # A pool names a few institutions thousands of times: locate each once.
+        located: dict[str, dict[int, float]] = {}
         for row, (text, institution) in enumerate(
             zip(texts, institutions, strict=True)
         ):
-            weights = dict(
-                gaz.find(institution, campus_weight=campus_weight).municipalities
-            )
+            if institution not in located:
+                located[institution] = dict(
+                    gaz.find(institution, campus_weight=campus_weight).municipalities
+                )
+            weights = dict(located[institution])
             for city, weight in gaz.find(
                 text, campus_weight=campus_weight
             ).municipalities.items():

@@ -25,7 +25,7 @@ from matching.errors import InvalidQueryError
 from matching.expertise import ExpertiseIndex
 from matching.explain import explain, join_reasons
 from matching.features import TopicIndex, place_fit, place_mentions, window_fit
-from matching.filters import RULE_LABELS, RULES, RuleTable
+from matching.filters import RULES, RuleTable, rule_label
 from matching.lexical import LexicalIndex
 from matching.locality import Gazetteer, LocalityIndex, Places
 from matching.ranking import fuse, top_k
@@ -453,7 +453,7 @@ def rank(
             Exclusion(
                 offer_id=index.offers[i].id,
                 rule=codes[0],
-                label=RULE_LABELS[codes[0]],
+                label=rule_label(codes[0], index.offers[i]),
                 score=round(float(scores[i]), 4),
                 rules=codes,
             )

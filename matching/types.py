@@ -61,6 +61,7 @@ class OfferInput:
 
     `neighbourhoods` empty means the offer works anywhere in the city.
     `remaining_capacity` is what is still free (capacity minus places held).
+    `intake_deadline` is the last day a question can still join (None: any time).
     """
 
     id: str
@@ -75,6 +76,7 @@ class OfferInput:
     available_until: date | None = None
     is_active: bool = True
     institution: str = ""
+    intake_deadline: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -24,7 +24,9 @@ from app.codes import HOLDING_STATUSES
 from app.config import Settings
 from app.db import utcnow
 from app.models import (
+    AcademicPeriod,
     Institution,
+    Interest,
     Match,
     Municipality,
     Neighbourhood,
@@ -35,6 +37,7 @@ from app.models import (
 )
 from app.offers import service as offer_service
 from app.offers.schemas import OfferCreate
+from app.periods import repository as period_repository
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate
 from app.security import hash_password
@@ -253,4 +256,64 @@ def load_demo(
     offers = _load_offers(session, data["offers"], users, settings, report)
     questions = _load_questions(session, data["questions"], users, report)
     _load_matches(session, data["matches"], questions, offers, report)
+    _load_periods(session, data.get("periods", []), report)
+    _load_interests(session, data.get("interests", []), questions, report)
     return report
+
+
+def _load_periods(
+    session: Session, periods: list[dict[str, Any]], report: SeedReport
+) -> None:
+    """The institutions' academic periods (reference-like: upserted by name)."""
+    for item in periods:
+        institution = session.scalar(
+            select(Institution).where(Institution.name == item["institution"])
+        )
+        assert institution is not None, item["institution"]
+        if period_repository.find(session, institution.id, item["name"]) is None:
+            session.add(
+                AcademicPeriod(
+                    institution_id=institution.id,
+                    name=item["name"],
+                    kind=item["kind"],
+                    starts_on=date.fromisoformat(item["starts_on"]),
+                    ends_on=date.fromisoformat(item["ends_on"]),
+                    intake_deadline=date.fromisoformat(item["intake_deadline"])
+                    if item.get("intake_deadline")
+                    else None,
+                )
+            )
+            report.add("periods")
+
+
+def _load_interests(
+    session: Session,
+    interests: list[dict[str, Any]],
+    questions: dict[str, Question],
+    report: SeedReport,
+) -> None:
+    """Students' interests; `confirmed` ones followed their mailed link."""
+    for item in interests:
+        q = questions[item["question"]]
+        email = item["email"].lower()
+        exists = session.scalar(
+            select(Interest.id).where(
+                Interest.question_id == q.id, Interest.email == email
+            )
+        )
+        if exists is not None:
+            continue
+        session.add(
+            Interest(
+                municipality_id=q.municipality_id,
+                question_id=q.id,
+                name=item["name"],
+                email=email,
+                institution=item["institution"],
+                level=item["level"],
+                message=item.get("message", ""),
+                confirmed_at=utcnow() if item.get("confirmed") else None,
+            )
+        )
+        report.add("interests")
+    session.commit()

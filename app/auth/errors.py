@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import NotAuthenticatedError, PermissionDeniedError
+from app.errors import FieldError, NotAuthenticatedError, PermissionDeniedError
 
 
 class WrongCredentials(NotAuthenticatedError):
@@ -30,3 +30,14 @@ class WrongRole(PermissionDeniedError):
     def __init__(self, roles: Sequence[str], role: str) -> None:
         super().__init__(f"this action needs role {' or '.join(roles)}; you are {role}")
         self.roles = list(roles)
+
+
+class InvalidResetLink(FieldError):
+    """Forged, expired and used links look alike: none says which it was."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "invalid, expired or already used password-reset link",
+            field="token",
+            field_message="ask for a new link: this one is invalid, expired or used",
+        )

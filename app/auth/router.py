@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import service
-from app.auth.schemas import TokenRead
+from app.auth import reset, service
+from app.auth.schemas import PasswordResetConfirm, PasswordResetRequest, TokenRead
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import error_responses
 from app.ratelimit import RateLimiterDep, client_key
@@ -69,4 +69,41 @@ def who_am_i(user: CurrentUser) -> UserRead:
 def log_out(session: SessionDep, user: CurrentUser) -> Response:
     """End every token and session of the calling user. Any authenticated user."""
     user_service.end_all_sessions(session, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses({422: "not an e-mail address", 429: "too many requests"}),
+)
+def ask_password_reset(
+    data: PasswordResetRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: RateLimiterDep,
+) -> Response:
+    """Mail a one-time reset link if the address has an active account. Anyone;
+    throttled; the answer is the same whether or not the address is known."""
+    limiter.hit("password_reset", client_key(request))
+    reset.request_reset(session, settings=settings, email=str(data.email))
+    return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(
+        {422: "invalid, expired or used link, or a too short password"}
+    ),
+)
+def confirm_password_reset(
+    data: PasswordResetConfirm, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """Set a new password with the link's token; ends every session. Anyone
+    holding a valid link."""
+    reset.reset_password(
+        session, settings=settings, token=data.token, password=data.password
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,11 +1,27 @@
-"""Token and identity shapes."""
+"""Token, identity and password-reset shapes."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas import Email
 
 
 class TokenRead(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(max_length=254)
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=2000)
+    # The same rule as an account's password (app/users/schemas.py).
+    password: str = Field(min_length=10, max_length=200)

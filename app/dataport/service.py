@@ -100,6 +100,30 @@ def import_data(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
             {k: (None if v is None else codecs[k](v)) for k, v in row.items()}
             for row in rows
         ]
-        repository.insert(conn, table, decoded)
+        repository.insert(conn, table, _parents_first(table, decoded))
         counts[table.name] = len(decoded)
     return counts
+
+
+def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows that reference rows of their own table (a question's parent_id and
+    follows_id) after the rows they reference, so every foreign key holds on insert."""
+    own = [
+        fk.parent.name
+        for fk in table.foreign_keys
+        if fk.column.table is table and fk.parent.name in table.columns
+    ]
+    if not own or "id" not in table.columns:
+        return rows
+    pending = {row["id"]: row for row in rows}
+    ordered: list[dict[str, Any]] = []
+    while pending:
+        # Ready: every row it references is inserted already (or not in the file).
+        ready = [
+            key
+            for key, row in pending.items()
+            if all(row.get(c) not in pending for c in own)
+        ] or list(pending)[:1]  # lineage has no cycles; never loop forever
+        for key in ready:
+            ordered.append(pending.pop(key))
+    return ordered

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import FieldError, allowed
+from app.errors import ConflictError, FieldError, NotFoundError, allowed
 
 
 class LevelNotAccepted(FieldError):
@@ -26,3 +26,15 @@ class InvalidConfirmation(FieldError):
             field="token",
             field_message="invalid or expired",
         )
+
+
+class InterestNotFound(NotFoundError):
+    def __init__(self) -> None:
+        super().__init__("no such confirmed interest in this question")
+
+
+class InterestAlreadyHandled(ConflictError):
+    """Two brokers (or two tabs) marked the same interest: the first one counts."""
+
+    def __init__(self) -> None:
+        super().__init__("this interest has been marked as handled already")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Interest
@@ -47,3 +47,27 @@ def add(session: Session, interest: Interest) -> Interest:
     session.add(interest)
     session.flush()
     return interest
+
+
+def mark_handled(
+    session: Session,
+    interest_id: uuid.UUID,
+    question_id: uuid.UUID,
+    *,
+    by: uuid.UUID,
+    at: datetime,
+) -> bool:
+    """Set handled once, in one guarded UPDATE; False if it was handled already
+    (or is not a confirmed interest in this question)."""
+    result = session.execute(
+        update(Interest)
+        .where(
+            Interest.id == interest_id,
+            Interest.question_id == question_id,
+            Interest.confirmed_at.is_not(None),
+            Interest.handled_at.is_(None),
+        )
+        .values(handled_at=at, handled_by_id=by)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]

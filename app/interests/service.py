@@ -19,7 +19,12 @@ from app.csvexport import Separator, to_csv
 from app.db import utcnow
 from app.env import Env
 from app.interests import repository
-from app.interests.errors import InvalidConfirmation, LevelNotAccepted
+from app.interests.errors import (
+    InterestAlreadyHandled,
+    InterestNotFound,
+    InvalidConfirmation,
+    LevelNotAccepted,
+)
 from app.interests.schemas import InterestCreate
 from app.mail.kinds import InterestConfirmation
 from app.mail.service import queue_mail
@@ -157,6 +162,31 @@ def list_interests(
     """The confirmed interests in a question of the broker's city, oldest first."""
     q = question_service.get_visible_question(session, question_id, broker)
     return repository.list_for_question(session, q.id)
+
+
+def mark_handled(
+    session: Session, question_id: uuid.UUID, interest_id: uuid.UUID, *, broker: User
+) -> None:
+    """The broker followed the student up: mark it once (a second mark is 409)."""
+    q = question_service.get_visible_question(session, question_id, broker)
+    interest = repository.get(session, interest_id)
+    if interest is None or interest.question_id != q.id or not interest.confirmed_at:
+        raise InterestNotFound()
+    if not repository.mark_handled(
+        session, interest.id, q.id, by=broker.id, at=utcnow()
+    ):
+        session.rollback()
+        raise InterestAlreadyHandled()
+    audit.record(
+        session,
+        actor=broker,
+        entity_type="interest",
+        entity_id=interest.id,
+        municipality_id=q.municipality_id,
+        action="handled",
+        changes={"question_id": str(q.id)},
+    )
+    session.commit()
 
 
 def interests_csv(

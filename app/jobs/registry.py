@@ -33,6 +33,7 @@ class JobName(StrEnum):
     EMBEDDING = "embedding"
     DIGEST = "digest"
     REOPEN_PARKED = "reopen-parked"
+    ROLL_OVER_EDITIONS = "roll-over-editions"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,9 @@ def default_registry() -> JobRegistry:
     """
     from app.mail.tasks import deliver_mail
     from app.matches.tasks import expire_proposals, send_digests
+    from app.offers.tasks import roll_over_editions
     from app.privacy.tasks import purge_expired_personal_data
+    from app.questions.tasks import reopen_parked_questions
     from app.ranking.tasks import embed_changed_texts
 
     return JobRegistry(
@@ -105,5 +108,7 @@ def default_registry() -> JobRegistry:
             JobName.PROPOSAL_EXPIRY: expire_proposals,
             JobName.EMBEDDING: embed_changed_texts,
             JobName.DIGEST: send_digests,
+            JobName.REOPEN_PARKED: reopen_parked_questions,
+            JobName.ROLL_OVER_EDITIONS: roll_over_editions,
         }
     )

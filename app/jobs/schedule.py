@@ -57,6 +57,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     # The lead's jobs; skipped until their function is registered.
     Schedule(JobName.PROPOSAL_EXPIRY, "*/15 * * * *"),
     Schedule(JobName.REOPEN_PARKED, "0 6 * * *"),
+    # Yearly offers move on to their next edition just after midnight.
+    Schedule(JobName.ROLL_OVER_EDITIONS, "10 0 * * *"),
     # Changes ask for an embedding run at once; this catches up after a crash.
     Schedule(JobName.EMBEDDING, "*/10 * * * *"),
 )

@@ -36,8 +36,15 @@ def record(
     """Add the decision with the question's ranking as it stands now; the caller
     commits it together with the step it records (one transaction)."""
     offers = ranking_repository.offer_pool(session, m.question.municipality_id)
+    learned = ranking.learned_ranker(session, m.question.municipality_id)
     ranked = ranking.rank_question(
-        session, encoder, m.question, offers, today=today, limit=SHOWN_DEPTH
+        session,
+        encoder,
+        m.question,
+        offers,
+        today=today,
+        limit=SHOWN_DEPTH,
+        reranker=learned[0] if learned else None,
     )
     shown: list[dict[str, Any]] = [
         {
@@ -68,7 +75,7 @@ def record(
         reason_code=reason_code,
         reason=reason,
         engine_version=DEFAULT_CONFIG.version,
-        reranker_version=None,
+        reranker_version=learned[0].version if learned else None,
         shown=shown,
     )
     session.add(decision)

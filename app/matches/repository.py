@@ -138,3 +138,27 @@ def list_in_city(
             .order_by(Match.created_at, Match.id)
         )
     )
+
+
+def set_edition(session: Session, match_id: uuid.UUID, edition: int) -> None:
+    """Record which edition of its offer the match holds a place of."""
+    session.execute(
+        update(Match)
+        .where(Match.id == match_id)
+        .values(edition=edition)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def list_for_offer(
+    session: Session, offer_id: uuid.UUID, statuses: Sequence[str]
+) -> list[Match]:
+    """The offer's matches in these states, with their questions, oldest first."""
+    return list(
+        session.scalars(
+            select(Match)
+            .where(Match.offer_id == offer_id, Match.status.in_(list(statuses)))
+            .options(joinedload(Match.question))
+            .order_by(Match.created_at, Match.id)
+        )
+    )

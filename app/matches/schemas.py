@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import AliasPath, AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from app.codes import RejectReason
+from app.models import Offer
+from app.offers.editions import current_edition
 from app.schemas import ORMRead
 
 
@@ -67,6 +69,7 @@ class CompleteRequest(BaseModel):
 class OfferSummary(ORMRead):
     id: uuid.UUID
     title: str
+    description: str = ""
     kind: str
     institution: str = Field(validation_alias=AliasPath("institution", "name"))
     level: str
@@ -74,6 +77,22 @@ class OfferSummary(ORMRead):
     available_until: date | None
     remaining_capacity: int
     status: str
+    edition: int = 0
+    intake_deadline: date | None = None
+
+    @classmethod
+    def at(cls, offer: Offer, today: date) -> OfferSummary:
+        """The offer as it stands on `today`: its current edition's dates and places."""
+        edition = current_edition(offer, today)
+        return cls.model_validate(offer).model_copy(
+            update={
+                "edition": edition.number,
+                "available_from": edition.available_from,
+                "available_until": edition.available_until,
+                "intake_deadline": edition.intake_deadline,
+                "remaining_capacity": edition.remaining_capacity,
+            }
+        )
 
 
 class MatchRead(ORMRead):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -43,14 +43,15 @@ from app.matches.schemas import (
     MatchCreate,
     RejectRequest,
 )
-from app.models import Match, Question, User
+from app.models import Match, Offer, Question, User
 from app.offers import repository as offer_repository
 from app.offers import service as offer_service
+from app.offers.editions import current_edition
 from app.questions import lifecycle
 from app.questions import repository as question_repository
 from app.questions import service as question_service
 from app.ranking import service as ranking
-from app.ranking.adapters import RULE_LABELS, broken_rules
+from app.ranking.adapters import broken_labels, broken_rules
 
 
 def get_visible_match(
@@ -129,9 +130,7 @@ def propose_match(
     _refuse_duplicate(repository.find(session, q.id, o.id))
     broken = broken_rules(q, o, today)
     if broken:
-        raise HardRuleBroken(
-            o.title, rules=broken, labels=[RULE_LABELS[r] for r in broken]
-        )
+        raise HardRuleBroken(o.title, rules=broken, labels=broken_labels(q, o, today))
     scored = ranking.score_pair(session, encoder, q, o, today=today)
     # Decide under the question's lock (see _step): the question may have been
     # withdrawn, or the same pair proposed, while the pair was being scored.
@@ -148,8 +147,10 @@ def propose_match(
         explanation=scored.explanation,
         engine_version=scored.engine_version,
         model_name=scored.model_name,
+        reranker_version=scored.reranker_version,
         proposed_by_id=actor.id,
         respond_before=today + timedelta(days=env.settings.proposal_days),
+        edition=current_edition(o, today).number,
     )
     try:
         with session.begin_nested():  # a parallel proposal of the same pair may win
@@ -228,6 +229,7 @@ def _step(
     *,
     from_statuses: Collection[str],
     to: str,
+    today: date | None = None,
     **values: Any,
 ) -> Question:
     """Move the match from the status this request read to `to`, in one guarded step.
@@ -257,6 +259,10 @@ def _step(
         raise MatchStepNotAllowed(m.status, to, from_statuses=from_statuses)
     takes = to in HOLDING_STATUSES and expected not in HOLDING_STATUSES
     frees = expected in HOLDING_STATUSES and to not in HOLDING_STATUSES
+    if takes and today is not None:
+        # A yearly offer whose window ended moves on first: the place is taken in
+        # the edition that is current now, and the match remembers which.
+        offer_repository.roll_over(session, _offer_row(session, m.offer_id), today)
     if takes and not offer_repository.take_place(session, m.offer_id):
         session.rollback()  # undo the status change before reading the offer
         full = offer_repository.get(session, m.offer_id)
@@ -267,8 +273,12 @@ def _step(
             taken=full.places_taken,
             capacity=full.capacity,
         )
+    if takes:
+        repository.set_edition(
+            session, m.id, offer_repository.current_edition_number(session, m.offer_id)
+        )
     if frees:
-        offer_repository.free_place(session, m.offer_id)
+        offer_repository.free_place(session, m.offer_id, edition=m.edition)
     _reload_columns(session, m)
     _record(
         session,
@@ -284,6 +294,13 @@ def _step(
     )
     sync_question_status(session, q, actor)
     return q
+
+
+def _offer_row(session: Session, offer_id: uuid.UUID) -> Offer:
+    offer = offer_repository.get(session, offer_id)
+    assert offer is not None  # the match's foreign key keeps it
+    session.refresh(offer)  # decide on the stored edition, not a cached one
+    return offer
 
 
 def sync_question_status(session: Session, q: Question, actor: User | None) -> None:
@@ -358,6 +375,7 @@ def _take(
         actor,
         from_statuses=(MatchStatus.PROPOSED,),
         to=MatchStatus.CONFIRMED,
+        today=env.today,
         confirmed_at=now,
         **answer,
     )

@@ -5,9 +5,11 @@ from app.models.embedding import Embedding
 from app.models.event import Event
 from app.models.interest import Interest
 from app.models.job import ScheduledJob
+from app.models.learned_model import LearnedModel
 from app.models.match import Match
 from app.models.offer import Offer
 from app.models.outbox import OutboxMail
+from app.models.period import AcademicPeriod
 from app.models.question import Question, QuestionLevel
 from app.models.user import User
 from app.models.vocabulary import (
@@ -19,12 +21,14 @@ from app.models.vocabulary import (
 )
 
 __all__ = [
+    "AcademicPeriod",
     "Decision",
     "Embedding",
     "Event",
     "FocusTheme",
     "Institution",
     "Interest",
+    "LearnedModel",
     "Match",
     "Municipality",
     "Neighbourhood",

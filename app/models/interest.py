@@ -32,3 +32,6 @@ class Interest(IdMixin, TimestampMixin, Base):
     # Set when the student followed the mailed link (double opt-in): only then does
     # the interest count and does the broker see it.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once the broker followed the student up ("behandeld"); who did it.
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -49,11 +49,15 @@ class Match(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(
         String(20), default=MatchStatus.PROPOSED, index=True
     )
+    # The offer's edition whose place this match holds (or would hold).
+    edition: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     score: Mapped[float | None] = mapped_column(Float)
     components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     explanation: Mapped[str] = mapped_column(Text, default="")
     engine_version: Mapped[str | None] = mapped_column(String(60))
     model_name: Mapped[str | None] = mapped_column(String(200))
+    # LearnedRanker.version when a learned reranker ordered the candidates.
+    reranker_version: Mapped[str | None] = mapped_column(String(60))
     proposed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     # The provider answers by this date, or the proposal expires (the broker may
     # still confirm directly, e.g. after a phone call).

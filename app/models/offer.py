@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.codes import Language, Level, OfferKind, OfferStatus, check_in
+from app.codes import Language, Level, OfferKind, OfferStatus, Recurrence, check_in
 from app.db import Base
 from app.models.mixins import IdMixin, TimestampMixin
 from app.models.user import User
@@ -75,6 +75,8 @@ class Offer(IdMixin, TimestampMixin, Base):
         CheckConstraint(
             "places_taken >= 0 AND places_taken <= capacity", name="places_taken"
         ),
+        CheckConstraint(check_in("recurrence", Recurrence), name="recurrence"),
+        CheckConstraint("edition >= 0", name="edition"),
     )
 
     # The home city: its districts are the ones the offer may be tied to.
@@ -93,6 +95,12 @@ class Offer(IdMixin, TimestampMixin, Base):
     available_from: Mapped[date | None] = mapped_column(Date)
     available_until: Mapped[date | None] = mapped_column(Date)
     intake_deadline: Mapped[date | None] = mapped_column(Date)
+    # A yearly offer comes back one year on when its window ends (app.offers.editions);
+    # `edition` counts the windows since the first (0), `places_taken` is this one's.
+    recurrence: Mapped[str] = mapped_column(
+        String(10), default=Recurrence.NONE, server_default="none"
+    )
+    edition: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     language: Mapped[str] = mapped_column(String(2), default=Language.NL)
     status: Mapped[str] = mapped_column(
         String(10), default=OfferStatus.ACTIVE, index=True

@@ -83,6 +83,16 @@ class Question(IdMixin, TimestampMixin, Base):
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lineage: a level-specific sub-question of a split question, and a follow-up
+    # of an earlier question (work over several semesters stays one story).
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+    follows_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="SET NULL"), index=True
+    )
+    # Set while the question is parked: the day it opens again by itself.
+    parked_until: Mapped[date | None] = mapped_column(Date)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     neighbourhood: Mapped[Neighbourhood | None] = relationship(lazy="joined")

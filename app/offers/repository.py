@@ -10,8 +10,10 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.codes import Recurrence
 from app.models import Offer, Theme
 from app.models.offer import offer_municipalities, offer_themes
+from app.offers.editions import current_edition
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +132,54 @@ def take_place(session: Session, offer_id: uuid.UUID) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def free_place(session: Session, offer_id: uuid.UUID) -> None:
+def free_place(session: Session, offer_id: uuid.UUID, *, edition: int) -> None:
+    """Give back a place of `edition`; a place of an earlier edition frees nothing
+    in the current one (its window is over)."""
     session.execute(
         update(Offer)
-        .where(Offer.id == offer_id, Offer.places_taken > 0)
+        .where(Offer.id == offer_id, Offer.edition == edition, Offer.places_taken > 0)
         .values(places_taken=Offer.places_taken - 1)
         .execution_options(synchronize_session=False)
+    )
+
+
+def current_edition_number(session: Session, offer_id: uuid.UUID) -> int:
+    return int(session.scalar(select(Offer.edition).where(Offer.id == offer_id)) or 0)
+
+
+def roll_over(session: Session, offer: Offer, today: date) -> bool:
+    """Advance a yearly offer whose window ended to its current edition.
+
+    One UPDATE guarded on the edition read, so of two callers (the job, a confirm)
+    exactly one advances it; False when nothing was due or another was first.
+    """
+    edition = current_edition(offer, today)
+    if edition.number == offer.edition:
+        return False
+    result = session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.edition == offer.edition)
+        .values(
+            edition=edition.number,
+            available_from=edition.available_from,
+            available_until=edition.available_until,
+            intake_deadline=edition.intake_deadline,
+            places_taken=0,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_due_for_roll_over(session: Session, today: date) -> list[Offer]:
+    """Yearly offers whose stored window has ended."""
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(
+                Offer.recurrence == Recurrence.YEARLY,
+                Offer.available_until < today,
+            )
+            .order_by(Offer.id)
+        )
     )

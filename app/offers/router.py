@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from app.codes import Level, OfferKind, OfferStatus
-from app.deps import OfferUser, SessionDep, SettingsDep
+from app.deps import OfferUser, SessionDep, SettingsDep, TodayDep
 from app.errors import error_responses
 from app.offers import service
 from app.offers.schemas import (
@@ -36,16 +36,18 @@ def create_offer(
     session: SessionDep,
     user: OfferUser,
     settings: SettingsDep,
+    today: TodayDep,
 ) -> OfferRead:
     """Register a course, thesis places or research expertise. Provider or broker."""
     o = service.create_offer(session, data, actor=user, settings=settings)
-    return OfferRead.model_validate(o)
+    return OfferRead.at(o, today)
 
 
 @router.get("", responses=_ERRORS)
 def list_offers(
     session: SessionDep,
     user: OfferUser,
+    today: TodayDep,
     kind: OfferKind | None = None,
     level: Level | None = None,
     theme: Annotated[str | None, Query(max_length=60)] = None,
@@ -69,7 +71,7 @@ def list_offers(
         offset=offset,
     )
     return Page(
-        items=[OfferRead.model_validate(r) for r in rows],
+        items=[OfferRead.at(r, today) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -77,9 +79,11 @@ def list_offers(
 
 
 @router.get("/{offer_id:uuid}", responses=_ERRORS)
-def read_offer(offer_id: uuid.UUID, session: SessionDep, user: OfferUser) -> OfferRead:
+def read_offer(
+    offer_id: uuid.UUID, session: SessionDep, user: OfferUser, today: TodayDep
+) -> OfferRead:
     """One offer with its remaining capacity. Its institution's providers or the broker."""
-    return OfferRead.model_validate(service.get_visible_offer(session, offer_id, user))
+    return OfferRead.at(service.get_visible_offer(session, offer_id, user), today)
 
 
 @router.patch(
@@ -94,7 +98,11 @@ def update_offer(
     data: OfferUpdate,
     session: SessionDep,
     user: OfferUser,
+    today: TodayDep,
 ) -> OfferRead:
-    """Edit, pause or archive an offer. Its institution's providers or the broker."""
-    o = service.update_offer(session, offer_id, data, actor=user)
-    return OfferRead.model_validate(o)
+    """Edit, pause or archive an offer (a yearly one: its current edition).
+
+    Its institution's providers or the broker.
+    """
+    o = service.update_offer(session, offer_id, data, actor=user, today=today)
+    return OfferRead.at(o, today)

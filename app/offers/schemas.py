@@ -15,7 +15,9 @@ from pydantic import (
     model_validator,
 )
 
-from app.codes import Language, Level, OfferKind, OfferStatus
+from app.codes import Language, Level, OfferKind, OfferStatus, Recurrence
+from app.models import Offer
+from app.offers.editions import current_edition
 from app.schemas import (
     Email,
     IsoDate,
@@ -39,6 +41,15 @@ class _OfferFields(BaseModel):
     available_from: IsoDate | None = None
     available_until: IsoDate | None = None
     intake_deadline: IsoDate | None = None
+    recurrence: Recurrence | None = Field(
+        default=None,
+        description="yearly: the offer comes back one year on when its window ends.",
+    )
+    period_id: uuid.UUID | None = Field(
+        default=None,
+        description="An academic period of the offer's institution: its dates and "
+        "intake deadline are copied (instead of available_from/until).",
+    )
     language: Language | None = None
     contact_name: str | None = Field(default=None, max_length=120)
     contact_email: Email | None = Field(default=None, max_length=254)
@@ -115,6 +126,8 @@ class OfferRead(ORMRead):
     available_from: date | None
     available_until: date | None
     intake_deadline: date | None
+    recurrence: str
+    edition: int = Field(description="0 = the first window; +1 each year it recurs.")
     language: str
     status: str
     owner_id: uuid.UUID
@@ -122,3 +135,18 @@ class OfferRead(ORMRead):
     contact_email: str | None
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def at(cls, offer: Offer, today: date) -> OfferRead:
+        """The offer on `today`: a yearly offer shows its current edition."""
+        edition = current_edition(offer, today)
+        return cls.model_validate(offer).model_copy(
+            update={
+                "edition": edition.number,
+                "available_from": edition.available_from,
+                "available_until": edition.available_until,
+                "intake_deadline": edition.intake_deadline,
+                "places_taken": edition.places_taken,
+                "remaining_capacity": edition.remaining_capacity,
+            }
+        )

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.codes import Role
+from app.codes import HOLDING_STATUSES, MatchStatus, Role
 from app.config import Settings
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
 from app.jobs.registry import JobName
-from app.models import Institution, Offer, User
+from app.matches import repository as match_repository
+from app.models import Institution, Match, Offer, User
 from app.offers import repository
 from app.offers.errors import (
     CapacityBelowTaken,
@@ -27,6 +28,8 @@ from app.offers.errors import (
 )
 from app.offers.repository import OfferFilter
 from app.offers.schemas import OfferCreate, OfferUpdate
+from app.periods import service as periods
+from app.periods.errors import PeriodOrDates
 from app.questions.errors import NoMunicipality
 from app.vocab import service as vocab
 
@@ -39,6 +42,8 @@ AUDITED = (
     "available_from",
     "available_until",
     "intake_deadline",
+    "recurrence",
+    "edition",
     "language",
     "status",
     "contact_name",
@@ -83,6 +88,21 @@ def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offe
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
     """Copy validated fields onto the offer; every wrong field is reported at once."""
     errors: list[FieldError] = []
+    period_id = changes.pop("period_id", None)
+    if period_id is not None:
+        if any(
+            changes.get(k) is not None for k in ("available_from", "available_until")
+        ):
+            errors.append(PeriodOrDates())
+        else:
+            try:
+                period = periods.period_of(session, period_id, o.institution_id)
+            except FieldError as exc:
+                errors.append(exc)
+            else:  # the period's dates, unless the request names its own deadline
+                o.available_from, o.available_until = period.starts_on, period.ends_on
+                if changes.get("intake_deadline") is None:
+                    changes["intake_deadline"] = period.intake_deadline
     for key, value in changes.items():
         try:
             _set_field(session, o, key, value)
@@ -171,6 +191,7 @@ def stage_offer(
     o = Offer(
         municipality_id=_municipality_for(session, data, actor, settings),
         institution=institution,
+        institution_id=institution.id,
         level=data.level or institution.level,
         owner=actor,
         kind=data.kind,
@@ -239,11 +260,22 @@ def list_offers(
 
 
 def update_offer(
-    session: Session, offer_id: uuid.UUID, data: OfferUpdate, *, actor: User
+    session: Session,
+    offer_id: uuid.UUID,
+    data: OfferUpdate,
+    *,
+    actor: User,
+    today: date | None = None,
 ) -> Offer:
-    """Edit an offer, pause or archive it; capacity never below the places taken."""
+    """Edit an offer, pause or archive it; capacity never below the places taken.
+
+    A yearly offer is first moved to its current edition (given `today`), so the
+    change applies to that edition; `recurrence: none` ends the series.
+    """
     o = get_visible_offer(session, offer_id, actor)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
+    if today is not None and repository.roll_over(session, o, today):
+        o = repository.lock(session, o.id)
     before = _snapshot(o)
     changes = data.model_dump(exclude_unset=True)
     if "municipalities" in changes and actor.role != Role.PROVIDER:
@@ -255,3 +287,13 @@ def update_offer(
     request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return o
+
+
+# A provider's bookings: the places taken plus the proposals waiting on them.
+BOOKING_STATUSES = (MatchStatus.PROPOSED, *HOLDING_STATUSES)
+
+
+def offer_bookings(session: Session, offer_id: uuid.UUID, *, user: User) -> list[Match]:
+    """Which questions hold (or are proposed for) the offer's places, with status."""
+    o = get_visible_offer(session, offer_id, user)
+    return match_repository.list_for_offer(session, o.id, BOOKING_STATUSES)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
-from app.errors import ConflictError, NotFoundError, PermissionDeniedError, allowed
+from app.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    allowed,
+)
 
 
 class QuestionNotFound(NotFoundError):
@@ -72,3 +79,44 @@ class QuestionMovedMeanwhile(ConflictError):
         )
         self.current = current
         self.to = to
+
+
+class FollowsUnknown(FieldError):
+    """The earlier question of a follow-up is not a question of the caller's city."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "follows_id is not a question of your municipality",
+            field="follows_id",
+            field_message="the id of an earlier question of your municipality",
+        )
+
+
+class NotSplittable(ConflictError):
+    """Only a question that is not yet worked on, and not split before, splits."""
+
+    def __init__(self, status: str, *, reason: str) -> None:
+        super().__init__(f"this question cannot be split: {reason}")
+        self.status = status
+        self.reason = reason
+
+
+class SplitLevelsInvalid(FieldError):
+    def __init__(self, *, accepted: Sequence[str]) -> None:
+        super().__init__(
+            "levels must name at least two different levels the question accepts",
+            field="levels",
+            field_message=f"two or more of {allowed(sorted(accepted))}",
+        )
+        self.accepted = list(accepted)
+
+
+class ParkUntilRequired(FieldError):
+    """Parking needs the day the question opens again, after today."""
+
+    def __init__(self, today: date) -> None:
+        super().__init__(
+            f"parking a question needs 'until': a date after {today.isoformat()}",
+            field="until",
+            field_message=f"required: a date after {today.isoformat()}",
+        )

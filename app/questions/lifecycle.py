@@ -1,7 +1,8 @@
 """Which status changes of a question are allowed, and who may make them.
 
     draft -> submitted -> open -> matched -> in_progress -> completed
-    side exits: withdrawn (owner or broker), not_matched (broker)
+    side exits: withdrawn (owner or broker), not_matched (broker),
+    parked (broker, until a date; the `reopen-parked` job opens it again)
 
 `matched`, `in_progress` and `completed` follow from the matches (app.matches), never
 from a manual transition.
@@ -26,6 +27,10 @@ MANUAL: dict[tuple[str, str], frozenset[Actor]] = {
     (S.DRAFT, S.WITHDRAWN): frozenset({"owner", "broker"}),
     (S.SUBMITTED, S.WITHDRAWN): frozenset({"owner", "broker"}),
     (S.OPEN, S.WITHDRAWN): frozenset({"owner", "broker"}),
+    (S.OPEN, S.PARKED): frozenset({"broker"}),
+    (S.SUBMITTED, S.PARKED): frozenset({"broker"}),
+    (S.PARKED, S.OPEN): frozenset({"broker"}),
+    (S.PARKED, S.WITHDRAWN): frozenset({"owner", "broker"}),
 }
 
 MATCH_DRIVEN: frozenset[str] = frozenset({S.MATCHED, S.IN_PROGRESS, S.COMPLETED})

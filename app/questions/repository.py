@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.codes import QuestionStatus
 from app.models import Neighbourhood, Question, Theme
 from app.models.question import question_themes
 
@@ -105,3 +107,64 @@ def add(session: Session, question: Question) -> Question:
     session.add(question)
     session.flush()
     return question
+
+
+def children(session: Session, question_id: uuid.UUID) -> list[Question]:
+    """The sub-questions a question was split into, by level."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.parent_id == question_id)
+            .order_by(Question.created_at, Question.id)
+        )
+    )
+
+
+def list_parked_until(session: Session, today: date) -> list[Question]:
+    """Parked questions whose reopening day has come, earliest first."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(
+                Question.status == QuestionStatus.PARKED,
+                Question.parked_until <= today,
+            )
+            .order_by(Question.parked_until, Question.id)
+        )
+    )
+
+
+def follow_ups(session: Session, question_id: uuid.UUID) -> list[Question]:
+    """The questions that follow up on this one, oldest first."""
+    return list(
+        session.scalars(
+            select(Question)
+            .where(Question.follows_id == question_id)
+            .order_by(Question.created_at, Question.id)
+        )
+    )
+
+
+def reopen_parked(session: Session, question_id: uuid.UUID, today: date) -> bool:
+    """One guarded UPDATE: only a question still parked (and due) is opened."""
+    result = session.execute(
+        update(Question)
+        .where(
+            Question.id == question_id,
+            Question.status == QuestionStatus.PARKED,
+            Question.parked_until <= today,
+        )
+        .values(status=QuestionStatus.OPEN, parked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count_by_status(session: Session, municipality_id: uuid.UUID) -> dict[str, int]:
+    """How many questions of the municipality hold each status."""
+    rows = session.execute(
+        select(Question.status, func.count())
+        .where(Question.municipality_id == municipality_id)
+        .group_by(Question.status)
+    )
+    return {str(status): int(n) for status, n in rows}

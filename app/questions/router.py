@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from app.audit.schemas import EventRead
 from app.codes import QuestionStatus
-from app.deps import BrokerUser, QuestionUser, SessionDep
+from app.deps import BrokerUser, QuestionUser, SessionDep, TodayDep
 from app.errors import error_responses
 from app.matches.schemas import MatchRead
 from app.questions import service
@@ -17,6 +17,7 @@ from app.questions.schemas import (
     QuestionCreate,
     QuestionRead,
     QuestionUpdate,
+    SplitRequest,
     TransitionRequest,
 )
 from app.schemas import LimitQuery, OffsetQuery, Page
@@ -108,11 +109,30 @@ def transition_question(
     data: TransitionRequest,
     session: SessionDep,
     user: QuestionUser,
+    today: TodayDep,
 ) -> QuestionRead:
-    """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step."""
+    """One lifecycle step, e.g. `{"to": "open"}`. The owner or the broker, per step.
+
+    The broker parks a question with `{"to": "parked", "until": "2027-09-01"}`.
+    """
     return QuestionRead.model_validate(
-        service.transition_question(session, question_id, data, actor=user)
+        service.transition_question(session, question_id, data, actor=user, today=today)
     )
+
+
+@router.post(
+    "/{question_id:uuid}/split",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, **error_responses({409: "not splittable"})},
+)
+def split_question(
+    question_id: uuid.UUID, data: SplitRequest, session: SessionDep, user: BrokerUser
+) -> list[QuestionRead]:
+    """Split into one sub-question per level, linked by `parent_id`. Broker."""
+    return [
+        QuestionRead.model_validate(q)
+        for q in service.split_question(session, question_id, data, actor=user)
+    ]
 
 
 @router.get("/{question_id:uuid}/matches", responses=_ERRORS)

@@ -72,6 +72,17 @@ class QuestionCreate(_QuestionFields):
     status: Literal[QuestionStatus.DRAFT, QuestionStatus.SUBMITTED] = Field(
         default=QuestionStatus.DRAFT, description="Create as a draft or submit at once."
     )
+    follows_id: uuid.UUID | None = Field(
+        default=None, description="The earlier question this one follows up on."
+    )
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    levels: list[Level] = Field(
+        min_length=2, max_length=3, description="One sub-question per level."
+    )
 
 
 class QuestionUpdate(_QuestionFields):
@@ -84,6 +95,10 @@ class TransitionRequest(BaseModel):
 
     to: QuestionStatus
     note: str | None = Field(default=None, max_length=2_000)
+    until: IsoDate | None = Field(
+        default=None,
+        description="With to=parked: the day the question opens again (after today).",
+    )
 
 
 class QuestionRead(ORMRead):
@@ -108,5 +123,8 @@ class QuestionRead(ORMRead):
     contact_name: str | None
     contact_email: str | None
     submitted_at: datetime | None
+    parent_id: uuid.UUID | None
+    follows_id: uuid.UUID | None
+    parked_until: date | None
     created_at: datetime
     updated_at: datetime

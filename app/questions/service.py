@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.audit import repository as audit_repository
 from app.audit import service as audit
 from app.codes import QuestionStatus, Role
 from app.db import utcnow
@@ -15,12 +18,16 @@ from app.jobs.queue import request_run
 from app.jobs.registry import JobName
 from app.matches import repository as match_repository
 from app.models import Match, Question, User
-from app.questions import lifecycle, repository
+from app.questions import articulation, lifecycle, repository
 from app.questions.errors import (
+    FollowsUnknown,
     NoMunicipality,
+    NotSplittable,
+    ParkUntilRequired,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
     QuestionNotFound,
+    SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
     TransitionNotYours,
@@ -29,6 +36,7 @@ from app.questions.repository import QuestionFilter
 from app.questions.schemas import (
     QuestionCreate,
     QuestionUpdate,
+    SplitRequest,
     TransitionRequest,
 )
 from app.vocab import service as vocab
@@ -123,8 +131,13 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
     )
     if data.status == QuestionStatus.SUBMITTED:
         q.submitted_at = utcnow()
+    if data.follows_id is not None:
+        earlier = repository.get(session, data.follows_id)
+        if earlier is None or earlier.municipality_id != q.municipality_id:
+            raise FollowsUnknown()
+        q.follows_id = earlier.id
     fields = data.model_dump(
-        exclude_unset=True, exclude={"title", "description", "status"}
+        exclude_unset=True, exclude={"title", "description", "status", "follows_id"}
     )
     _apply(session, q, {k: v for k, v in fields.items() if v is not None})
     repository.add(session, q)
@@ -215,9 +228,17 @@ def _actor_kinds(q: Question, user: User) -> set[str]:
 
 
 def transition_question(
-    session: Session, question_id: uuid.UUID, data: TransitionRequest, *, actor: User
+    session: Session,
+    question_id: uuid.UUID,
+    data: TransitionRequest,
+    *,
+    actor: User,
+    today: date,
 ) -> Question:
-    """Move a question one lifecycle step; invalid steps are 409, wrong actor 403."""
+    """Move a question one lifecycle step; invalid steps are 409, wrong actor 403.
+
+    Parking needs `until`, a day after `today`, on which the question reopens.
+    """
     q = get_visible_question(session, question_id, actor)
     if data.to in lifecycle.MATCH_DRIVEN:
         raise StatusFollowsMatches(data.to)
@@ -228,6 +249,8 @@ def transition_question(
         )
     if not who & _actor_kinds(q, actor):
         raise TransitionNotYours(data.to, who=sorted(who))
+    if data.to == QuestionStatus.PARKED and (data.until is None or data.until <= today):
+        raise ParkUntilRequired(today)
     # The step was decided on the status this request read; it succeeds only if
     # the question still has that status once its row is locked. Of several steps
     # sent at once, one wins and the others get 409 naming the new status.
@@ -237,7 +260,24 @@ def transition_question(
         current = q.status
         session.rollback()
         raise QuestionMovedMeanwhile(expected, current, data.to)
-    set_status(session, q, data.to, actor=actor, note=data.note)
+    extra: dict[str, Any] = {}
+    if expected == QuestionStatus.SUBMITTED and data.to == QuestionStatus.OPEN:
+        submitted = articulation.submitted_version(
+            audit_repository.list_events(session, [q.id])
+        )
+        if submitted is not None:
+            changed = articulation.changed_fields(submitted, _snapshot(q))
+            if changed:
+                extra["articulation"] = changed
+    set_status(
+        session,
+        q,
+        data.to,
+        actor=actor,
+        note=data.note,
+        extra=extra,
+        until=data.until if data.to == QuestionStatus.PARKED else None,
+    )
     session.commit()
     return q
 
@@ -249,13 +289,22 @@ def set_status(
     *,
     actor: User | None,
     note: str | None = None,
+    extra: dict[str, Any] | None = None,
+    until: date | None = None,
 ) -> None:
-    """Change the status and log it; the caller commits (also used by matches)."""
+    """Change the status and log it; the caller commits (also used by matches).
+
+    `until` is the parking date; leaving `parked` clears it.
+    """
     if q.status == to:
         return
     changes: dict[str, Any] = {"status": {"before": q.status, "after": to}}
     if note:
         changes["note"] = note
+    changes.update(extra or {})
+    if until is not None:
+        changes["parked_until"] = until.isoformat()
+    q.parked_until = until
     if to == QuestionStatus.SUBMITTED and q.submitted_at is None:
         q.submitted_at = utcnow()
     q.status = to
@@ -278,3 +327,158 @@ def history(
     """The events of the question and of its matches, oldest first, with actors."""
     matches = question_matches(session, question_id, user=user)
     return audit.history(session, [question_id, *(m.id for m in matches)])
+
+
+# A question splits while the broker still shapes it: before any work is matched.
+SPLITTABLE = frozenset({QuestionStatus.SUBMITTED, QuestionStatus.OPEN})
+_COPIED = (
+    "description",
+    "context",
+    "decision",
+    "expected_output",
+    "department",
+    "neighbourhood_id",
+    "wanted_from",
+    "wanted_until",
+    "is_public",
+    "contact_name",
+    "contact_email",
+    "submitted_at",
+    "follows_id",
+)
+
+
+def split_question(
+    session: Session, question_id: uuid.UUID, data: SplitRequest, *, actor: User
+) -> list[Question]:
+    """Split a question into one sub-question per level, each matched on its own."""
+    q = get_visible_question(session, question_id, actor)
+    q = repository.lock(session, q.id)  # one split wins; see lock()
+    if q.status not in SPLITTABLE:
+        raise NotSplittable(q.status, reason=f"status {q.status!r}")
+    if q.parent_id is not None or repository.children(session, q.id):
+        raise NotSplittable(q.status, reason="it is already split or a part")
+    accepted = list(q.levels) or ["mbo", "hbo", "wo"]
+    levels = sorted(set(data.levels))
+    if len(levels) < 2 or any(lv not in accepted for lv in levels):
+        raise SplitLevelsInvalid(accepted=accepted)
+    parts = []
+    for level in levels:
+        part = Question(
+            municipality_id=q.municipality_id,
+            owner_id=q.owner_id,
+            status=q.status,
+            title=f"{q.title} ({level})"[:200],
+            wanted_matches=1,
+            parent_id=q.id,
+        )
+        for name in _COPIED:
+            setattr(part, name, getattr(q, name))
+        part.themes = list(q.themes)
+        part.levels = [level]
+        repository.add(session, part)
+        audit.record_for(
+            session,
+            "question",
+            part,
+            actor=actor,
+            action="created",
+            changes={"parent_id": {"before": None, "after": str(q.id)}}
+            | audit.diff({}, _snapshot(part)),
+        )
+        parts.append(part)
+    audit.record_for(
+        session,
+        "question",
+        q,
+        actor=actor,
+        action="split",
+        changes={"levels": levels, "parts": [str(p.id) for p in parts]},
+    )
+    request_run(session, JobName.EMBEDDING)
+    session.commit()
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """Where a question stands in its story: split parts and follow-ups."""
+
+    parent: Question | None
+    parts: list[Question]
+    follows: Question | None
+    followed_by: list[Question]
+
+    def __bool__(self) -> bool:
+        return bool(self.parent or self.parts or self.follows or self.followed_by)
+
+
+def lineage(session: Session, q: Question) -> Lineage:
+    """The question's parent and parts, what it follows and what follows it."""
+
+    def same_city(other_id: uuid.UUID | None) -> Question | None:
+        other = repository.get(session, other_id) if other_id else None
+        return other if other and other.municipality_id == q.municipality_id else None
+
+    return Lineage(
+        parent=same_city(q.parent_id),
+        parts=repository.children(session, q.id),
+        follows=same_city(q.follows_id),
+        followed_by=repository.follow_ups(session, q.id),
+    )
+
+
+def count_by_status(session: Session, user: User) -> dict[str, int]:
+    """Status -> number of questions in the caller's municipality (the board's tabs)."""
+    return repository.count_by_status(session, _municipality_of(user))
+
+
+def matches_of_questions(
+    session: Session, questions: list[Question], *, user: User
+) -> dict[uuid.UUID, list[Match]]:
+    """Question id -> its matches, for questions the caller may see (one query)."""
+    visible = [q.id for q in questions if q.municipality_id == user.municipality_id]
+    out: dict[uuid.UUID, list[Match]] = {}
+    for m in match_repository.list_for_questions(session, visible):
+        out.setdefault(m.question_id, []).append(m)
+    return out
+
+
+def field_problems(
+    session: Session, user: User, fields: dict[str, Any]
+) -> list[FieldError]:
+    """The vocabulary and window errors of raw input, without saving anything.
+
+    A form whose schema check failed (say, the title is missing) still names an
+    unknown neighbourhood and reversed dates in the same round.
+    """
+    errors: list[FieldError] = []
+    municipality_id = _municipality_of(user)
+    if fields.get("neighbourhood"):
+        try:
+            vocab.resolve_neighbourhood(
+                session, municipality_id, str(fields["neighbourhood"])
+            )
+        except FieldError as exc:
+            errors.append(exc)
+    if fields.get("themes"):
+        try:
+            vocab.resolve_themes(session, list(fields["themes"]))
+        except FieldError as exc:
+            errors.append(exc)
+    start, end = (
+        _as_date(fields.get("wanted_from")),
+        _as_date(fields.get("wanted_until")),
+    )
+    if start and end and end < start:
+        errors.append(
+            WindowReversed(start_field="wanted_from", end_field="wanted_until")
+        )
+    return errors
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

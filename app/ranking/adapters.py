@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from app.codes import OfferStatus
 from app.config import Settings
 from app.models import Offer, Question
+from app.offers.editions import current_edition
 from matching.allocation import AllocationResult, allocate
 from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
-from matching.filters import RULE_LABELS, check_offer
+from matching.filters import RULE_LABELS, check_offer, dutch_day, rule_label
 from matching.focus import with_focus
+from matching.intake import (
+    OfferWindow,
+    TeamPart,
+    draft_hints,
+    find_neighbourhood,
+    propose_team,
+    suggest_levels,
+    suggest_themes,
+)
 from matching.locality import Gazetteer, default_gazetteer
 from matching.pipeline import OfferIndex, offer_text, question_text, rank, score_offer
 from matching.similar import similar_questions
@@ -36,19 +47,33 @@ __all__ = [
     "MatchConfig",
     "MatchingError",
     "OfferIndex",
+    "OfferWindow",
+    "QuestionInput",
     "Ranking",
+    "TeamPart",
     "allocate",
+    "broken_labels",
     "broken_rules",
     "city_gazetteer",
+    "draft_hints",
+    "draft_input",
+    "dutch_day",
+    "find_neighbourhood",
     "load_configured_encoder",
     "load_encoder_strict",
     "offer_input",
     "offer_text_of",
+    "offer_window",
+    "propose_team",
     "question_input",
+    "question_text",
     "question_text_of",
     "rank",
     "score_offer",
     "similar_questions",
+    "suggest_levels",
+    "suggest_themes",
+    "team_of",
     "text_hash",
     "with_focus",
 ]
@@ -69,7 +94,9 @@ def question_input(q: Question) -> QuestionInput:
     )
 
 
-def offer_input(o: Offer) -> OfferInput:
+def offer_input(o: Offer, today: date) -> OfferInput:
+    """The offer as the engine sees it on `today`: its current edition (yearly offers)."""
+    edition = current_edition(o, today)
     return OfferInput(
         id=str(o.id),
         kind=OfferKind(o.kind),
@@ -78,11 +105,54 @@ def offer_input(o: Offer) -> OfferInput:
         level=Level(o.level),
         themes=tuple(t.slug for t in o.themes),
         neighbourhoods=tuple(n.slug for n in o.neighbourhoods),
-        remaining_capacity=o.remaining_capacity,
-        available_from=o.available_from,
-        available_until=o.available_until,
+        remaining_capacity=edition.remaining_capacity,
+        available_from=edition.available_from,
+        available_until=edition.available_until,
         is_active=o.status == OfferStatus.ACTIVE,
         institution=o.institution.name,
+        intake_deadline=edition.intake_deadline,
+    )
+
+
+def draft_input(
+    *,
+    title: str,
+    description: str,
+    themes: Sequence[str],
+    levels: Sequence[str],
+    neighbourhood: str | None,
+    wanted_from: date | None,
+    wanted_until: date | None,
+) -> QuestionInput:
+    """A question not saved yet (intake help) as the engine sees it."""
+    return QuestionInput(
+        id="draft",
+        title=title,
+        description=description,
+        themes=tuple(themes),
+        levels=tuple(Level(level) for level in levels),
+        neighbourhood=neighbourhood,
+        wanted_from=wanted_from,
+        wanted_until=wanted_until,
+    )
+
+
+def team_of(
+    ranking: Ranking, offers: Sequence[Offer], allowed: Sequence[str]
+) -> list[TeamPart]:
+    """The ranking's candidates grouped by level into one proposed team."""
+    return propose_team(
+        ranking,
+        {str(o.id): Level(o.level) for o in offers},
+        allowed=[Level(level) for level in allowed],
+    )
+
+
+def offer_window(o: Offer) -> OfferWindow:
+    return OfferWindow(
+        available_from=o.available_from,
+        available_until=o.available_until,
+        intake_deadline=o.intake_deadline,
     )
 
 
@@ -91,12 +161,18 @@ def question_text_of(q: Question) -> str:
 
 
 def offer_text_of(o: Offer) -> str:
-    return offer_text(offer_input(o))
+    return offer_text(offer_input(o, date.min))
 
 
 def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
     """The hard rules this pair breaks, as rule codes (empty when it may be proposed)."""
-    return list(check_offer(question_input(q), offer_input(o), today))
+    return list(check_offer(question_input(q), offer_input(o, today), today))
+
+
+def broken_labels(q: Question, o: Offer, today: date) -> list[str]:
+    """The Dutch labels of the rules this pair breaks (the intake names its date)."""
+    offer = offer_input(o, today)
+    return [rule_label(r, offer) for r in check_offer(question_input(q), offer, today)]
 
 
 def city_gazetteer(districts: dict[str, list[str]]) -> Gazetteer:

@@ -61,7 +61,7 @@ def propose_allocation(
     questions = _open_questions(session, user, question_ids)
     assert user.municipality_id is not None
     offers = ranking_repository.offer_pool(session, user.municipality_id)
-    index = build_index(session, encoder, offers)
+    index = build_index(session, encoder, offers, today)
     position = {str(o.id): k for k, o in enumerate(offers)}
     matches = repository.list_for_questions(session, [q.id for q in questions])
     taken = {
@@ -98,7 +98,7 @@ def propose_allocation(
             explanations[(qk, ok)] = c.explanation
     result = allocate(
         len(questions),
-        np.array([o.remaining_capacity for o in offers], dtype=np.int64),
+        np.array([o.remaining_capacity for o in index.offers], dtype=np.int64),
         np.array(
             [max(q.wanted_matches - held[q.id], 0) for q in questions], dtype=np.int64
         ),
@@ -110,7 +110,7 @@ def propose_allocation(
         AllocationPair(
             question_id=questions[qk].id,
             question_title=questions[qk].title,
-            offer=OfferSummary.model_validate(offers[ok]),
+            offer=OfferSummary.at(offers[ok], today),
             score=round(float(score), 4),
             explanation=explanations[(qk, ok)],
         )

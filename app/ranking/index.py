@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -59,9 +60,10 @@ _cache = _IndexCache()
 
 
 def build_index(
-    session: Session, encoder: Encoder | None, offers: Sequence[Offer]
+    session: Session, encoder: Encoder | None, offers: Sequence[Offer], today: date
 ) -> OfferIndex:
-    inputs = tuple(offer_input(o) for o in offers)
+    """The index of the offers as they stand on `today` (current editions)."""
+    inputs = tuple(offer_input(o, today) for o in offers)
     texts_only = tuple(replace(o, remaining_capacity=0, is_active=True) for o in inputs)
     # Districts cities joined with (in the database) reach the locality evidence.
     districts = {

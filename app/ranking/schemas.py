@@ -38,6 +38,18 @@ class CandidatesRead(BaseModel):
     )
     candidates: list[CandidateRead]
     excluded: list[ExcludedRead]
+    lead_time: str | None = Field(
+        default=None,
+        description="Dutch flag when the question is too late for the intake of "
+        "offers it fits, naming the next chance.",
+    )
+    ranker: str = Field(
+        default="default",
+        description="'default', or the LearnedRanker version that ordered the list.",
+    )
+    learned_from: int | None = Field(
+        default=None, description="Decisions the active learned model was trained on."
+    )
 
 
 class AllocationRequest(BaseModel):

@@ -31,12 +31,14 @@ from app.ranking.adapters import (
     with_focus,
 )
 from app.ranking.index import build_index
+from app.ranking.lead_time import lead_time_flag
 from app.ranking.schemas import (
     CandidateRead,
     CandidatesRead,
     ExcludedRead,
     SimilarQuestionRead,
 )
+from matching.learning import LearnedRanker
 
 LEXICAL_WARNING = (
     "Het taalmodel is niet beschikbaar: de kandidaten zijn alleen op woorden en "
@@ -51,6 +53,25 @@ class PairScore:
     explanation: str
     engine_version: str
     model_name: str | None
+    reranker_version: str | None = None
+
+
+def learned_ranker(
+    session: Session, municipality_id: uuid.UUID
+) -> tuple[LearnedRanker, int] | None:
+    """The city's active learned model and its decision count, unless the city
+    switched learned ranking off or no model passed its guard."""
+    from app.learning.training import active_model
+    from app.models import Municipality
+
+    city = session.get(Municipality, municipality_id)
+    if city is None or not city.learned_ranking:
+        return None
+    found = active_model(session, municipality_id)
+    if found is None:
+        return None
+    model, ranker = found
+    return ranker, model.decisions
 
 
 # Candidates ranked beyond the limit, so a focus boost can lift one into it.
@@ -89,8 +110,9 @@ def rank_question(
     today: date,
     limit: int,
     excluded_limit: int = 5,
+    reranker: LearnedRanker | None = None,
 ) -> Ranking:
-    index = build_index(session, encoder, offers)
+    index = build_index(session, encoder, offers, today)
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
     ranking = rank(
         question_input(q),
@@ -100,6 +122,7 @@ def rank_question(
         config=DEFAULT_CONFIG,
         limit=limit + _FOCUS_MARGIN,
         excluded_limit=excluded_limit,
+        reranker=reranker,
     )
     ranking = _focused(session, q, offers, ranking, today)
     return Ranking(candidates=ranking.candidates[:limit], excluded=ranking.excluded)
@@ -117,7 +140,16 @@ def candidates(
     """Ranked offers for a question with explanations, plus the best near-misses."""
     q = question_service.get_visible_question(session, question_id, user)
     offers = repository.offer_pool(session, q.municipality_id)
-    ranking = rank_question(session, encoder, q, offers, today=today, limit=limit)
+    learned = learned_ranker(session, q.municipality_id)
+    ranking = rank_question(
+        session,
+        encoder,
+        q,
+        offers,
+        today=today,
+        limit=limit,
+        reranker=learned[0] if learned else None,
+    )
     session.commit()  # vectors computed on the way are kept
     by_id = {str(o.id): o for o in offers}
     existing = {
@@ -128,9 +160,11 @@ def candidates(
         engine_version=DEFAULT_CONFIG.version,
         model_name=encoder.model_name if encoder else None,
         warning=None if encoder else LEXICAL_WARNING,
+        ranker=learned[0].version if learned else "default",
+        learned_from=learned[1] if learned else None,
         candidates=[
             CandidateRead(
-                offer=OfferSummary.model_validate(by_id[c.offer_id]),
+                offer=OfferSummary.at(by_id[c.offer_id], today),
                 score=c.score,
                 components=dict(c.components),
                 reasons=list(c.reasons),
@@ -144,13 +178,14 @@ def candidates(
         ],
         excluded=[
             ExcludedRead(
-                offer=OfferSummary.model_validate(by_id[e.offer_id]),
+                offer=OfferSummary.at(by_id[e.offer_id], today),
                 rule=e.rule,
                 label=e.label,
                 score=e.score,
             )
             for e in ranking.excluded
         ],
+        lead_time=lead_time_flag(session, ranking, offers, today),
     )
 
 
@@ -159,9 +194,10 @@ def score_pair(
 ) -> PairScore:
     """The score the candidate list gives this (eligible) offer for the question."""
     index = build_index(
-        session, encoder, repository.offer_pool(session, q.municipality_id)
+        session, encoder, repository.offer_pool(session, q.municipality_id), today
     )
     vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
+    learned = learned_ranker(session, q.municipality_id)
     hit = score_offer(
         question_input(q),
         vector,
@@ -169,6 +205,7 @@ def score_pair(
         str(o.id),
         reference_date=today,
         config=DEFAULT_CONFIG,
+        reranker=learned[0] if learned else None,
     )
     if hit is None:  # callers check the hard rules first; keep a clear error anyway
         raise HardRuleBroken(o.title, rules=[], labels=[])
@@ -179,6 +216,7 @@ def score_pair(
         explanation=hit.explanation,
         engine_version=DEFAULT_CONFIG.version,
         model_name=encoder.model_name if encoder else None,
+        reranker_version=learned[0].version if learned else None,
     )
 
 

@@ -112,6 +112,13 @@ def summary_rows(s: SummaryRead) -> list[tuple[Cell, ...]]:
             s.feedback.average_rating,
         ),
         ("feedback", "count", "aantal beoordelingen", s.feedback.count),
+        ("lineage", "split_questions", "gesplitste vragen", s.lineage.split_questions),
+        ("lineage", "sub_questions", "deelvragen", s.lineage.sub_questions),
+        ("lineage", "follow_ups", "vervolgvragen", s.lineage.follow_ups),
+    ]
+    rows += [
+        ("lineage_lines", line.root_id, line.title, line.questions)
+        for line in s.lineage.lines
     ]
     return rows
 

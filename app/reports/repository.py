@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.codes import HOLDING_STATUSES
+from app.codes import HOLDING_STATUSES, OfferStatus
 from app.models import (
     Institution,
     Match,
@@ -200,3 +200,45 @@ def matches_for_export(
         .order_by(Match.created_at, Match.id)
     )
     return [(m, q, o) for m, q, o in session.execute(stmt).unique()]
+
+
+def lineage_rows(
+    session: Session, s: Scope
+) -> list[tuple[uuid.UUID, str, str, uuid.UUID | None, uuid.UUID | None]]:
+    """(id, title, status, parent_id, follows_id) of in-scope questions, oldest first."""
+    stmt = (
+        select(
+            Question.id,
+            Question.title,
+            Question.status,
+            Question.parent_id,
+            Question.follows_id,
+        )
+        .where(*_question_conditions(s))
+        .order_by(Question.created_at, Question.id)
+    )
+    return [tuple(row) for row in session.execute(stmt).all()]  # type: ignore[misc]
+
+
+def offers_for_capacity(
+    session: Session, municipality_id: uuid.UUID | None
+) -> list[Offer]:
+    """Offers that are not archived, of one city (or of all, for an admin)."""
+    stmt = select(Offer).where(Offer.status != OfferStatus.ARCHIVED)
+    if municipality_id is not None:
+        stmt = stmt.where(Offer.municipality_id == municipality_id)
+    return list(session.scalars(stmt.order_by(Offer.id)))
+
+
+def places_held_by_edition(
+    session: Session, offer_ids: list[uuid.UUID]
+) -> dict[tuple[uuid.UUID, int], int]:
+    """Places held by matches, per offer and edition."""
+    return {
+        (offer_id, edition): count
+        for offer_id, edition, count in session.execute(
+            select(Match.offer_id, Match.edition, func.count())
+            .where(Match.offer_id.in_(offer_ids), Match.status.in_(HOLDING_STATUSES))
+            .group_by(Match.offer_id, Match.edition)
+        )
+    }

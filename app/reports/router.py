@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from app.codes import Role
 from app.csvexport import Separator, csv_response
-from app.deps import BrokerUser, NetworkUser, SessionDep
+from app.deps import BrokerUser, NetworkUser, SessionDep, TodayDep, require_roles
 from app.errors import error_responses
-from app.reports import exports, figures, network, service
+from app.models import User
+from app.reports import capacity, exports, figures, network, service
 from app.reports.schemas import NetworkRead, SummaryRead
 from app.schemas import IsoDate
 
@@ -123,3 +125,39 @@ def read_network(session: SessionDep, user: NetworkUser) -> NetworkRead:
     """Every city's figures side by side, and totals; no personal data.
     Programme office (network role) and admins; city brokers get 403."""
     return network.network_report(session)
+
+
+CapacityUser = Annotated[User, Depends(require_roles(Role.BROKER, Role.ADMIN))]
+
+
+@router.get(
+    "/capacity",
+    responses=error_responses(
+        {
+            401: "not authenticated",
+            403: "not a broker or admin",
+            422: "until before from",
+        }
+    ),
+)
+def read_capacity(
+    session: SessionDep,
+    user: CapacityUser,
+    today: TodayDep,
+    period_from: Annotated[
+        IsoDate | None,
+        Query(alias="from", description="Start of the period; default today."),
+    ] = None,
+    until: Annotated[
+        IsoDate | None, Query(description="End of the period; default a year on.")
+    ] = None,
+) -> capacity.CapacityReport:
+    """Capacity, places taken and free places per institution, level and theme of
+    the offers whose window (edition) overlaps the period. Broker (own city), admin."""
+    start = period_from or today
+    return capacity.capacity_report(
+        session,
+        user,
+        period_from=start,
+        until=until or start + timedelta(days=364),
+    )

@@ -42,6 +42,22 @@ class Feedback(BaseModel):
     count: int
 
 
+class LineRow(BaseModel):
+    """One story over several questions: a root with its parts and follow-ups."""
+
+    root_id: str
+    title: str
+    questions: int
+    statuses: list[str] = Field(description="Status of each question, oldest first.")
+
+
+class LineageSummary(BaseModel):
+    split_questions: int = Field(description="Questions split into sub-questions.")
+    sub_questions: int
+    follow_ups: int = Field(description="Questions that follow an earlier one.")
+    lines: list[LineRow]
+
+
 class SummaryRead(BaseModel):
     """Questions are in scope when submitted in the period (all when none is given)."""
 
@@ -62,6 +78,7 @@ class SummaryRead(BaseModel):
     capacity_by_institution: list[CapacityRow]
     capacity_by_semester: list[CapacityRow]
     feedback: Feedback
+    lineage: LineageSummary
 
 
 class CityFigures(BaseModel):

@@ -18,6 +18,7 @@ Definitions (also in the API description):
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
@@ -36,6 +37,8 @@ from app.reports.schemas import (
     CountRow,
     DaysToMatch,
     Feedback,
+    LineageSummary,
+    LineRow,
     MatchedShare,
     SummaryRead,
 )
@@ -139,6 +142,42 @@ def median_days(pairs: Iterable[tuple[datetime, datetime]]) -> DaysToMatch:
     return DaysToMatch(median_days=round(statistics.median(days), 1), count=len(days))
 
 
+def lineage_summary(
+    rows: Iterable[tuple[uuid.UUID, str, str, uuid.UUID | None, uuid.UUID | None]],
+) -> LineageSummary:
+    """Split questions, their parts and follow-ups, and each story as one line."""
+    rows = list(rows)
+    link = {qid: parent or follows for qid, _, _, parent, follows in rows}
+    known = set(link)
+
+    def root(qid: uuid.UUID) -> uuid.UUID:
+        seen = {qid}
+        while (up := link.get(qid)) is not None and up in known and up not in seen:
+            seen.add(up)
+            qid = up
+        return qid
+
+    members: dict[uuid.UUID, list[str]] = {}
+    for qid, _, status, _, _ in rows:
+        members.setdefault(root(qid), []).append(status)
+    titles = {qid: title for qid, title, _, _, _ in rows}
+    return LineageSummary(
+        split_questions=len({p for _, _, _, p, _ in rows if p is not None}),
+        sub_questions=sum(1 for _, _, _, p, _ in rows if p is not None),
+        follow_ups=sum(1 for _, _, _, _, f in rows if f is not None),
+        lines=[
+            LineRow(
+                root_id=str(r),
+                title=titles[r],
+                questions=len(statuses),
+                statuses=statuses,
+            )
+            for r, statuses in members.items()
+            if len(statuses) > 1
+        ],
+    )
+
+
 def summary(
     session: Session,
     user: User,
@@ -217,4 +256,5 @@ def summary(
             average_rating=round(average, 2) if average is not None else None,
             count=rated,
         ),
+        lineage=lineage_summary(repository.lineage_rows(session, s)),
     )

@@ -31,3 +31,15 @@ class AffiliationRequired(FieldError):
             field_message=f"required for role {role}",
         )
         self.role = role
+
+
+class WrongCurrentPassword(FieldError):
+    """Changing one's own password needs the current one (a left-open session
+    must not be enough to take the account over)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the current password is not correct",
+            field="current_password",
+            field_message="not correct",
+        )

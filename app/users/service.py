@@ -11,9 +11,14 @@ from app.audit import service as audit
 from app.codes import Role
 from app.errors import FieldRequired
 from app.models import User
-from app.security import hash_password
+from app.security import hash_password, verify_password
 from app.users import repository
-from app.users.errors import AffiliationRequired, EmailTaken, UserNotFound
+from app.users.errors import (
+    AffiliationRequired,
+    EmailTaken,
+    UserNotFound,
+    WrongCurrentPassword,
+)
 from app.users.schemas import UserCreate, UserUpdate
 from app.vocab import service as vocab
 
@@ -140,3 +145,13 @@ def set_mail_preference(session: Session, user: User, *, wants_mail: bool) -> No
         )
         user.wants_mail = wants_mail
     session.commit()
+
+
+def change_own_password(
+    session: Session, user: User, *, current: str, new: str
+) -> User:
+    """The user sets a new password after giving the current one; every other
+    session and token ends (the caller starts a fresh session for this one)."""
+    if not verify_password(current, user.password_hash):
+        raise WrongCurrentPassword()
+    return update_user(session, user.id, UserUpdate(password=new), actor=user)

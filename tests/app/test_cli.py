@@ -268,3 +268,25 @@ def test_serve_demo_allows_plain_http_cookies(monkeypatch, env):
 def test_the_model_folder_comes_from_the_settings(tmp_path, env):
     env(model_cache=str(tmp_path / "models"))
     assert get_settings().model_dir == tmp_path / "models"
+
+
+def test_serve_workers_runs_the_app_factory_in_several_processes(monkeypatch, env):
+    env()
+    monkeypatch.setenv("KENNISBRUG_DEMO_MODE", "1")
+    get_settings.cache_clear()
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.setattr("app.observability.configure_logging", lambda **kw: None)
+    result = runner.invoke(cli, ["serve", "--workers", "2", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert seen["workers"] == 2
+    assert seen["factory"] is True
+    assert seen["proxy_headers"] is False
+    module, _, name = seen["app"].partition(":")
+    factory = getattr(__import__(module, fromlist=[name]), name)
+    assert factory().state.settings.demo_mode is True  # what each worker builds
+
+
+def test_serve_refuses_zero_workers(env):
+    env()
+    assert runner.invoke(cli, ["serve", "--workers", "0"]).exit_code == 2

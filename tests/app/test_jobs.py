@@ -191,7 +191,7 @@ class TestRequestedRuns:
 
         registry = JobRegistry({JobName.EMBEDDING: broken, JobName.DIGEST: fine})
         runner = InProcessRunner(db, settings, registry=registry, schedules=())
-        # REOPEN_PARKED has no function yet: skipped with a warning.
+        # REOPEN_PARKED has no function in this registry: skipped with a warning.
         runner.wake([JobName.EMBEDDING, JobName.DIGEST, JobName.REOPEN_PARKED])
         assert runner.run_once() == [
             JobName.DIGEST,

@@ -44,7 +44,7 @@ from app.models import (
     User,
 )
 from app.ratelimit import RateLimiter
-from app.security import create_token
+from app.security import PASSWORD_RESET, create_token
 from tests.app.conftest import TEST_SECRET
 from tests.app.portal_world import rate_limits
 from tests.live_server import live_server
@@ -445,3 +445,29 @@ def test_duplicate_creates_racing(arena: Arena):
         )
         assert accounts == ROUNDS // 2
     check_database(arena)
+
+
+def test_one_reset_link_used_at_once_sets_one_password(arena: Arena):
+    """A password-reset link sent four times at once: one new password, the other
+    requests refused, and the session version raised exactly once."""
+    owner = arena.users["owner"]
+    for round_ in range(ROUNDS // 2):
+        with Session(arena.engine) as s:
+            version = s.get_one(User, owner).session_version
+        link = create_token(
+            owner, TEST_SECRET, 30, session_version=version, purpose=PASSWORD_RESET
+        )
+        calls = [
+            Call(
+                "owner",
+                "POST",
+                "/api/auth/password-reset/confirm",
+                {"token": link, "password": f"wachtwoord nummer {round_}-{i}"},
+            )
+            for i in range(4)
+        ]
+        answers = arena.fire("reset", calls)
+        assert sorted(a.status_code for a in answers) == [204, 422, 422, 422]
+        with Session(arena.engine) as s:
+            assert s.get_one(User, owner).session_version == version + 1
+        arena.outcomes.clear()

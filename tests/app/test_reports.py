@@ -114,7 +114,7 @@ class TestSummaryFigures:
         assert nonzero(s["questions_by_status"]) == {
             "completed": 2, "in_progress": 1, "open": 2, "withdrawn": 1, "draft": 1
         }  # fmt: skip
-        assert len(s["questions_by_status"]) == 8
+        assert len(s["questions_by_status"]) == 9  # every status, parked included
         assert nonzero(s["questions_by_theme"]) == {
             "gezondheid-welzijn": 2, "veiligheid": 2, "sociaal-domein": 1,
             "erfgoed-cultuur": 1, "digitalisering": 1, "onderwijs-talent": 1,

@@ -210,6 +210,14 @@ API: dict[tuple[str, str], Case] = {
             "password": TEST_PASSWORD,
         },
     ),
+    ("POST", "/api/auth/password-reset"): Case(
+        dict.fromkeys(ROLES, 202),
+        json=lambda w, r: {"email": w.users["staff"].email},
+    ),
+    ("POST", "/api/auth/password-reset/confirm"): Case(
+        dict.fromkeys(ROLES, 422),
+        json=lambda w, r: {"token": "een verlopen link", "password": "lang genoeg!!"},
+    ),
     ("GET", "/api/auth/me"): Case(dict.fromkeys(ROLES, 200) | {"anonymous": 401}),
     ("POST", "/api/auth/logout"): Case(dict.fromkeys(ROLES, 204) | {"anonymous": 401}),
     ("GET", "/api/privacy/export"): Case(
@@ -241,6 +249,10 @@ API: dict[tuple[str, str], Case] = {
         json=lambda w, r: {"title": "Nieuwe vraag", "description": "Waarom?"},
     ),
     ("GET", "/api/questions"): Case(only(200, ("staff", "broker"), outsiders=200)),
+    ("POST", "/api/questions/assist"): Case(
+        only(200, ("staff", "broker"), outsiders=200),
+        json=lambda w, r: {"title": "Eenzame ouderen", "description": "Wie missen we?"},
+    ),
     ("GET", "/api/questions/{question_id}"): Case(only(200, ("staff", "broker")), q_id),
     ("PATCH", "/api/questions/{question_id}"): Case(
         only(200, ("staff", "broker")),
@@ -309,6 +321,11 @@ API: dict[tuple[str, str], Case] = {
     ("GET", "/api/questions/{question_id}/similar"): Case(
         only(200, ("staff", "broker")), q_id
     ),
+    ("POST", "/api/questions/{question_id}/split"): Case(
+        only(201, ("broker",), staff_other=403),
+        q_id,
+        json=lambda w, r: {"levels": ["wo", "hbo"]},
+    ),
     ("GET", "/api/questions/{question_id}/matches"): Case(
         only(200, ("staff", "broker")), q_id
     ),
@@ -376,6 +393,21 @@ API: dict[tuple[str, str], Case] = {
         lambda w: {"slug": "leiden", "year": "2027"},
         json=lambda w, r: {"themes": ["gezondheid-welzijn"]},
     ),
+    ("GET", "/api/reports/capacity"): Case(
+        only(200, ("broker", "admin"), outsiders=200),
+        query={"from": "2027-01-01", "until": "2027-12-31"},
+    ),
+    ("GET", "/api/periods"): Case(ALL | {"anonymous": 401}),
+    ("POST", "/api/periods"): Case(
+        only(201, ("provider", "admin"), outsiders=403),
+        json=lambda w, r: {
+            "institution": "Hogeschool Leiden",
+            "name": f"blok 3 ({r})",
+            "kind": "blok",
+            "starts_on": "2027-02-08",
+            "ends_on": "2027-04-16",
+        },
+    ),
     ("GET", "/static/vendor/{name}"): Case(
         ALL, lambda w: {"name": "nlds-components.css"}
     ),
@@ -391,9 +423,14 @@ PAGES: dict[
     ("GET", "/inloggen"): (PUBLIC, lambda w: {}),
     ("POST", "/inloggen"): (PUBLIC, lambda w: {}),
     ("POST", "/uitloggen"): (PUBLIC, lambda w: {}),
+    ("GET", "/wachtwoord-vergeten"): (PUBLIC, lambda w: {}),
+    ("POST", "/wachtwoord-vergeten"): (PUBLIC, lambda w: {}),
+    ("GET", "/wachtwoord-herstellen"): (PUBLIC, lambda w: {}),
+    ("POST", "/wachtwoord-herstellen"): (PUBLIC, lambda w: {}),
     ("GET", "/vragen"): (("staff",), lambda w: {}),
     ("GET", "/vragen/nieuw"): (("staff",), lambda w: {}),
     ("POST", "/vragen/nieuw"): (("staff",), lambda w: {}),
+    ("POST", "/vragen/nieuw/controleren"): (("staff",), lambda w: {}),
     ("GET", "/vragen/{question_id}"): (("staff",), q_id),
     ("POST", "/vragen/{question_id}/status"): (("staff",), q_id),
     ("GET", "/vragen/{question_id}/bewerken"): (("staff", "broker"), q_id),
@@ -426,8 +463,13 @@ PAGES: dict[
     ("GET", "/makelaar"): (("broker",), lambda w: {}),
     ("GET", "/makelaar/vragen/{question_id}"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/status"): (("broker",), q_id),
+    ("POST", "/makelaar/vragen/{question_id}/splitsen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/bevestigen"): (("broker",), q_id),
     ("POST", "/makelaar/vragen/{question_id}/afwijzen"): (("broker",), q_id),
+    ("POST", "/makelaar/vragen/{question_id}/geleerde-rangschikking"): (
+        ("broker",),
+        q_id,
+    ),
     ("POST", "/makelaar/koppelingen/{match_id}/{step}"): (
         ("broker",),
         lambda w: {"match_id": str(w.confirmed.id), "step": "starten"},
@@ -449,11 +491,36 @@ PAGES: dict[
     ("POST", "/portaal/{question_id}"): (PUBLIC, q_id),
     ("GET", "/resultaten"): (PUBLIC, lambda w: {}),
     ("GET", "/rapportage"): (("broker",), lambda w: {}),
+    ("GET", "/rapportage/capaciteit"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/kpi.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/koppelingen.csv"): (("broker",), lambda w: {}),
     ("GET", "/rapportage/netwerk"): (("network", "admin"), lambda w: {}),
     ("GET", "/beheer/gemeenten"): (("admin",), lambda w: {}),
     ("POST", "/beheer/gemeenten"): (("admin",), lambda w: {}),
+    (
+        "POST",
+        "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    ): (
+        ("broker",),
+        lambda w: {**q_id(w), "interest_id": "00000000-0000-4000-8000-000000000001"},
+    ),
+    ("GET", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer"): (("admin",), lambda w: {}),
+    ("POST", "/beheer/{user_id}/actief"): (
+        ("admin",),
+        lambda w: {"user_id": "00000000-0000-4000-8000-000000000002"},
+    ),
+    ("GET", "/privacy"): (PUBLIC, lambda w: {}),
+    ("GET", "/toegankelijkheid"): (PUBLIC, lambda w: {}),
+    ("GET", "/contact"): (PUBLIC, lambda w: {}),
+    ("GET", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin", "network"),
+        lambda w: {},
+    ),
+    ("POST", "/account/wachtwoord"): (
+        ("staff", "broker", "provider", "admin", "network"),
+        lambda w: {},
+    ),
 }
 # Pages about one record of the question's city or the offer's institution.
 RECORD_PAGES = {path for (_, path), (_, params) in PAGES.items() if "{" in path}

@@ -25,6 +25,7 @@ def test_labels_are_the_agreed_dutch_texts():
         "capacity": "capaciteit vol",
         "level": "niveau past niet",
         "expired": "periode verlopen",
+        "intake": "aanmelding gesloten",
         "window": "periode past niet",
         "place": "andere wijk",
     }
@@ -46,6 +47,7 @@ def test_a_fitting_offer_breaks_nothing():
             offer(available_until=date(2027, 1, 14)),
             "expired",
         ),
+        (question(), offer(intake_deadline=date(2027, 1, 14)), "intake"),
         (question(), offer(available_from=date(2027, 7, 1)), "window"),
         (question(wanted_from=date(2027, 8, 1), wanted_until=None), offer(), "window"),
         (
@@ -140,3 +142,13 @@ def test_vectorised_rules_agree_with_the_reference(pair):
         assert tuple(RULES[j] for j in np.flatnonzero(row)) == check_offer(
             q, o, REFERENCE
         )
+
+
+def test_a_closed_intake_is_named_with_its_date_and_never_proposed():
+    from matching.filters import rule_label
+
+    closed = offer(intake_deadline=date(2027, 1, 10))
+    assert check_offer(question(), closed, REFERENCE) == ("intake",)
+    assert rule_label("intake", closed) == "aanmelding gesloten op 10 januari"
+    # On the deadline itself the intake is still open.
+    assert _broken(question(), offer(intake_deadline=REFERENCE)) == ()

@@ -1,26 +1,46 @@
-"""The broker's board: submitted and open questions, the longest waiting first."""
+"""The broker's board: every stage of the city's questions, with counts, search,
+and what each question waits on (a provider's answer, an outcome, an end date)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from app.codes import QuestionStatus
+from app.codes import MatchStatus, QuestionStatus, label
 from app.deps import SessionDep, TodayDep
-from app.models import Question, User
+from app.models import Match, Question, User
 from app.questions import service as question_service
 from app.web.core.page_deps import BrokerPage
 from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-BOARD_STATUSES: list[str] = [QuestionStatus.SUBMITTED, QuestionStatus.OPEN]
+# The stages a broker follows, in lifecycle order; drafts and withdrawn questions
+# are the owner's business.
+BOARD_STATUSES: list[str] = [
+    QuestionStatus.SUBMITTED,
+    QuestionStatus.OPEN,
+    QuestionStatus.MATCHED,
+    QuestionStatus.IN_PROGRESS,
+    QuestionStatus.COMPLETED,
+    QuestionStatus.NOT_MATCHED,
+]
 BOARD_LIMIT = 100
 OLD_AFTER_DAYS = 14
+_RUNNING = (QuestionStatus.MATCHED, QuestionStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """One thing a question waits on: who must act, and what."""
+
+    who: str
+    what: str
+    overdue: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,37 +48,112 @@ class BoardRow:
     question: Question
     waiting_since: datetime
     age_days: int
+    waits: list[Wait] = field(default_factory=list)
 
     @property
     def is_old(self) -> bool:
         return self.age_days > OLD_AFTER_DAYS
 
 
-def board(session: Session, user: User, today: date) -> tuple[list[BoardRow], int]:
-    """Submitted and open questions, the longest waiting first."""
+@dataclass(frozen=True, slots=True)
+class Tab:
+    status: str
+    label: str
+    count: int
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    rows: list[BoardRow]
+    total: int
+    tabs: list[Tab]
+    status: str
+    q: str
+    waiting_only: bool
+
+
+def waits_of(question: Question, matches: list[Match], today: date) -> list[Wait]:
+    """What the question waits on, derived from its matches and its wanted window."""
+    waits = []
+    for m in matches:
+        if m.status == MatchStatus.PROPOSED and m.responded_at is None:
+            late = m.respond_before is not None and m.respond_before < today
+            waits.append(
+                Wait("aanbieder", f"voorstel aan '{m.offer.title}' onbeantwoord", late)
+            )
+        elif m.status == MatchStatus.IN_PROGRESS and (
+            m.offer.available_until is not None and m.offer.available_until < today
+        ):
+            waits.append(
+                Wait("afronding", f"uitkomst van '{m.offer.title}' ontbreekt", True)
+            )
+        elif m.status == MatchStatus.COMPLETED and not m.outcome_summary:
+            waits.append(Wait("afronding", "uitkomst ontbreekt", True))
+    if (
+        question.status in _RUNNING
+        and question.wanted_until is not None
+        and question.wanted_until < today
+    ):
+        waits.append(Wait("eigenaar en makelaar", "loopt over de einddatum", True))
+    return waits
+
+
+def board(
+    session: Session,
+    user: User,
+    today: date,
+    *,
+    status: str = "",
+    q: str = "",
+    waiting_only: bool = False,
+) -> Board:
+    """One stage (or all) of the city's questions, the longest waiting first."""
+    status = status if status in BOARD_STATUSES else ""
+    counts = question_service.count_by_status(session, user)
     rows, total = question_service.list_questions(
         session,
         user,
-        statuses=BOARD_STATUSES,
+        statuses=[status] if status else BOARD_STATUSES,
         theme=None,
         neighbourhood=None,
-        q=None,
+        q=q or None,
         mine=False,
         limit=BOARD_LIMIT,
         offset=0,
     )
+    matches = question_service.matches_of_questions(session, rows, user=user)
     out = []
-    for q in rows:
-        since = q.submitted_at or q.created_at
-        out.append(BoardRow(q, since, max((today - since.date()).days, 0)))
+    for question in rows:
+        since = question.submitted_at or question.created_at
+        waits = waits_of(question, matches.get(question.id, []), today)
+        out.append(
+            BoardRow(question, since, max((today - since.date()).days, 0), waits)
+        )
+    if waiting_only:
+        out = [r for r in out if r.waits]
     out.sort(key=lambda r: (r.waiting_since, str(r.question.id)))
-    return out, total
+    tabs = [Tab("", "Alle", sum(counts.get(s, 0) for s in BOARD_STATUSES), not status)]
+    tabs += [
+        Tab(s, label(QuestionStatus, s), counts.get(s, 0), s == status)
+        for s in BOARD_STATUSES
+    ]
+    return Board(out, total, tabs, status, q, waiting_only)
 
 
 @router.get("/makelaar")
 def board_page(
-    request: Request, session: SessionDep, user: BrokerPage, today: TodayDep
+    request: Request,
+    session: SessionDep,
+    user: BrokerPage,
+    today: TodayDep,
+    status: str = "",
+    q: str = "",
+    wacht: str = "",
 ) -> Response:
-    """Submitted and open questions, the longest waiting first, with their age."""
-    rows, total = board(session, user, today)
-    return render(request, "broker/board.html", {"rows": rows, "total": total})
+    """Every stage as a tab with its count, a search box, and what each question
+    waits on; works without JavaScript (plain links and a GET form)."""
+    result = board(
+        session, user, today, status=status, q=q.strip()[:200], waiting_only=bool(wacht)
+    )
+    return render(request, "broker/board.html", {"board": result})

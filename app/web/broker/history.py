@@ -13,6 +13,38 @@ from app.audit import service as audit
 from app.codes import MatchStatus, QuestionStatus, label
 from app.models import Match, Question
 from app.web.core import display
+from app.web.staff.question_form import LABELS
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedField:
+    label: str
+    before: str
+    after: str
+
+
+def _shown(value: Any) -> str:
+    if value in (None, "", []):
+        return "(leeg)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return str(value)
+
+
+def articulation(session: Session, q: Question) -> list[ChangedField]:
+    """What the broker changed between submission and opening (the latest opening)."""
+    found: dict[str, Any] = {}
+    for entry in audit.history(session, [q.id]):
+        changed = (entry.event.changes or {}).get("articulation")
+        if isinstance(changed, dict):
+            found = changed
+    return [
+        ChangedField(LABELS.get(k, k), _shown(v.get("before")), _shown(v.get("after")))
+        for k, v in found.items()
+        if isinstance(v, dict)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +77,12 @@ def history(session: Session, q: Question, matches: list[Match]) -> list[History
             status = _status_text(QuestionStatus, changes.get("status"))
         action = display.label(display.EVENT_ACTION, e.action)
         what = f"{subject}: {status}" if status else f"{subject} {action}"
+        if isinstance(changes.get("articulation"), dict):
+            what += (
+                " (aangescherpt: "
+                + ", ".join(LABELS.get(k, k).lower() for k in changes["articulation"])
+                + ")"
+            )
         reason = changes.get("reason") or changes.get("note")
         if reason:
             what += f" (reden: {reason})"

@@ -4,15 +4,19 @@ near-misses, matches, history and the status steps."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.codes import QuestionStatus, label
+from app.codes import Level, QuestionStatus, label, values
 from app.deps import EncoderDep, SessionDep, TodayDep
+from app.interests import service as interest_service
+from app.learning import training
+from app.models import Question
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
-from app.questions.schemas import TransitionRequest
+from app.questions.schemas import SplitRequest, TransitionRequest
 from app.ranking import service as ranking
 from app.web.broker import history
 from app.web.core.actions import attempt
@@ -28,7 +32,17 @@ _STEP_TEXT = {
     QuestionStatus.NOT_MATCHED: "Markeren als niet te koppelen",
     QuestionStatus.DRAFT: "Terug naar concept (aanvullen met de eigenaar)",
     QuestionStatus.WITHDRAWN: "Intrekken",
+    QuestionStatus.PARKED: "Parkeren tot een datum",
 }
+# Steps with no way back: asked first, on a confirm step with a reason.
+IRREVERSIBLE = (QuestionStatus.NOT_MATCHED, QuestionStatus.WITHDRAWN)
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 @router.get("/makelaar/vragen/{question_id}", name="broker_question_page")
@@ -46,11 +60,17 @@ def question_page(
         session, encoder, question.id, user=user, today=today, limit=CANDIDATE_LIMIT
     )
     matches = question_service.question_matches(session, question.id, user=user)
-    steps = [
+    allowed = [
         (to, text)
         for to, text in _STEP_TEXT.items()
-        if "broker" in MANUAL.get((question.status, to), frozenset())
+        if to != QuestionStatus.PARKED  # its own form: it needs a date
+        and "broker" in MANUAL.get((question.status, to), frozenset())
     ]
+    can_park = "broker" in MANUAL.get(
+        (question.status, QuestionStatus.PARKED), frozenset()
+    )
+    steps = [(to, text) for to, text in allowed if to not in IRREVERSIBLE]
+    final_steps = [(to, text) for to, text in allowed if to in IRREVERSIBLE]
     return render(
         request,
         "broker/question.html",
@@ -60,9 +80,53 @@ def question_page(
             "matches": matches,
             "history": history.history(session, question, matches),
             "steps": steps,
+            "can_park": can_park,
+            "final_steps": final_steps,
             "editable": question.status in EDITABLE,
+            "lineage": question_service.lineage(session, question),
+            "articulation": history.articulation(session, question),
+            "split_levels": split_levels(question),
+            "learning": training.switch_state(session, question.municipality_id),
+            "interests": interest_service.list_interests(
+                session, question.id, broker=user
+            ),
         },
     )
+
+
+def split_levels(question: Question) -> list[tuple[str, str]]:
+    """The levels a question can be split into; empty when it cannot split."""
+    if question.status not in question_service.SPLITTABLE or question.parent_id:
+        return []
+    accepted = list(question.levels) or [str(lv) for lv in Level]
+    return [(lv, label(Level, lv)) for lv in accepted] if len(accepted) > 1 else []
+
+
+@router.post("/makelaar/vragen/{question_id}/splitsen", name="broker_split_question")
+def split_question(
+    request: Request,
+    question_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Split the question into one sub-question per chosen level."""
+    levels = [str(v) for v in form.getlist("levels") if str(v) in values(Level)]
+    if len(levels) < 2:
+        flash(request, "Kies minstens twee niveaus om de vraag te splitsen.", "error")
+    else:
+        attempt(
+            request,
+            session,
+            lambda: question_service.split_question(
+                session,
+                question_id,
+                SplitRequest.model_validate({"levels": levels}),
+                actor=user,
+            ),
+            "De vraag is gesplitst in deelvragen per niveau.",
+        )
+    return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)
 
 
 @router.post("/makelaar/vragen/{question_id}/status", name="broker_change_status")
@@ -72,12 +136,20 @@ def change_status(
     session: SessionDep,
     user: BrokerPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
-    """Open a question, mark it not matchable, send it back or withdraw it."""
+    """Open a question, mark it not matchable, send it back, park or withdraw it."""
     to = str(form.get("to") or "")
     note = str(form.get("note") or "").strip() or None
+    until = _date_or_none(str(form.get("until") or ""))
     if to not in _STEP_TEXT:
         flash(request, "Kies een geldige stap.", "error")
+    elif to in IRREVERSIBLE and (not note or len(note) < 3):
+        flash(
+            request,
+            "Geef een reden (minstens 3 tekens): deze stap is niet terug te draaien.",
+            "error",
+        )
     else:
         attempt(
             request,
@@ -85,9 +157,36 @@ def change_status(
             lambda: question_service.transition_question(
                 session,
                 question_id,
-                TransitionRequest.model_validate({"to": to, "note": note}),
+                TransitionRequest(to=QuestionStatus(to), note=note, until=until),
                 actor=user,
+                today=today,
             ),
             f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )
     return RedirectResponse(f"/makelaar/vragen/{question_id}", status_code=303)
+
+
+@router.post(
+    "/makelaar/vragen/{question_id}/belangstelling/{interest_id}/behandeld",
+    name="broker_interest_handled",
+)
+def interest_handled(
+    request: Request,
+    question_id: uuid.UUID,
+    interest_id: uuid.UUID,
+    session: SessionDep,
+    user: BrokerPage,
+    form: CsrfForm,
+) -> Response:
+    """Mark a student's interest as followed up (once; a second mark is refused)."""
+    attempt(
+        request,
+        session,
+        lambda: interest_service.mark_handled(
+            session, question_id, interest_id, broker=user
+        ),
+        "De aanmelding is gemarkeerd als behandeld.",
+    )
+    return RedirectResponse(
+        f"/makelaar/vragen/{question_id}#belangstelling", status_code=303
+    )

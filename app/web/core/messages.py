@@ -14,7 +14,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from app import codes
-from app.auth.errors import InvalidToken, NoToken, WrongCredentials, WrongRole
+from app.auth.errors import (
+    InvalidResetLink,
+    InvalidToken,
+    NoToken,
+    WrongCredentials,
+    WrongRole,
+)
 from app.errors import (
     AppError,
     ConcurrentChange,
@@ -25,7 +31,12 @@ from app.errors import (
     TooManyRequestsError,
     WindowReversed,
 )
-from app.interests.errors import InvalidConfirmation, LevelNotAccepted
+from app.interests.errors import (
+    InterestAlreadyHandled,
+    InterestNotFound,
+    InvalidConfirmation,
+    LevelNotAccepted,
+)
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -55,15 +66,18 @@ from app.offers.errors import (
 )
 from app.portal.errors import DayAndPeriodGiven
 from app.questions.errors import (
+    FollowsUnknown,
     NoMunicipality,
+    NotSplittable,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
+    SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
     TransitionNotYours,
 )
 from app.ratelimit import RateLimitStorageDown
-from app.users.errors import AffiliationRequired, EmailTaken
+from app.users.errors import AffiliationRequired, EmailTaken, WrongCurrentPassword
 from app.vocab.errors import (
     UnknownInstitution,
     UnknownMunicipality,
@@ -96,6 +110,9 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     WrongCredentials: lambda e: "Het e-mailadres of het wachtwoord klopt niet.",
     NoToken: lambda e: "U bent niet ingelogd.",
     InvalidToken: lambda e: "Uw sessie is verlopen of beëindigd. Log opnieuw in.",
+    InvalidResetLink: lambda e: (
+        "Deze link is ongeldig, verlopen of al gebruikt. Vraag een nieuwe link aan."
+    ),
     WrongRole: lambda e: "U heeft met uw rol geen toegang tot dit onderdeel.",
     NotFoundError: lambda e: "Niet gevonden of niet zichtbaar voor u.",
     FieldRequired: lambda e: "Vul dit veld in.",
@@ -135,6 +152,14 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         f"Deze vraag kan niet van '{_question(e.current)}' naar '{_question(e.to)}'."
     ),
     TransitionNotYours: lambda e: "U mag deze stap voor deze vraag niet zetten.",
+    FollowsUnknown: lambda e: "Kies als eerdere vraag een vraag van uw gemeente.",
+    NotSplittable: lambda e: (
+        f"Een vraag met status '{_question(e.status)}' kan niet worden gesplitst, "
+        "of ze is al gesplitst."
+    ),
+    SplitLevelsInvalid: lambda e: (
+        "Kies minstens twee verschillende niveaus die bij deze vraag passen."
+    ),
     QuestionMovedMeanwhile: lambda e: (
         f"De vraag heeft intussen de status '{_question(e.current)}'; "
         "deze stap kan nu niet meer."
@@ -200,8 +225,13 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "Deze bevestigingslink is ongeldig of verlopen. Meld je opnieuw aan."
     ),
     LevelNotAccepted: lambda e: f"Deze opdracht is voor {_either(e.levels)}.",
+    InterestNotFound: lambda e: "Deze aanmelding bestaat niet (meer) bij deze vraag.",
+    InterestAlreadyHandled: lambda e: (
+        "Deze aanmelding was al als behandeld gemarkeerd."
+    ),
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
+    WrongCurrentPassword: lambda e: "Uw huidige wachtwoord klopt niet.",
     AffiliationRequired: lambda e: (
         "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
     ),

@@ -50,6 +50,10 @@ def institutions(session: Session) -> Options:
     return [(i.name, i.name) for i in vocab_repository.list_institutions(session)]
 
 
+def municipalities(session: Session) -> Options:
+    return [(m.slug, m.name) for m in vocab_repository.list_municipalities(session)]
+
+
 def from_codes(codes: type[StrEnum]) -> Options:
     return list(labels(codes).items())
 

@@ -56,6 +56,7 @@ _MENU: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     Role.NETWORK: (("Landelijk netwerk", "/rapportage/netwerk"),),
     Role.ADMIN: (
+        ("Accounts", "/beheer"),
         ("Gemeenten", "/beheer/gemeenten"),
         ("Landelijk netwerk", "/rapportage/netwerk"),
     ),

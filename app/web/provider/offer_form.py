@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.codes import Role
+from app.codes import Recurrence, Role
 from app.config import Settings
 from app.models import Offer, User
 from app.offers import service as offer_service
 from app.offers.schemas import OfferCreate, OfferUpdate
+from app.periods import repository as period_repository
 from app.web.core import options
+from app.web.core.display import date_nl
 from app.web.core.forms import (
     FormState,
     FormValue,
@@ -32,6 +34,8 @@ LABELS = {
     "available_from": "Beschikbaar vanaf",
     "available_until": "Beschikbaar tot en met",
     "intake_deadline": "Uiterste aanmelddatum",
+    "period_id": "Onderwijsperiode",
+    "recurrence": "Terugkerend aanbod",
     "language": "Taal",
     "themes": "Thema's",
     "neighbourhoods": "Gebonden aan wijken",
@@ -58,7 +62,9 @@ class OfferResult:
 
 
 def empty_state() -> FormState:
-    return FormState(data={"kind": "course", "language": "nl"}, labels=LABELS)
+    return FormState(
+        data={"kind": "course", "language": "nl", "recurrence": "none"}, labels=LABELS
+    )
 
 
 def state_of(offer: Offer) -> FormState:
@@ -70,6 +76,7 @@ def state_of(offer: Offer) -> FormState:
         "level": offer.level,
         "capacity": str(offer.capacity),
         "language": offer.language,
+        "recurrence": offer.recurrence,
         "themes": [t.slug for t in offer.themes],
         "neighbourhoods": [n.slug for n in offer.neighbourhoods],
         "municipalities": [m.slug for m in offer.served],
@@ -89,6 +96,8 @@ def form_context(
         "kinds": options.KINDS,
         "levels": options.LEVELS,
         "languages": options.LANGUAGES,
+        "recurrences": options.from_codes(Recurrence),
+        "periods": _period_options(session, user, offer),
         "themes": options.themes(session),
         "districts": options.districts(session, offer.municipality_id)
         if offer
@@ -98,6 +107,9 @@ def form_context(
         else [],
         # Only the provider sets the cities an offer serves (other cities rely on it).
         "cities": options.cities(session) if user.role == Role.PROVIDER else [],
+        "bookings": offer_service.offer_bookings(session, offer.id, user=user)
+        if offer
+        else [],
     }
 
 
@@ -114,6 +126,36 @@ def _served(data: dict[str, Any], user: User, home: str | None) -> dict[str, Any
     return data
 
 
+def _period_options(
+    session: Session, user: User, offer: Offer | None
+) -> list[tuple[str, str]]:
+    """The periods an offer can take its dates from: of its (or the user's) institution."""
+    institution_id = offer.institution_id if offer else user.institution_id
+    rows = (
+        period_repository.list_periods(session, institution_ids=[institution_id])
+        if institution_id
+        else period_repository.list_periods(
+            session, municipality_id=user.municipality_id
+        )
+    )
+    return [
+        (
+            str(p.id),
+            f"{p.institution.short_name}: {p.name} ({date_nl(p.starts_on)} tot "
+            f"{date_nl(p.ends_on)})",
+        )
+        for p in rows
+    ]
+
+
+def _dates_from_period(fields: dict[str, Any]) -> dict[str, Any]:
+    """A chosen period replaces the typed window (the service copies its dates)."""
+    if fields.get("period_id"):
+        fields.pop("available_from", None)
+        fields.pop("available_until", None)
+    return fields
+
+
 def create_offer(
     session: Session, form: FormData, *, user: User, settings: Settings
 ) -> OfferResult:
@@ -124,7 +166,9 @@ def create_offer(
         state,
         lambda: offer_service.create_offer(
             session,
-            OfferCreate.model_validate(_served(payload(data), user, None)),
+            OfferCreate.model_validate(
+                _served(_dates_from_period(payload(data)), user, None)
+            ),
             actor=user,
             settings=settings,
         ),
@@ -140,6 +184,7 @@ def update_offer(
     fields = _served(payload(data), user, offer.municipality.slug)
     for name in _CLEARABLE:
         fields.setdefault(name, None)
+    fields = _dates_from_period(fields)
     saved = save_form(
         session,
         state,

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.codes import QuestionStatus, Role
+from app.errors import InvalidFields
 from app.models import Question, User
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate, QuestionUpdate
-from app.web.core import options
+from app.web.core import messages, options
 from app.web.core.forms import (
     FormState,
     FormValue,
@@ -127,7 +128,21 @@ def save_question(session: Session, form: FormData, *, user: User) -> IntakeResu
             session, QuestionCreate.model_validate(fields), actor=user
         ),
     )
+    if question is None:
+        _add_field_problems(session, user, state, fields)
     return IntakeResult(question, state)
+
+
+def _add_field_problems(
+    session: Session, user: User, state: FormState, fields: dict[str, Any]
+) -> None:
+    """After a schema refusal, also name vocabulary and date errors: one round."""
+    problems = question_service.field_problems(session, user, fields)
+    if problems:
+        found = messages.field_errors(InvalidFields(problems), state.labels)
+        for name, text in found.items():
+            if name != "form":
+                state.errors.setdefault(name, text)
 
 
 def update_question(
@@ -148,4 +163,6 @@ def update_question(
             session, question.id, QuestionUpdate.model_validate(fields), actor=user
         ),
     )
+    if saved is None:
+        _add_field_problems(session, user, state, fields)
     return IntakeResult(saved, state)

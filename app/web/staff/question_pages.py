@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, labels
-from app.deps import EncoderDep, SessionDep
+from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import service as match_service
 from app.matches.schemas import CompleteRequest, MatchRead
 from app.questions import service as question_service
@@ -132,6 +132,7 @@ def question_page(
             "editable": question.status in EDITABLE,
             "is_owner": question.owner_id == user.id,
             "just_saved": nieuw,
+            "lineage": question_service.lineage(session, question),
         },
     )
 
@@ -143,6 +144,7 @@ def change_status(
     session: SessionDep,
     user: StaffPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
     """Submit or withdraw one's own question."""
     to = str(form.get("to") or "")
@@ -154,7 +156,7 @@ def change_status(
             request,
             session,
             lambda: question_service.transition_question(
-                session, question_id, step, actor=user
+                session, question_id, step, actor=user, today=today
             ),
             f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
         )

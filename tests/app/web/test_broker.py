@@ -189,6 +189,8 @@ class TestBrokerPages:
         login(client, broker)
         page = client.get(url("allocation_page")).text
         assert single["title"] in page
+        assert 'name="pair"' in page
+        assert " checked" not in page  # the broker ticks; nothing is pre-ticked
         token = csrf(client, url("allocation_page"))
         pairs = [f"{first['id']}:{single['id']}", f"{second['id']}:{single['id']}"]
         result = client.post(

@@ -1,7 +1,7 @@
 """a national network: offers serve several cities; cities' focus themes per year
 
 Revision ID: 66ce19603ca2
-Revises: f3b8d0a2c614
+Revises: 7c2e9a4b1d63
 Create Date: 2026-12-08 00:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "66ce19603ca2"
-down_revision: str | None = "f3b8d0a2c614"
+down_revision: str | None = "7c2e9a4b1d63"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,161 @@
+"""Train the reranker from stored decisions and keep it only when it passed its guard.
+
+Per question the ranked list of its first decision is what the broker saw; each
+offer's outcome is the strongest recorded for it (confirmed over declined over
+rejected); shown offers without a decision count as ignored. `matching.learning.fit`
+validates on held-out questions and returns None unless the learned order beats
+the default there: then nothing is stored and the default engine stays.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Decision, LearnedModel
+from app.ranking.adapters import DEFAULT_CONFIG
+from matching import learning
+
+_STRENGTH = {
+    learning.Outcome.CONFIRMED: 3,
+    learning.Outcome.DECLINED: 2,
+    learning.Outcome.REJECTED: 1,
+    learning.Outcome.IGNORED: 0,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TrainResult:
+    decisions: int
+    questions: int
+    stored: LearnedModel | None
+    validation: dict[str, float]
+
+
+def to_learning(rows: Sequence[Decision]) -> list[learning.Decision]:
+    """Group decision rows by question into the lists the learner reads."""
+    by_question: dict[uuid.UUID, list[Decision]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.created_at, str(r.id))):
+        by_question[row.question_id].append(row)
+    out: list[learning.Decision] = []
+    for question_id, items in by_question.items():
+        outcome: dict[str, learning.Outcome] = {}
+        reason: dict[str, str] = {}
+        for item in items:
+            key = str(item.offer_id)
+            new = learning.Outcome(item.outcome)
+            if _STRENGTH[new] >= _STRENGTH[outcome.get(key, learning.Outcome.IGNORED)]:
+                outcome[key] = new
+                reason[key] = item.reason_code or ""
+        shown = items[0].shown or []
+        depth = len(shown)
+        offers = []
+        for entry in shown:
+            key = str(entry["offer_id"])
+            offers.append(
+                learning.ShownOffer(
+                    offer_id=key,
+                    rank=int(entry["rank"]) if entry.get("rank") else depth + 1,
+                    components={
+                        str(k): float(v)
+                        for k, v in (entry.get("components") or {}).items()
+                    },
+                    outcome=outcome.get(key, learning.Outcome.IGNORED),
+                    reason=reason.get(key, ""),
+                )
+            )
+        out.append(
+            learning.Decision(
+                question_id=str(question_id),
+                shown=tuple(offers),
+                engine_version=items[0].engine_version,
+            )
+        )
+    return out
+
+
+def train(session: Session, municipality_id: uuid.UUID | None) -> TrainResult:
+    """Fit on the decisions of one city (or of all cities) and store the model
+    when it passed its guard; the caller commits."""
+    query = select(Decision).where(Decision.engine_version == DEFAULT_CONFIG.version)
+    if municipality_id is not None:
+        query = query.where(Decision.municipality_id == municipality_id)
+    rows = list(session.scalars(query))
+    decisions = to_learning(rows)
+    ranker = learning.fit(decisions, config=DEFAULT_CONFIG)
+    if ranker is None:
+        return TrainResult(len(rows), len(decisions), None, {})
+    model = LearnedModel(
+        municipality_id=municipality_id,
+        version=ranker.version,
+        engine_version=ranker.engine_version,
+        decisions=len(rows),
+        questions=len(decisions),
+        ranker=ranker.to_json(),
+    )
+    session.add(model)
+    session.flush()
+    return TrainResult(len(rows), len(decisions), model, dict(ranker.validation))
+
+
+def active_model(
+    session: Session, municipality_id: uuid.UUID
+) -> tuple[LearnedModel, learning.LearnedRanker] | None:
+    """The city's newest stored model for the current engine, else the newest
+    model trained on all cities, else None (the default engine ranks)."""
+    for owner in (municipality_id, None):
+        owner_clause = (
+            LearnedModel.municipality_id.is_(None)
+            if owner is None
+            else LearnedModel.municipality_id == owner
+        )
+        model = session.scalars(
+            select(LearnedModel)
+            .where(owner_clause, LearnedModel.engine_version == DEFAULT_CONFIG.version)
+            .order_by(LearnedModel.created_at.desc())
+            .limit(1)
+        ).first()
+        if model is not None:
+            return model, learning.LearnedRanker.from_json(model.ranker)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchState:
+    """What the broker's candidates page shows about learned ranking."""
+
+    on: bool
+    available: bool
+    decisions: int | None
+
+
+def switch_state(session: Session, municipality_id: uuid.UUID) -> SwitchState:
+    """Whether the city ranks with a learned model, and whether one exists."""
+    from app.models import Municipality
+
+    city = session.get(Municipality, municipality_id)
+    found = active_model(session, municipality_id)
+    return SwitchState(
+        on=bool(city is not None and city.learned_ranking),
+        available=found is not None,
+        decisions=found[0].decisions if found else None,
+    )
+
+
+def set_learned_ranking(session: Session, municipality_id: uuid.UUID, on: bool) -> None:
+    """Turn the city's learned ranking on or off: one UPDATE, so two brokers who
+    switch at once simply leave the last choice; the caller commits."""
+    from sqlalchemy import update
+
+    from app.models import Municipality
+
+    session.execute(
+        update(Municipality)
+        .where(Municipality.id == municipality_id)
+        .values(learned_ranking=on)
+    )

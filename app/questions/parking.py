@@ -1,0 +1,57 @@
+"""Parked questions open again by themselves on their date, and their owner is told."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.codes import QuestionStatus
+from app.env import Env
+from app.mail import kinds
+from app.mail.service import queue_mail
+from app.questions import repository
+
+
+def reopen_parked(session: Session, env: Env) -> int:
+    """Open every parked question whose date has come; returns how many.
+
+    Each question is its own transaction with its audit event and the mail to its
+    owner, so a run that stops half-way leaves no question open without its mail.
+    Idempotent: a second run (or a second worker) finds nothing left to open.
+    """
+    reopened = 0
+    for q in repository.list_parked_until(session, env.today):
+        parked_until = q.parked_until
+        if not repository.reopen_parked(session, q.id, env.today):
+            session.rollback()
+            continue
+        audit.record_for(
+            session,
+            "question",
+            q,
+            actor=None,
+            action="status_changed",
+            changes={
+                "status": {
+                    "before": QuestionStatus.PARKED,
+                    "after": QuestionStatus.OPEN,
+                },
+                "note": f"parked until {parked_until}: reopened by itself",
+            },
+        )
+        owner = q.owner
+        queue_mail(
+            session,
+            settings=env.settings,
+            to=owner.email,
+            user=owner,
+            context=kinds.QuestionReopened(
+                owner_name=owner.name,
+                question_title=q.title,
+                question_path=f"/vragen/{q.id}",
+            ),
+            dedupe_key=f"reopened:{q.id}:{parked_until}",
+        )
+        session.commit()
+        reopened += 1
+    return reopened

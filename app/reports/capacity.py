@@ -1,0 +1,120 @@
+"""The capacity view: where supply is short in a period, per institution, level, theme.
+
+A yearly offer counts once per edition whose window overlaps the period: earlier
+editions with the places their matches held, the stored one with its places taken,
+later ones with every place free. An offer with several themes counts in each.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.codes import Level as LevelCode
+from app.codes import Recurrence, Role, label
+from app.errors import WindowReversed
+from app.models import Offer, User
+from app.offers.editions import shift_years
+from app.questions.errors import NoMunicipality
+from app.reports import repository
+
+NO_THEME = "zonder thema"
+
+
+class CapacityGroup(BaseModel):
+    institution: str
+    level: str
+    level_label: str
+    theme: str | None = Field(description="Theme slug; null for offers without one.")
+    theme_label: str
+    capacity: int = Field(description="Places of the editions overlapping the period.")
+    places_taken: int
+    free: int
+
+
+class CapacityReport(BaseModel):
+    period_from: date = Field(serialization_alias="from")
+    until: date
+    groups: list[CapacityGroup]
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    start: date | None
+    end: date | None
+    taken: int
+
+
+def _overlaps(w: _Window, start: date, end: date) -> bool:
+    return (w.start is None or w.start <= end) and (w.end is None or w.end >= start)
+
+
+def _windows(
+    offer: Offer, held: dict[tuple[uuid.UUID, int], int], until: date
+) -> Iterator[_Window]:
+    """Every edition of the offer up to the period's end, with its places taken."""
+    first, last = offer.available_from, offer.available_until
+    if offer.recurrence != Recurrence.YEARLY or first is None or last is None:
+        yield _Window(first, last, offer.places_taken)
+        return
+    number = 0
+    while (start := shift_years(first, number - offer.edition)) and start <= until:
+        if number < offer.edition:
+            taken = held.get((offer.id, number), 0)
+        else:
+            taken = offer.places_taken if number == offer.edition else 0
+        yield _Window(start, shift_years(last, number - offer.edition), taken)
+        number += 1
+
+
+def capacity_report(
+    session: Session, user: User, *, period_from: date, until: date
+) -> CapacityReport:
+    """Capacity, places taken and free places per institution, level and theme."""
+    if until < period_from:
+        raise WindowReversed(start_field="from", end_field="until")
+    city = None
+    if user.role != Role.ADMIN:
+        if user.municipality_id is None:
+            raise NoMunicipality()
+        city = user.municipality_id
+    offers = repository.offers_for_capacity(session, city)
+    held = repository.places_held_by_edition(session, [o.id for o in offers])
+    totals: dict[tuple[str, str, str | None], list[int]] = {}
+    theme_labels: dict[str | None, str] = {None: NO_THEME}
+    for offer in offers:
+        capacity = taken = 0
+        for window in _windows(offer, held, until):
+            if _overlaps(window, period_from, until):
+                capacity += offer.capacity
+                taken += window.taken
+        if capacity == 0:
+            continue
+        themes: list[str | None] = [t.slug for t in offer.themes] or [None]
+        for t in offer.themes:
+            theme_labels[t.slug] = t.label_nl
+        for slug in themes:
+            row = totals.setdefault((offer.institution.name, offer.level, slug), [0, 0])
+            row[0] += capacity
+            row[1] += taken
+    groups = [
+        CapacityGroup(
+            institution=institution,
+            level=level,
+            level_label=label(LevelCode, level),
+            theme=slug,
+            theme_label=theme_labels[slug],
+            capacity=capacity,
+            places_taken=taken,
+            free=max(capacity - taken, 0),
+        )
+        for (institution, level, slug), (capacity, taken) in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        )
+    ]
+    return CapacityReport(period_from=period_from, until=until, groups=groups)

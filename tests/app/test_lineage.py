@@ -1,0 +1,186 @@
+"""Split questions and follow-ups: lineage on the pages and in the reports (issue 17)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.app.conftest import TEST_PASSWORD
+from tests.app.helpers import open_question
+
+
+def _split(client, headers, question_id, levels):
+    return client.post(
+        f"/api/questions/{question_id}/split", json={"levels": levels}, headers=headers
+    )
+
+
+def test_split_makes_one_open_sub_question_per_level(client, staff, broker, auth):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh)
+    response = _split(client, bh, q["id"], ["wo", "hbo"])
+    assert response.status_code == 201, response.text
+    parts = response.json()
+    assert sorted(p["levels"][0] for p in parts) == ["hbo", "wo"]
+    assert {p["parent_id"] for p in parts} == {q["id"]}
+    assert all(p["status"] == "open" for p in parts)
+    assert all(p["themes"] == q["themes"] for p in parts)
+    # Each part is matched on its own: it has its own candidate list.
+    for p in parts:
+        got = client.get(f"/api/questions/{p['id']}/candidates", headers=bh)
+        assert got.status_code == 200
+    again = _split(client, bh, q["id"], ["wo", "mbo"])
+    assert again.status_code == 409
+    part = _split(client, bh, parts[0]["id"], ["wo", "hbo"])
+    assert part.status_code == 409
+
+
+def test_split_refuses_levels_the_question_does_not_accept(client, staff, broker, auth):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh, levels=["hbo", "wo"])
+    response = _split(client, bh, q["id"], ["mbo", "hbo"])
+    assert response.status_code == 422
+    assert "levels" in response.json()["fields"]
+    one = _split(client, bh, q["id"], ["hbo"])
+    assert one.status_code == 422
+    assert _split(client, sh, q["id"], ["hbo", "wo"]).status_code == 403
+
+
+def test_follow_up_links_to_an_earlier_question_of_the_city(
+    client, staff, broker, auth, make_user, other_city
+):
+    sh, bh = auth(staff), auth(broker)
+    first = open_question(client, sh, bh, title="Eenzame ouderen in De Kooi")
+    follow = client.post(
+        "/api/questions",
+        json={
+            "title": "Van eenzaam naar meedoen",
+            "description": "Vervolg.",
+            "follows_id": first["id"],
+        },
+        headers=sh,
+    )
+    assert follow.status_code == 201, follow.text
+    assert follow.json()["follows_id"] == first["id"]
+    outsider = auth(make_user("staff", municipality=other_city))
+    refused = client.post(
+        "/api/questions",
+        json={"title": "Vreemd vervolg", "description": "x", "follows_id": first["id"]},
+        headers=outsider,
+    )
+    assert refused.status_code == 422
+    assert "follows_id" in refused.json()["fields"]
+
+
+def _login(client, user) -> str:
+    page = client.get("/inloggen")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post(
+        "/inloggen",
+        data={"csrf_token": token, "email": user.email, "password": TEST_PASSWORD},
+    )
+    return token
+
+
+def test_lineage_shows_on_the_question_pages_and_in_the_report(
+    client, staff, broker, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh, title="Eenzame ouderen in De Kooi")
+    follow = client.post(
+        "/api/questions",
+        json={
+            "title": "Van eenzaam naar meedoen",
+            "description": "Vervolg.",
+            "follows_id": q["id"],
+            "status": "submitted",
+        },
+        headers=sh,
+    ).json()
+    _login(client, broker)
+    page = client.get(f"/makelaar/vragen/{q['id']}").text
+    assert "Splitsen per niveau" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = client.post(
+        f"/makelaar/vragen/{q['id']}/splitsen",
+        data={"csrf_token": csrf, "levels": ["wo", "hbo"]},
+    )
+    assert done.status_code == 200
+    page = client.get(f"/makelaar/vragen/{q['id']}").text
+    assert "Samenhang met andere vragen" in page
+    assert "Eenzame ouderen in De Kooi (wo)" in page
+    assert "Vervolgvraag:" in page
+    assert "Van eenzaam naar meedoen" in page
+    assert "Splitsen per niveau" not in page
+    summary = client.get("/api/reports/summary", headers=bh).json()["lineage"]
+    assert summary["split_questions"] == 1
+    assert summary["sub_questions"] == 2
+    assert summary["follow_ups"] == 1
+    [line] = summary["lines"]
+    assert line["root_id"] == q["id"]
+    assert line["questions"] == 4
+    report = client.get("/rapportage").text
+    assert "Samenhang: deelvragen en vervolgvragen" in report
+    assert "Eenzame ouderen in De Kooi" in report
+    client.post("/uitloggen", data={"csrf_token": csrf})
+    _login(client, staff)
+    staff_page = client.get(f"/vragen/{follow['id']}").text
+    assert "Vervolg op:" in staff_page
+    assert f"/vragen/{q['id']}" in staff_page
+
+
+def test_opening_records_what_the_broker_changed_since_submission(
+    client, staff, broker, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    created = client.post(
+        "/api/questions",
+        json={
+            "title": "Eenzame ouderen",
+            "description": "Wie missen we?",
+            "status": "submitted",
+        },
+        headers=sh,
+    ).json()
+    edit = client.patch(
+        f"/api/questions/{created['id']}",
+        json={
+            "neighbourhood": "Slaaghwijk",
+            "themes": ["gezondheid-welzijn"],
+            "title": "Eenzame ouderen in de Merenwijk",
+        },
+        headers=bh,
+    )
+    assert edit.status_code == 200, edit.text
+    opened = client.post(
+        f"/api/questions/{created['id']}/transition", json={"to": "open"}, headers=bh
+    )
+    assert opened.status_code == 200
+    events = client.get(f"/api/questions/{created['id']}/events", headers=bh).json()
+    step = next(e for e in events if e["action"] == "status_changed")
+    changed = step["changes"]["articulation"]
+    assert changed["neighbourhood"] == {"before": None, "after": "merenwijk"}
+    assert changed["themes"] == {"before": [], "after": ["gezondheid-welzijn"]}
+    assert changed["title"]["before"] == "Eenzame ouderen"
+    assert "status" not in changed
+    assert "description" not in changed
+    _login(client, broker)
+    page = client.get(f"/makelaar/vragen/{created['id']}").text
+    assert "Aangescherpt bij het openen" in page
+    assert "Eenzame ouderen in de Merenwijk" in page
+    assert "aangescherpt: " in page
+
+
+def test_import_inserts_parents_before_their_parts():
+    import uuid
+
+    from app.dataport.service import _parents_first
+    from app.models import Question
+
+    table = Question.__table__
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    rows = [
+        {"id": c, "parent_id": None, "follows_id": b},
+        {"id": b, "parent_id": a, "follows_id": None},
+        {"id": a, "parent_id": None, "follows_id": None},
+    ]
+    assert [r["id"] for r in _parents_first(table, rows)] == [a, b, c]

@@ -1,0 +1,121 @@
+"""The broker's board: every stage as a tab with counts, search, and what waits."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from app.models import Question
+from tests.app.helpers import offer, open_question, propose, step
+from tests.app.web.support import login, text_of
+
+
+def _tab_count(page: str, label: str) -> int:
+    found = re.search(rf"{label} \((\d+)\)", text_of(page))
+    assert found, f"no tab {label}"
+    return int(found.group(1))
+
+
+class TestBoard:
+    def test_matched_and_running_questions_stay_on_the_board(
+        self, client, url, broker, staff, provider, auth, session
+    ):
+        b, s, p = auth(broker), auth(staff), auth(provider)
+        waiting = open_question(client, s, b, title="Vraag die nog open is")
+        running = open_question(client, s, b, title="Vraag die al loopt")
+        held = offer(client, p, capacity=2)
+        match = propose(client, b, running["id"], held["id"])
+        assert step(client, b, match["id"], "confirm").status_code == 200
+        assert step(client, b, match["id"], "start").status_code == 200
+        login(client, broker)
+
+        everything = client.get(url("board_page")).text
+        assert waiting["title"] in everything
+        assert running["title"] in everything
+        assert _tab_count(everything, "Open") == 1
+        assert _tab_count(everything, "In uitvoering") == 1
+        assert _tab_count(everything, "Alle") == 2
+
+        only_running = client.get(url("board_page") + "?status=in_progress").text
+        assert running["title"] in only_running
+        assert waiting["title"] not in only_running
+
+        found = client.get(url("board_page") + "?q=LOOPT").text
+        assert running["title"] in found
+        assert waiting["title"] not in found
+
+    def test_waits_name_who_must_act(
+        self, client, url, broker, staff, provider, auth, session
+    ):
+        b, s, p = auth(broker), auth(staff), auth(provider)
+        asked = open_question(client, s, b, title="Vraag met een open voorstel")
+        late = open_question(client, s, b, title="Vraag die uitloopt")
+        quiet = open_question(client, s, b, title="Vraag zonder iets")
+        place = offer(client, p, capacity=3)
+        propose(client, b, asked["id"], place["id"])
+        running = propose(client, b, late["id"], place["id"])
+        step(client, b, running["id"], "confirm")
+        step(client, b, running["id"], "start")
+        question = session.get(Question, uuid.UUID(late["id"]))
+        question.wanted_until = question.wanted_from  # 2027-02-01 ...
+        question.wanted_from = None
+        session.flush()
+        login(client, broker)
+
+        page = text_of(client.get(url("board_page")).text)
+        assert "aanbieder : voorstel aan" in page
+        assert "onbeantwoord" in page
+        # today is 2027-01-15 in the tests: move the end before it
+        question.wanted_until = question.wanted_until.replace(year=2026)
+        session.flush()
+        page = text_of(client.get(url("board_page") + "?wacht=1").text)
+        assert "loopt over de einddatum" in page
+        assert asked["title"] in page
+        assert late["title"] in page
+        assert quiet["title"] not in page
+
+    def test_an_unknown_stage_shows_all(self, client, url, broker, staff, auth):
+        q = open_question(client, auth(staff), auth(broker))
+        login(client, broker)
+        page = client.get(url("board_page") + "?status=bestaat-niet")
+        assert page.status_code == 200
+        assert q["title"] in page.text
+
+
+def test_not_matched_asks_for_a_reason_first(client, url, broker, staff, auth, session):
+    from tests.app.web.support import csrf, reloaded
+
+    q = open_question(client, auth(staff), auth(broker))
+    login(client, broker)
+    path = url("broker_question_page", question_id=q["id"])
+    page = client.get(path).text
+    assert "Markeren als niet te koppelen…" in page
+    assert "Dit is niet terug te draaien." in page
+    status = url("broker_change_status", question_id=q["id"])
+    token = csrf(client, path)
+    refused = client.post(status, data={"csrf_token": token, "to": "not_matched"})
+    assert "Geef een reden" in refused.text
+    assert reloaded(session, Question, q["id"]).status == "open"
+    done = client.post(
+        status,
+        data={"csrf_token": token, "to": "not_matched", "note": "geen aanbod dit jaar"},
+    )
+    assert "Niet gekoppeld" in done.text
+    assert reloaded(session, Question, q["id"]).status == "not_matched"
+
+
+def test_candidates_of_a_submitted_question_cannot_be_confirmed(
+    client, url, broker, staff, provider, auth
+):
+    from tests.app.helpers import QUESTION
+
+    created = client.post(
+        "/api/questions", json={**QUESTION, "status": "submitted"}, headers=auth(staff)
+    ).json()
+    mine = offer(client, auth(provider))
+    login(client, broker)
+    page = client.get(url("broker_question_page", question_id=created["id"])).text
+    assert mine["title"] in page
+    assert mine["description"][:40] in page  # the offer's description on the card
+    assert "Bevestigen kan pas als de vraag open is." in page
+    assert ">Bevestigen</button>" not in page
