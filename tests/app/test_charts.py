@@ -20,6 +20,7 @@ from app.reports.schemas import (
     CountRow,
     DaysToMatch,
     Feedback,
+    LineageSummary,
     MatchedShare,
     SummaryRead,
 )
@@ -164,6 +165,9 @@ def test_every_summary_chart_renders():
         capacity_by_institution=cap,
         capacity_by_semester=cap,
         feedback=Feedback(average_rating=None, count=0),
+        lineage=LineageSummary(
+            split_questions=0, sub_questions=0, follow_ups=0, lines=[]
+        ),
     )
     for name in CHART_NAMES:
         root = parse(summary_chart(summary, name))
