@@ -299,20 +299,16 @@ def learn(
     ] = None,
 ) -> None:
     """Train the reranker on the broker's decisions; store it only if it beats the default."""
-    from sqlalchemy import select
-
     from app.db import make_engine, make_session_factory
     from app.learning.training import train
-    from app.models import Municipality
+    from app.vocab.repository import get_municipality_by_slug
 
     engine = make_engine(get_settings().database_url)
     try:
         with make_session_factory(engine)() as session:
             city_id = None
             if municipality is not None:
-                city = session.scalars(
-                    select(Municipality).where(Municipality.slug == municipality)
-                ).first()
+                city = get_municipality_by_slug(session, municipality)
                 if city is None:
                     typer.echo(
                         f"error: unknown municipality {municipality!r}", err=True

@@ -8,7 +8,12 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import reset, service
-from app.auth.schemas import PasswordResetConfirm, PasswordResetRequest, TokenRead
+from app.auth.schemas import (
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    TokenRead,
+)
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import error_responses
 from app.ratelimit import RateLimiterDep, client_key
@@ -83,12 +88,12 @@ def ask_password_reset(
     session: SessionDep,
     settings: SettingsDep,
     limiter: RateLimiterDep,
-) -> Response:
+) -> PasswordResetAccepted:
     """Mail a one-time reset link if the address has an active account. Anyone;
     throttled; the answer is the same whether or not the address is known."""
     limiter.hit("password_reset", client_key(request))
     reset.request_reset(session, settings=settings, email=str(data.email))
-    return Response(status_code=status.HTTP_202_ACCEPTED)
+    return PasswordResetAccepted()
 
 
 @router.post(

@@ -25,3 +25,9 @@ class PasswordResetConfirm(BaseModel):
     token: str = Field(min_length=1, max_length=2000)
     # The same rule as an account's password (app/users/schemas.py).
     password: str = Field(min_length=10, max_length=200)
+
+
+class PasswordResetAccepted(BaseModel):
+    """The same answer for every address: it never tells whether one is known."""
+
+    detail: str = "if the address has an active account, a reset link is on its way"

@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.learning import repository
 from app.models import Decision, LearnedModel
 from app.ranking.adapters import DEFAULT_CONFIG
 from matching import learning
@@ -82,10 +82,7 @@ def to_learning(rows: Sequence[Decision]) -> list[learning.Decision]:
 def train(session: Session, municipality_id: uuid.UUID | None) -> TrainResult:
     """Fit on the decisions of one city (or of all cities) and store the model
     when it passed its guard; the caller commits."""
-    query = select(Decision).where(Decision.engine_version == DEFAULT_CONFIG.version)
-    if municipality_id is not None:
-        query = query.where(Decision.municipality_id == municipality_id)
-    rows = list(session.scalars(query))
+    rows = repository.decisions(session, DEFAULT_CONFIG.version, municipality_id)
     decisions = to_learning(rows)
     ranker = learning.fit(decisions, config=DEFAULT_CONFIG)
     if ranker is None:
@@ -109,17 +106,7 @@ def active_model(
     """The city's newest stored model for the current engine, else the newest
     model trained on all cities, else None (the default engine ranks)."""
     for owner in (municipality_id, None):
-        owner_clause = (
-            LearnedModel.municipality_id.is_(None)
-            if owner is None
-            else LearnedModel.municipality_id == owner
-        )
-        model = session.scalars(
-            select(LearnedModel)
-            .where(owner_clause, LearnedModel.engine_version == DEFAULT_CONFIG.version)
-            .order_by(LearnedModel.created_at.desc())
-            .limit(1)
-        ).first()
+        model = repository.newest_model(session, owner, DEFAULT_CONFIG.version)
         if model is not None:
             return model, learning.LearnedRanker.from_json(model.ranker)
     return None

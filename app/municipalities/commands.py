@@ -66,11 +66,13 @@ def import_command(
     ],
 ) -> None:
     """Add every city in a CSV file (one row per district), or none."""
-    from app.municipalities import importer
+    from app.municipalities import city_import
 
     try:
         cities = _run(
-            lambda s: importer.import_municipalities(s, path.read_bytes(), actor=None)
+            lambda s: city_import.import_municipalities(
+                s, path.read_bytes(), actor=None
+            )
         )
     except AppError as exc:
         typer.echo(f"error: {exc.detail} {exc.fields or ''}", err=True)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, File, Path, UploadFile, status
 
 from app.deps import AdminUser, SessionDep
 from app.errors import error_responses
-from app.municipalities import importer, repository, service
+from app.municipalities import city_import, repository, service
 from app.municipalities.schemas import (
     DistrictRead,
     FocusThemesRead,
@@ -64,7 +64,7 @@ def import_municipalities(
     Columns: municipality, municipality_name, district, district_name, aliases
     (separated by '|').
     """
-    cities = importer.import_municipalities(session, read_upload(file), actor=user)
+    cities = city_import.import_municipalities(session, read_upload(file), actor=user)
     return [MunicipalityRead.model_validate(c) for c in cities]
 
 
@@ -75,7 +75,8 @@ def list_municipalities(session: SessionDep) -> list[MunicipalityRead]:
 
 
 @router.get(
-    "/{slug}/districts", responses=error_responses({404: "unknown municipality"})
+    "/{slug}/districts",
+    responses=error_responses({404: "unknown municipality", 422: "invalid slug"}),
 )
 def list_districts(slug: str, session: SessionDep) -> list[DistrictRead]:
     """A city's districts with their buurt aliases. Anyone may call this."""

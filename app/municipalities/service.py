@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +17,12 @@ from app.municipalities.errors import (
 )
 from app.municipalities.schemas import MunicipalityCreate
 from app.vocab import service as vocab
+
+
+def slugify(name: str) -> str:
+    """`Bos- en Gasthuisdistrict` -> `bos-en-gasthuisdistrict` (the admin page
+    names cities and districts; their slugs follow)."""
+    return re.sub(r"[^a-z0-9]+", "-", vocab.fold(name)).strip("-")
 
 
 def _check_names(data: MunicipalityCreate) -> None:

@@ -18,7 +18,12 @@ router = APIRouter(prefix="/api/periods", tags=["periods"])
 PeriodWriter = Annotated[User, Depends(require_roles(Role.PROVIDER, Role.ADMIN))]
 
 
-@router.get("", responses=error_responses({401: "not authenticated"}))
+@router.get(
+    "",
+    responses=error_responses(
+        {401: "not authenticated", 422: "institution longer than 120 characters"}
+    ),
+)
 def list_periods(
     session: SessionDep,
     user: CurrentUser,

@@ -120,3 +120,4 @@ class ParkUntilRequired(FieldError):
             field="until",
             field_message=f"required: a date after {today.isoformat()}",
         )
+        self.today = today

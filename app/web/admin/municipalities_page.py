@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
@@ -13,7 +11,6 @@ from app.errors import AppError
 from app.municipalities import repository, service
 from app.municipalities.errors import DuplicateDistrictName, MunicipalityExists
 from app.municipalities.schemas import MunicipalityCreate
-from app.vocab.service import fold
 from app.web.core.messages import dutch, validation_errors
 from app.web.core.page_deps import AdminPage, CsrfForm
 from app.web.core.session import flash
@@ -21,11 +18,6 @@ from app.web.core.templating import render
 
 router = APIRouter(include_in_schema=False)
 PATH = "/beheer/gemeenten"
-
-
-def slugify(name: str) -> str:
-    """`Bos- en Gasthuisdistrict` -> `bos-en-gasthuisdistrict` (slugs stay off pages)."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 def parse_districts(text: str) -> list[dict[str, object]]:
@@ -36,7 +28,7 @@ def parse_districts(text: str) -> list[dict[str, object]]:
         if name.strip():
             out.append(
                 {
-                    "slug": slugify(name),
+                    "slug": service.slugify(name),
                     "name": name.strip(),
                     "aliases": [a.strip() for a in aliases.split(",") if a.strip()],
                 }
@@ -91,7 +83,7 @@ def add_municipality(
     try:
         data = MunicipalityCreate.model_validate(
             {
-                "slug": slugify(values["name"]) or "-",
+                "slug": service.slugify(values["name"]) or "-",
                 "name": values["name"],
                 "districts": parse_districts(values["districts"]),
             }

@@ -46,6 +46,8 @@ from app.matches.errors import (
     PairAlreadyMatched,
     QuestionNotTakingMatches,
 )
+from app.municipalities.city_import import RowInvalid
+from app.municipalities.errors import DuplicateDistrictName, MunicipalityExists
 from app.offers.errors import (
     BadHeader,
     CapacityBelowTaken,
@@ -62,13 +64,21 @@ from app.offers.errors import (
     NotUtf8,
     OtherCity,
     OtherInstitution,
+    ServedCitiesByProvider,
     TooManyRows,
+)
+from app.periods.errors import (
+    NotYourInstitution,
+    PeriodNameTaken,
+    PeriodNotFound,
+    PeriodOrDates,
 )
 from app.portal.errors import DayAndPeriodGiven
 from app.questions.errors import (
     FollowsUnknown,
     NoMunicipality,
     NotSplittable,
+    ParkUntilRequired,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
     SplitLevelsInvalid,
@@ -84,6 +94,7 @@ from app.vocab.errors import (
     UnknownNeighbourhood,
     UnknownTheme,
 )
+from app.web.core.display import date_nl
 
 
 def _question(status: str) -> str:
@@ -235,6 +246,26 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     AffiliationRequired: lambda e: (
         "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
     ),
+    ParkUntilRequired: lambda e: (
+        f"Kies de dag waarop de vraag weer opengaat: na {date_nl(e.today)}."
+    ),
+    ServedCitiesByProvider: lambda e: (
+        "Alleen de aanbieder bepaalt voor welke gemeenten het aanbod geldt."
+    ),
+    PeriodNotFound: lambda e: "Kies een periode van de instelling van dit aanbod.",
+    PeriodOrDates: lambda e: "Kies een periode of vul data in, niet allebei.",
+    PeriodNameTaken: lambda e: (
+        "Deze instelling heeft al een periode met deze naam; kies een andere naam."
+    ),
+    NotYourInstitution: lambda e: (
+        "U kunt alleen perioden van uw eigen instelling vastleggen."
+    ),
+    MunicipalityExists: lambda e: "Deze gemeente bestaat al in Kennisbrug.",
+    DuplicateDistrictName: lambda e: (
+        f"De naam '{e.name}' hoort bij meer dan één wijk; elke wijk- en buurtnaam "
+        "mag maar bij één wijk horen."
+    ),
+    RowInvalid: lambda e: f"Regel {e.row} van het bestand klopt niet.",
 }
 _GENERIC = {
     401: "U bent niet ingelogd.",

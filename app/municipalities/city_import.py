@@ -27,6 +27,7 @@ class RowInvalid(FieldError):
         super().__init__(
             f"row {row}: {message}", field=f"row {row}", field_message=message
         )
+        self.row = row
 
 
 def parse(data: bytes) -> list[MunicipalityCreate]:
