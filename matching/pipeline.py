@@ -10,7 +10,7 @@ exclusions can be ordered by the score they would have had (near-misses first).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
@@ -127,6 +127,8 @@ class OfferIndex:
         language_masks: Language -> (n,) bool, the offers in that language.
         id_rank: (n,) rank of each offer id (tie-break).
         config: The configuration the index was built with.
+        source_vectors: The vectors as given to `build` (before language
+            centring), so `updated` can rebuild from them.
     """
 
     offers: tuple[OfferInput, ...]
@@ -142,6 +144,7 @@ class OfferIndex:
     language_masks: dict[str, npt.NDArray[np.bool_]]
     id_rank: npt.NDArray[np.int64]
     config: MatchConfig
+    source_vectors: F32 | None = None
 
     @classmethod
     def build(
@@ -177,6 +180,7 @@ class OfferIndex:
                 raise InvalidQueryError(
                     f"vectors must have shape ({len(offers)}, d), got {vectors.shape}"
                 )
+        source_vectors = vectors
         texts = [offer_text(o) for o in offers]
         titles = [o.title for o in offers]
         languages = languages_of(texts)
@@ -229,6 +233,7 @@ class OfferIndex:
             },
             id_rank=id_rank,
             config=config,
+            source_vectors=source_vectors,
         )
 
     def __len__(self) -> int:
@@ -240,6 +245,69 @@ class OfferIndex:
         if mask is None:
             return np.asarray(self.languages == language)
         return mask
+
+    def updated(
+        self,
+        changed: Sequence[OfferInput],
+        vectors: F32 | None,
+        removed: Collection[str] = (),
+    ) -> OfferIndex:
+        """The index after some offers changed, were added or were removed.
+
+        Args:
+            changed: Offers whose ranking input is new: an id already in the index
+                replaces that offer (same position), a new id is appended.
+            vectors: (len(changed), d) passage vectors of `changed`, or None when
+                the index has no dense part.
+            removed: Ids of offers to drop (unknown ids are ignored).
+
+        Returns:
+            An index that ranks as `OfferIndex.build` on the resulting offer set.
+
+        Raises:
+            InvalidQueryError: When `vectors` is missing or of the wrong shape for
+                an index with a dense part, or given for one without.
+        """
+        # Reference implementation: a full rebuild on the merged set.
+        changed = tuple(changed)
+        if changed and (vectors is None) != (self.source_vectors is None):
+            raise InvalidQueryError(
+                "vectors must be given exactly when the index has them"
+            )
+        if vectors is not None and (
+            vectors.ndim != 2 or vectors.shape[0] != len(changed)
+        ):
+            raise InvalidQueryError(
+                f"vectors must have shape ({len(changed)}, d), got {vectors.shape}"
+            )
+        by_id = {o.id: k for k, o in enumerate(changed)}
+        gone = set(removed)
+        offers: list[OfferInput] = []
+        rows: list[F32] = []
+        for i, offer in enumerate(self.offers):
+            if offer.id in gone:
+                continue
+            k = by_id.pop(offer.id, None)
+            offers.append(offer if k is None else changed[k])
+            if self.source_vectors is not None:
+                rows.append(
+                    self.source_vectors[i]
+                    if k is None or vectors is None
+                    else vectors[k]
+                )
+        for offer_id, k in by_id.items():
+            if offer_id in gone:
+                continue
+            offers.append(changed[k])
+            if vectors is not None:
+                rows.append(vectors[k])
+        dense = None
+        if self.source_vectors is not None:
+            width = self.source_vectors.shape[1]
+            dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), width)
+        return OfferIndex.build(
+            offers, dense, self.config, gazetteer=self.locality.gazetteer
+        )
 
     def with_availability(self, offers: Sequence[OfferInput]) -> OfferIndex:
         """The same index after capacities or statuses changed, texts unchanged.

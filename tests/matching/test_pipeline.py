@@ -279,3 +279,29 @@ def test_no_expertise_component_when_the_question_signals_no_need():
     q = question(title="Vraag", description="Een zin zonder aanwijzing.")
     ranking = rank(q, Q_VECTOR, index, reference_date=REFERENCE, config=NO_SHIFT)
     assert all("expertise" not in c.components for c in ranking.candidates)
+
+
+def test_updated_ranks_as_a_build_of_the_changed_offer_set():
+    index = OfferIndex.build(OFFERS, VECTORS, NO_SHIFT)
+    rewritten = dataclasses.replace(
+        OFFERS[2],
+        title="Hitte en schaduw",
+        description="Waar koelen bomen de straat tijdens een hittegolf?",
+    )
+    added = offer("shade", title="Schaduwkaart", description="Bomen en hitte.")
+    changed_vectors = unit_vectors([1, 0.05], [0.95, 0.1])
+    updated = index.updated([rewritten, added], changed_vectors, removed=["heat-noord"])
+    expected = OfferIndex.build(
+        [OFFERS[0], OFFERS[1], rewritten, added],
+        np.vstack([VECTORS[0], VECTORS[1], changed_vectors]),
+        NO_SHIFT,
+    )
+    assert [o.id for o in updated.offers] == ["heat", "heat-full", "bikes", "shade"]
+    assert rank(
+        HEAT_QUESTION, Q_VECTOR, updated, reference_date=REFERENCE, config=NO_SHIFT
+    ) == rank(
+        HEAT_QUESTION, Q_VECTOR, expected, reference_date=REFERENCE, config=NO_SHIFT
+    )
+    with pytest.raises(InvalidQueryError):
+        index.updated([added], None)
+    assert len(index.updated([], None, removed=["bikes", "nobody"])) == 3
