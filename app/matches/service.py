@@ -34,6 +34,7 @@ from app.matches.errors import (
     MatchStepNotAllowed,
     OfferFull,
     PairAlreadyMatched,
+    QuestionIsSplit,
     QuestionNotTakingMatches,
 )
 from app.matches.schemas import (
@@ -103,6 +104,13 @@ def _require_accepting(q: Question) -> None:
         raise QuestionNotTakingMatches(q.status)
 
 
+def _require_whole(session: Session, q: Question) -> None:
+    """An open question that is not split: a split question's parts take the matches."""
+    _require_accepting(q)
+    if question_repository.children(session, q.id):
+        raise QuestionIsSplit()
+
+
 def _refuse_duplicate(existing: Match | None) -> None:
     """409 when the pair already has a match (unique per question and offer)."""
     if existing is not None:
@@ -126,7 +134,7 @@ def propose_match(
     encoder, today = env.encoder, env.today
     q = question_service.get_visible_question(session, data.question_id, actor)
     o = offer_service.get_visible_offer(session, data.offer_id, actor)
-    _require_accepting(q)
+    _require_whole(session, q)
     _refuse_duplicate(repository.find(session, q.id, o.id))
     broken = broken_rules(q, o, today)
     if broken:
@@ -135,7 +143,7 @@ def propose_match(
     # Decide under the question's lock (see _step): the question may have been
     # withdrawn, or the same pair proposed, while the pair was being scored.
     q = question_repository.lock(session, q.id)
-    _require_accepting(q)
+    _require_whole(session, q)
     _refuse_duplicate(repository.find(session, q.id, o.id))
     m = Match(
         municipality_id=q.municipality_id,
