@@ -393,21 +393,28 @@ def _take(
     return _finish(session, m)
 
 
-def decline_match(
+# How a proposal ends unmatched: the broker rejects it or the provider declines it.
+_ENDED_BY = {
+    DecisionOutcome.REJECTED: MatchStatus.REJECTED,
+    DecisionOutcome.DECLINED: MatchStatus.DECLINED,
+}
+
+
+def _end_proposal(
     session: Session,
-    match_id: uuid.UUID,
-    data: DeclineRequest,
-    *,
+    m: Match,
     actor: User,
     env: Env,
-) -> Match:
-    """The provider declines a proposal, with a reason (a label for learning); the
-    broker who proposed is told."""
-    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    outcome: DecisionOutcome,
+    data: DeclineRequest | RejectRequest,
+    **fields: Any,
+) -> None:
+    """A proposal ends unmatched: the decision (what was shown, the reason) is
+    recorded as a label for learning, then the match steps to the outcome."""
     decisions.record(
         session,
         m,
-        outcome=DecisionOutcome.DECLINED,
+        outcome=outcome,
         actor=actor,
         encoder=env.encoder,
         today=env.today,
@@ -419,8 +426,30 @@ def decline_match(
         m,
         actor,
         from_statuses=(MatchStatus.PROPOSED,),
-        to=MatchStatus.DECLINED,
+        to=_ENDED_BY[outcome],
         reason=data.reason,
+        **fields,
+    )
+
+
+def decline_match(
+    session: Session,
+    match_id: uuid.UUID,
+    data: DeclineRequest,
+    *,
+    actor: User,
+    env: Env,
+) -> Match:
+    """The provider declines a proposal, with a reason (a label for learning); the
+    broker who proposed is told."""
+    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    _end_proposal(
+        session,
+        m,
+        actor,
+        env,
+        DecisionOutcome.DECLINED,
+        data,
         responded_by_id=actor.id,
         responded_at=utcnow(),
     )
@@ -459,24 +488,7 @@ def reject_match(
 ) -> Match:
     """Reject a proposal, with the reason the broker gives (recorded for learning)."""
     m = get_visible_match(session, match_id, actor)
-    decisions.record(
-        session,
-        m,
-        outcome=DecisionOutcome.REJECTED,
-        actor=actor,
-        encoder=env.encoder,
-        today=env.today,
-        reason_code=data.reason_code,
-        reason=data.reason,
-    )
-    _step(
-        session,
-        m,
-        actor,
-        from_statuses=(MatchStatus.PROPOSED,),
-        to=MatchStatus.REJECTED,
-        reason=data.reason,
-    )
+    _end_proposal(session, m, actor, env, DecisionOutcome.REJECTED, data)
     return _finish(session, m)
 
 
