@@ -114,7 +114,7 @@ def assist(
         ),
         wanted_until=draft.wanted_until,
         today=today,
-        windows=[offer_window(o) for o in offers if _level_ok(o, draft.levels)],
+        windows=[offer_window(o, today) for o in offers if _level_ok(o, draft.levels)],
     )
     packages: list[PackageRead] = []
     similar: list[SimilarRead] = []

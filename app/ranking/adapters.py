@@ -148,11 +148,13 @@ def team_of(
     )
 
 
-def offer_window(o: Offer) -> OfferWindow:
+def offer_window(o: Offer, today: date) -> OfferWindow:
+    """The offer's window on `today`: a yearly offer's current edition."""
+    edition = current_edition(o, today)
     return OfferWindow(
-        available_from=o.available_from,
-        available_until=o.available_until,
-        intake_deadline=o.intake_deadline,
+        available_from=edition.available_from,
+        available_until=edition.available_until,
+        intake_deadline=edition.intake_deadline,
     )
 
 
