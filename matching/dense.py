@@ -83,14 +83,35 @@ def center_languages(
     Returns:
         (n, d) float32, rows L2-normalised.
     """
-    if vectors.shape[0] == 0:
+    n = vectors.shape[0]
+    if n == 0:
         return vectors
-    overall = vectors.mean(axis=0)
-    out = vectors.copy()
-    for language in np.unique(languages).tolist():
-        rows = languages == language
-        count = float(rows.sum())
-        mean = (vectors[rows].sum(axis=0) + shrink * overall) / (count + shrink)
-        out[rows] += overall - mean
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    # Sums in float64, rows in order (no BLAS): the result is a function of the
+    # rows alone, so an updated index centres exactly as a build does. A few
+    # passes over the (n, d) matrix: this runs on every index update.
+    codes, inverse = np.unique(languages, return_inverse=True)
+    inverse = inverse.ravel()
+    counts = np.bincount(inverse, minlength=codes.size)
+    major = int(np.argmax(counts))
+    total = vectors.sum(axis=0, dtype=np.float64)
+    overall = total / n
+    sums = {
+        code: vectors[inverse == code].sum(axis=0, dtype=np.float64)
+        for code in range(codes.size)
+        if code != major
+    }
+    sums[major] = total - sum(sums.values(), np.zeros_like(total))
+    shifts = np.stack(
+        [
+            overall - (sums[code] + shrink * overall) / (counts[code] + shrink)
+            for code in range(codes.size)
+        ]
+    ).astype(np.float32)
+    out: F32 = vectors + shifts[major]
+    for code in range(codes.size):
+        if code != major:
+            rows = inverse == code
+            out[rows] = vectors[rows] + shifts[code]
+    norms = np.sqrt(np.einsum("ij,ij->i", out, out))
+    out *= (1.0 / np.where(norms > 0, norms, 1.0)).astype(np.float32)[:, None]
+    return out

@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.dense import normalise_dense
+from matching.splice import RowPlan
 from matching.vocabulary import Concept, ConceptMatcher
 
 __all__ = [
@@ -125,6 +126,8 @@ class ExpertiseIndex:
         idf: (K,) IDF of each expertise over the offers, `ln((n + 1) / (df + 1))`.
         center: z-score of the evidence that maps to 0.5.
         slope: Logistic steepness per unit of z.
+        present: (n, K) bool, which expertise each offer text names: the analysed
+            offers, kept so an update matches only changed texts.
     """
 
     entries: tuple[Expertise, ...]
@@ -133,6 +136,7 @@ class ExpertiseIndex:
     idf: F32
     center: float
     slope: float
+    present: npt.NDArray[np.bool_]
 
     @classmethod
     def build(
@@ -155,8 +159,34 @@ class ExpertiseIndex:
             The index.
         """
         entries = default_expertise() if entries is None else tuple(entries)
-        present = _matcher(entries, "offer").matrix(texts).toarray() > 0
-        n = len(texts)
+        k = len(entries)
+        empty = cls(
+            entries=entries,
+            question_matcher=_matcher(entries, "question"),
+            profiles=np.zeros((0, k), dtype=np.float32),
+            idf=np.zeros(k, dtype=np.float32),
+            center=center,
+            slope=slope,
+            present=np.zeros((0, k), dtype=bool),
+        )
+        return empty.spliced(RowPlan.fresh(len(texts)), texts)
+
+    def spliced(self, plan: RowPlan, texts: Sequence[str]) -> ExpertiseIndex:
+        """The index after `plan`, matching the vocabulary in the fresh texts only.
+
+        The IDF, and so every profile, depends on the whole pool: it is recomputed
+        from `present` (a few (n, K) array operations).
+
+        Args:
+            plan: Old rows kept and fresh rows placed (`matching.splice`).
+            texts: Texts of the fresh offers.
+
+        Returns:
+            The index a build on the resulting offers gives.
+        """
+        fresh = _matcher(self.entries, "offer").matrix(texts).toarray() > 0
+        present = plan.array(self.present, fresh)
+        n = present.shape[0]
         df = present.sum(axis=0).astype(np.float32)
         idf = np.log((n + 1.0) / (df + 1.0)).astype(np.float32)
         weighted = (present * idf).astype(np.float32)
@@ -164,13 +194,14 @@ class ExpertiseIndex:
         profiles = np.divide(
             weighted, norms, out=np.zeros_like(weighted), where=norms > 0
         )
-        return cls(
-            entries=entries,
-            question_matcher=_matcher(entries, "question"),
+        return ExpertiseIndex(
+            entries=self.entries,
+            question_matcher=self.question_matcher,
             profiles=profiles,
             idf=idf,
-            center=center,
-            slope=slope,
+            center=self.center,
+            slope=self.slope,
+            present=present,
         )
 
     def need(self, text: str) -> F32:

@@ -17,7 +17,7 @@ Every function is vectorised over the offer set: inputs are arrays prepared once
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.filters import RuleTable
+from matching.splice import RowPlan
 from matching.text import fold
 from matching.types import QuestionInput
 from matching.vocabulary import THEMES, ConceptMatcher
@@ -33,6 +34,7 @@ __all__ = [
     "TopicIndex",
     "place_fit",
     "place_mentions",
+    "spliced_mentions",
     "window_fit",
 ]
 
@@ -51,6 +53,9 @@ class TopicIndex:
         themes: (n, n_themes) L2-normalised theme vectors.
         concept_themes: (n_concepts, n_themes) theme signal of each concept.
         inferred_weight: Weight of inferred themes against ticked ones.
+        present: (n, n_concepts) CSR, 1 where an offer's text names a concept:
+            the analysed offers, kept so an update matches only changed texts.
+        ticked: (n, n_themes) 1 for each theme an offer ticks.
     """
 
     matcher: ConceptMatcher
@@ -59,6 +64,8 @@ class TopicIndex:
     themes: F32
     concept_themes: F32
     inferred_weight: float
+    present: sparse.csr_matrix
+    ticked: F32
 
     @classmethod
     def build(
@@ -80,22 +87,54 @@ class TopicIndex:
         Returns:
             The index.
         """
-        counts = matcher.matrix(texts)
-        present = counts.copy()
-        present.data[:] = 1.0
+        width = len(matcher.concepts)
+        none = sparse.csr_matrix((0, width), dtype=np.float32)
+        empty = cls(
+            matcher=matcher,
+            idf=np.ones(width, dtype=np.float32),
+            concepts=none,
+            themes=np.zeros((0, len(THEMES)), dtype=np.float32),
+            concept_themes=matcher.theme_matrix(),
+            inferred_weight=inferred_weight,
+            present=none,
+            ticked=np.zeros((0, len(THEMES)), dtype=np.float32),
+        )
+        return empty.spliced(RowPlan.fresh(len(texts)), texts, themes)
+
+    def spliced(
+        self, plan: RowPlan, texts: Sequence[str], themes: Sequence[Sequence[str]]
+    ) -> TopicIndex:
+        """The index after `plan`, matching concepts in the fresh texts only.
+
+        The IDF and so every concept and theme vector depend on the whole pool;
+        they are recomputed from `present` (sparse products, no text work).
+
+        Args:
+            plan: Old rows kept and fresh rows placed (`matching.splice`).
+            texts: Texts of the fresh offers.
+            themes: Ticked themes of the fresh offers.
+
+        Returns:
+            The index a build on the resulting offers gives.
+        """
+        fresh = self.matcher.matrix(texts)
+        fresh.data[:] = 1.0
+        present = plan.rows(self.present, fresh)
+        ticked = plan.array(self.ticked, _ticked(themes))
         n = max(present.shape[0], 1)
         df = np.bincount(present.indices, minlength=present.shape[1]).astype(np.float32)
         idf = (np.log((n + 1.0) / (df + 1.0)) + 1.0).astype(np.float32)
-        concept_themes = matcher.theme_matrix()
-        return cls(
-            matcher=matcher,
+        return TopicIndex(
+            matcher=self.matcher,
             idf=idf,
             concepts=_rows_l2(present @ sparse.diags(idf)),
             themes=_theme_vectors(
-                present, themes, concept_themes, idf, inferred_weight
+                present, ticked, self.concept_themes, idf, self.inferred_weight
             ),
-            concept_themes=concept_themes,
-            inferred_weight=inferred_weight,
+            concept_themes=self.concept_themes,
+            inferred_weight=self.inferred_weight,
+            present=present,
+            ticked=ticked,
         )
 
     def question_concepts(self, text: str) -> sparse.csr_matrix:
@@ -123,7 +162,7 @@ class TopicIndex:
         present.data[:] = 1.0
         q_themes = _theme_vectors(
             present,
-            [tuple(themes)],
+            _ticked([tuple(themes)]),
             self.concept_themes,
             self.idf,
             self.inferred_weight,
@@ -143,19 +182,25 @@ def _rows_l2(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ csr, dtype=np.float32)
 
 
-def _theme_vectors(
-    present: sparse.csr_matrix,
-    ticked: Sequence[Sequence[str]],
-    concept_themes: F32,
-    idf: F32,
-    inferred_weight: float,
-) -> F32:
+def _ticked(ticked: Sequence[Sequence[str]]) -> F32:
+    """(n, n_themes): 1 for each ticked theme (unknown slugs ignored)."""
     position = {slug: i for i, slug in enumerate(THEMES)}
-    out = np.zeros((present.shape[0], len(THEMES)), dtype=np.float32)
+    out = np.zeros((len(ticked), len(THEMES)), dtype=np.float32)
     for row, slugs in enumerate(ticked):
         for slug in slugs:
             if slug in position:
                 out[row, position[slug]] = 1.0
+    return out
+
+
+def _theme_vectors(
+    present: sparse.csr_matrix,
+    ticked: F32,
+    concept_themes: F32,
+    idf: F32,
+    inferred_weight: float,
+) -> F32:
+    out = ticked.copy()
     if inferred_weight > 0 and present.shape[0] > 0:
         inferred = np.asarray((present @ sparse.diags(idf)) @ concept_themes)
         peak = inferred.max(axis=1, keepdims=True)
@@ -211,6 +256,70 @@ def place_mentions(
     return sparse.csc_matrix(
         (np.ones(len(rows), dtype=bool), (rows, cols)),
         shape=(len(texts), max(len(names), 1)),
+        dtype=bool,
+    )
+
+
+def spliced_mentions(
+    old: sparse.csc_matrix,
+    old_index: Mapping[str, int],
+    plan: RowPlan,
+    texts: Sequence[str],
+    names: Mapping[str, Sequence[str]],
+    all_texts: Callable[[], Sequence[str]],
+) -> sparse.csc_matrix:
+    """`place_mentions` of the offers after `plan`, matching only the fresh texts.
+
+    A name that was no column before (a neighbourhood first tied to an offer now)
+    is matched in every text; a column whose name is gone is dropped.
+
+    Args:
+        old: The mentions before the update.
+        old_index: Slug -> column of `old`.
+        plan: Old rows kept and fresh rows placed (`matching.splice`).
+        texts: Texts of the fresh offers.
+        names: Slug -> names after the update (the new columns, in order).
+        all_texts: The texts of all offers after the update (called only when a
+            name is new).
+
+    Returns:
+        (n, len(names)) CSC bool matrix, as `place_mentions(all_texts(), names)`.
+    """
+    order = list(names)
+    width = max(len(order), 1)
+    fresh = sparse.csr_matrix(place_mentions(texts, names))
+    if order == list(old_index):
+        kept = sparse.csr_matrix(old)
+    else:
+        position = {slug: i for i, slug in enumerate(order)}
+        moved = np.full(max(old.shape[1], 1), -1, dtype=np.int64)
+        for slug, col in old_index.items():
+            moved[col] = position.get(slug, -1)
+        coo = sparse.coo_matrix(old)
+        cols = moved[coo.col]
+        keep = cols >= 0
+        kept = sparse.csr_matrix(
+            (coo.data[keep], (coo.row[keep], cols[keep])),
+            shape=(old.shape[0], width),
+            dtype=bool,
+        )
+    out = sparse.coo_matrix(plan.rows(kept, fresh))
+    new = [slug for slug in order if slug not in old_index]
+    if not new:
+        return sparse.csc_matrix(out, dtype=bool)
+    # A new name is matched in every text (its column is empty in the old rows).
+    columns = np.array([order.index(slug) for slug in new], dtype=np.int64)
+    found = sparse.coo_matrix(place_mentions(all_texts(), {s: names[s] for s in new}))
+    keep = ~np.isin(out.col, columns)
+    return sparse.csc_matrix(
+        (
+            np.concatenate([out.data[keep], found.data]),
+            (
+                np.concatenate([out.row[keep], found.row]),
+                np.concatenate([out.col[keep], columns[found.col]]),
+            ),
+        ),
+        shape=out.shape,
         dtype=bool,
     )
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.splice import RowPlan
 from matching.types import OfferInput, QuestionInput
 
 __all__ = [
@@ -130,6 +132,37 @@ class RuleTable:
         Returns:
             The table, row i describing `offers[i]`.
         """
+        return cls._with_places(_columns(offers), offers)
+
+    def spliced(
+        self,
+        plan: RowPlan,
+        fresh: Sequence[OfferInput],
+        offers: Sequence[OfferInput],
+    ) -> RuleTable:
+        """The table after `plan`, reading only the fresh offers' columns.
+
+        Args:
+            plan: Old rows kept and fresh rows placed (`matching.splice`).
+            fresh: The fresh offers.
+            offers: All offers after the update, in row order.
+
+        Returns:
+            The table `build(offers)` gives.
+        """
+        columns = {
+            name: plan.array(getattr(self, name), values)
+            for name, values in _columns(fresh).items()
+        }
+        return self._with_places(columns, offers)
+
+    @classmethod
+    def _with_places(
+        cls,
+        columns: dict[str, npt.NDArray[Any]],
+        offers: Sequence[OfferInput],
+    ) -> RuleTable:
+        """The table from its row columns, with the ties matrix (few offers have any)."""
         place_index: dict[str, int] = {}
         rows: list[int] = []
         cols: list[int] = []
@@ -143,21 +176,15 @@ class RuleTable:
             dtype=bool,
         )
         return cls(
-            active=np.array([o.is_active for o in offers], dtype=bool),
-            capacity=np.array([o.remaining_capacity for o in offers], dtype=np.int64),
-            level=np.array([o.level for o in offers], dtype=np.str_),
-            start=np.array(
-                [_day(o.available_from, _OPEN_START) for o in offers], dtype=np.int64
-            ),
-            end=np.array(
-                [_day(o.available_until, _OPEN_END) for o in offers], dtype=np.int64
-            ),
-            intake=np.array(
-                [_day(o.intake_deadline, _OPEN_END) for o in offers], dtype=np.int64
-            ),
+            active=columns["active"],
+            capacity=columns["capacity"],
+            level=columns["level"],
+            start=columns["start"],
+            end=columns["end"],
+            intake=columns["intake"],
             places=places,
             place_index=place_index,
-            tied=np.array([bool(o.neighbourhoods) for o in offers], dtype=bool),
+            tied=columns["tied"],
         )
 
     def same_place(self, neighbourhood: str | None) -> npt.NDArray[np.bool_]:
@@ -196,6 +223,25 @@ class RuleTable:
         out[:, 5] = (self.start > q_end) | (self.end < q_start)
         out[:, 6] = self.tied & ~self.same_place(question.neighbourhood)
         return out
+
+
+def _columns(offers: Sequence[OfferInput]) -> dict[str, npt.NDArray[Any]]:
+    """The per-offer rule columns (all but the ties matrix) of some offers."""
+    return {
+        "active": np.array([o.is_active for o in offers], dtype=bool),
+        "capacity": np.array([o.remaining_capacity for o in offers], dtype=np.int64),
+        "level": np.array([o.level for o in offers], dtype=np.str_),
+        "start": np.array(
+            [_day(o.available_from, _OPEN_START) for o in offers], dtype=np.int64
+        ),
+        "end": np.array(
+            [_day(o.available_until, _OPEN_END) for o in offers], dtype=np.int64
+        ),
+        "intake": np.array(
+            [_day(o.intake_deadline, _OPEN_END) for o in offers], dtype=np.int64
+        ),
+        "tied": np.array([bool(o.neighbourhoods) for o in offers], dtype=bool),
+    }
 
 
 def check_offer(

@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.splice import RowPlan
 from matching.text import fold
 
 __all__ = [
@@ -348,12 +349,43 @@ class LocalityIndex:
             The index.
         """
         gaz = default_gazetteer() if gazetteer is None else gazetteer
+        m = len(gaz.municipalities)
+        empty = cls(
+            gazetteer=gaz,
+            municipality=sparse.csc_matrix((0, m), dtype=np.float32),
+            region=np.zeros((0, len(gaz.regions)), dtype=np.float32),
+            province=np.zeros((0, len(gaz.provinces)), dtype=np.float32),
+            known=np.zeros(0, dtype=bool),
+            region_credit=region_credit,
+            province_credit=province_credit,
+            campus_weight=campus_weight,
+        )
+        return empty.spliced(RowPlan.fresh(len(texts)), texts, institutions)
+
+    def spliced(
+        self, plan: RowPlan, texts: Sequence[str], institutions: Sequence[str]
+    ) -> LocalityIndex:
+        """The index after `plan`, locating only the fresh offers.
+
+        An offer's place depends on its own text and institution only, so the old
+        rows are reused as they are.
+
+        Args:
+            plan: Old rows kept and fresh rows placed (`matching.splice`).
+            texts: Texts of the fresh offers.
+            institutions: Institution fields of the fresh offers.
+
+        Returns:
+            The index a build on the resulting offers gives.
+        """
+        gaz = self.gazetteer
         n, m = len(texts), len(gaz.municipalities)
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
         # A pool names a few institutions thousands of times: locate each once.
         located: dict[str, dict[int, float]] = {}
+        campus_weight = self.campus_weight
         for row, (text, institution) in enumerate(
             zip(texts, institutions, strict=True)
         ):
@@ -370,7 +402,7 @@ class LocalityIndex:
                 rows.append(row)
                 cols.append(city)
                 vals.append(weight)
-        matrix = sparse.csc_matrix(
+        matrix = sparse.csr_matrix(
             (np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, m)
         )
         dense = matrix.toarray()
@@ -378,14 +410,17 @@ class LocalityIndex:
         province = _strongest(
             dense, np.eye(len(gaz.provinces), dtype=bool)[gaz.municipality_province]
         )
-        return cls(
+        known = np.asarray(dense.max(axis=1) > 0 if n else np.zeros(0, bool))
+        return LocalityIndex(
             gazetteer=gaz,
-            municipality=matrix,
-            region=region,
-            province=province,
-            known=np.asarray(dense.max(axis=1) > 0 if n else np.zeros(0, bool)),
-            region_credit=region_credit,
-            province_credit=province_credit,
+            municipality=sparse.csc_matrix(
+                plan.rows(sparse.csr_matrix(self.municipality), matrix)
+            ),
+            region=plan.array(self.region, region),
+            province=plan.array(self.province, province),
+            known=plan.array(self.known, known),
+            region_credit=self.region_credit,
+            province_credit=self.province_credit,
             campus_weight=campus_weight,
         )
 
