@@ -47,6 +47,7 @@ __all__ = [
     "MatchConfig",
     "MatchingError",
     "OfferIndex",
+    "OfferInput",
     "OfferWindow",
     "QuestionInput",
     "Ranking",
@@ -138,12 +139,12 @@ def draft_input(
 
 
 def team_of(
-    ranking: Ranking, offers: Sequence[Offer], allowed: Sequence[str]
+    ranking: Ranking, offers: Sequence[OfferInput], allowed: Sequence[str]
 ) -> list[TeamPart]:
     """The ranking's candidates grouped by level into one proposed team."""
     return propose_team(
         ranking,
-        {str(o.id): Level(o.level) for o in offers},
+        {o.id: o.level for o in offers},
         allowed=[Level(level) for level in allowed],
     )
 
