@@ -29,6 +29,7 @@ from app.vocab.service import resolve_institution
 from seeds.loader import SeedReport, load_reference, read_data
 from tests.app.conftest import _PASSWORD_HASH
 from tests.app.helpers import OFFER, open_question, propose, step
+from tests.app.web.support import login
 
 NEW_TITLE = "Zwerfafval in stadsparken: studenten meten en ruimen op"
 NEW_DESCRIPTION = (
@@ -175,7 +176,8 @@ def test_every_write_of_ranking_input_bumps_the_stamp(shared):
         assert now[0] > after_edit[0]
         with Session(engine) as session:
             row = session.get(RankingStamp, 1)
-            assert row is not None and (row.version, row.rebuild_version) == now
+            assert row is not None
+            assert (row.version, row.rebuild_version) == now
 
 
 class _OfferSelects:
@@ -237,3 +239,29 @@ def test_an_unchanged_stamp_loads_no_offer(shared, monkeypatch):
         assert len(later.index) == 2
         assert (pool_loads, changed_loads) == ([], [1])
         assert q["id"]
+
+
+@pytest.mark.manual_jobs
+def test_without_the_questions_vector_the_page_says_so_and_nothing_is_encoded(
+    client, session, app, staff, broker, provider, auth
+):
+    from app.models import Embedding
+    from app.ranking.service import PENDING_VECTOR_WARNING
+
+    offer = client.post("/api/offers", json=OFFER, headers=auth(provider)).json()
+    q = open_question(client, auth(staff), auth(broker))
+    url = f"/api/questions/{q['id']}/candidates"
+    body = client.get(url, headers=auth(broker)).json()
+    assert body["warning"] == PENDING_VECTOR_WARNING
+    assert [c["offer"]["id"] for c in body["candidates"]] == [offer["id"]]
+    assert "dense" not in body["candidates"][0]["components"]
+    assert session.scalars(select(Embedding)).all() == []  # the request encoded none
+    login(client, broker)
+    page = client.get(f"/makelaar/vragen/{q['id']}")
+    assert page.status_code == 200
+    assert "nog niet door het taalmodel verwerkt" in page.text
+
+    reindex(session, app.state.encoder, progress=False)  # the embedding job
+    body = client.get(url, headers=auth(broker)).json()
+    assert body["warning"] is None
+    assert "dense" in body["candidates"][0]["components"]
