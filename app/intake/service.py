@@ -31,7 +31,6 @@ from app.matches import repository as match_repository
 from app.matches.schemas import OfferSummary
 from app.models import Neighbourhood, Question, User
 from app.questions.errors import NoMunicipality
-from app.ranking import embeddings
 from app.ranking import repository as ranking_repository
 from app.ranking.adapters import (
     DEFAULT_CONFIG,
@@ -52,7 +51,7 @@ from app.ranking.adapters import (
     team_of,
 )
 from app.ranking.index import city_index
-from app.ranking.service import LEXICAL_WARNING
+from app.ranking.service import LEXICAL_WARNING, stored_similarity_vectors
 from app.vocab import repository as vocab_repository
 from app.vocab.service import match_neighbourhood
 
@@ -226,10 +225,11 @@ def _similar(
     others = repository.earlier_questions(session, city)
     if not others:
         return []
-    other_vectors = None
-    if encoder is not None and vector is not None:
-        other_vectors = embeddings.question_vectors(session, encoder, others)
-        session.commit()  # vectors computed on the way are kept
+    other_vectors = (
+        stored_similarity_vectors(session, encoder, None, others)[1]
+        if vector is not None
+        else None
+    )
     indices, scores = similar_questions(
         vector if other_vectors is not None else None,
         other_vectors,

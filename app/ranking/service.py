@@ -175,6 +175,28 @@ def rank_question(
     )
 
 
+def stored_similarity_vectors(
+    session: Session,
+    encoder: Encoder | None,
+    target: Question | None,
+    others: Sequence[Question],
+) -> tuple[F32 | None, F32 | None]:
+    """The stored vectors of a question and the others it is compared with, or
+    (None, None) when any is missing (then the comparison is on words only, until
+    the embedding job ran). Never encoded in a request."""
+    if encoder is None:
+        return None, None
+    found = embeddings.stored_question_vectors(
+        session, encoder, [*([target] if target else []), *others]
+    )
+    if any(v is None for v in found):
+        return None, None
+    rows = [v for v in found if v is not None]
+    if target is None:
+        return None, np.asarray(rows, dtype=np.float32)
+    return rows[0], np.asarray(rows[1:], dtype=np.float32).reshape(len(others), -1)
+
+
 def candidates(
     session: Session,
     encoder: Encoder | None,
@@ -286,12 +308,9 @@ def similar(
     others = repository.other_questions(session, q)
     if not others:
         return []
-    if encoder is not None:
-        vectors = embeddings.question_vectors(session, encoder, [q, *others])
-        session.commit()
-        target_vector, other_vectors = vectors[0], vectors[1:]
-    else:
-        target_vector = other_vectors = None
+    target_vector, other_vectors = stored_similarity_vectors(
+        session, encoder, q, others
+    )
     indices, scores = similar_questions(
         target_vector,
         other_vectors,
