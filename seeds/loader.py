@@ -184,6 +184,8 @@ def _load_questions(
         if existing is None:
             fields = {k: item.get(k) for k in QuestionCreate.model_fields if k in item}
             fields["status"] = "draft"
+            if item.get("follows"):  # a follow-up of an earlier demo question
+                fields["follows_id"] = by_key[item["follows"]].id
             existing = question_service.create_question(
                 session, QuestionCreate(**fields), actor=owner
             )

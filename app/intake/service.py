@@ -115,6 +115,7 @@ def assist(
         wanted_until=draft.wanted_until,
         today=today,
         windows=[
+            # The index holds each offer's current edition (a yearly one's next).
             OfferWindow(o.available_from, o.available_until, o.intake_deadline)
             for o in open_offers
             if _level_ok(str(o.level), draft.levels)

@@ -29,6 +29,13 @@ class QuestionNotTakingMatches(ConflictError):
         self.status = status
 
 
+class QuestionIsSplit(ConflictError):
+    def __init__(self) -> None:
+        super().__init__(
+            "question is split into sub-questions by level; match the sub-questions"
+        )
+
+
 class PairAlreadyMatched(ConflictError):
     field = "offer_id"
 

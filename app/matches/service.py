@@ -34,6 +34,7 @@ from app.matches.errors import (
     MatchStepNotAllowed,
     OfferFull,
     PairAlreadyMatched,
+    QuestionIsSplit,
     QuestionNotTakingMatches,
 )
 from app.matches.schemas import (
@@ -103,6 +104,13 @@ def _require_accepting(q: Question) -> None:
         raise QuestionNotTakingMatches(q.status)
 
 
+def _require_whole(session: Session, q: Question) -> None:
+    """An open question that is not split: a split question's parts take the matches."""
+    _require_accepting(q)
+    if question_repository.children(session, q.id):
+        raise QuestionIsSplit()
+
+
 def _refuse_duplicate(existing: Match | None) -> None:
     """409 when the pair already has a match (unique per question and offer)."""
     if existing is not None:
@@ -126,7 +134,7 @@ def propose_match(
     encoder, today = env.encoder, env.today
     q = question_service.get_visible_question(session, data.question_id, actor)
     o = offer_service.get_visible_offer(session, data.offer_id, actor)
-    _require_accepting(q)
+    _require_whole(session, q)
     _refuse_duplicate(repository.find(session, q.id, o.id))
     broken = broken_rules(q, o, today)
     if broken:
@@ -135,7 +143,7 @@ def propose_match(
     # Decide under the question's lock (see _step): the question may have been
     # withdrawn, or the same pair proposed, while the pair was being scored.
     q = question_repository.lock(session, q.id)
-    _require_accepting(q)
+    _require_whole(session, q)
     _refuse_duplicate(repository.find(session, q.id, o.id))
     m = Match(
         municipality_id=q.municipality_id,
@@ -385,21 +393,28 @@ def _take(
     return _finish(session, m)
 
 
-def decline_match(
+# How a proposal ends unmatched: the broker rejects it or the provider declines it.
+_ENDED_BY = {
+    DecisionOutcome.REJECTED: MatchStatus.REJECTED,
+    DecisionOutcome.DECLINED: MatchStatus.DECLINED,
+}
+
+
+def _end_proposal(
     session: Session,
-    match_id: uuid.UUID,
-    data: DeclineRequest,
-    *,
+    m: Match,
     actor: User,
     env: Env,
-) -> Match:
-    """The provider declines a proposal, with a reason (a label for learning); the
-    broker who proposed is told."""
-    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    outcome: DecisionOutcome,
+    data: DeclineRequest | RejectRequest,
+    **fields: Any,
+) -> None:
+    """A proposal ends unmatched: the decision (what was shown, the reason) is
+    recorded as a label for learning, then the match steps to the outcome."""
     decisions.record(
         session,
         m,
-        outcome=DecisionOutcome.DECLINED,
+        outcome=outcome,
         actor=actor,
         encoder=env.encoder,
         today=env.today,
@@ -411,8 +426,30 @@ def decline_match(
         m,
         actor,
         from_statuses=(MatchStatus.PROPOSED,),
-        to=MatchStatus.DECLINED,
+        to=_ENDED_BY[outcome],
         reason=data.reason,
+        **fields,
+    )
+
+
+def decline_match(
+    session: Session,
+    match_id: uuid.UUID,
+    data: DeclineRequest,
+    *,
+    actor: User,
+    env: Env,
+) -> Match:
+    """The provider declines a proposal, with a reason (a label for learning); the
+    broker who proposed is told."""
+    m = get_visible_match(session, match_id, actor, provider_allowed=True)
+    _end_proposal(
+        session,
+        m,
+        actor,
+        env,
+        DecisionOutcome.DECLINED,
+        data,
         responded_by_id=actor.id,
         responded_at=utcnow(),
     )
@@ -451,24 +488,7 @@ def reject_match(
 ) -> Match:
     """Reject a proposal, with the reason the broker gives (recorded for learning)."""
     m = get_visible_match(session, match_id, actor)
-    decisions.record(
-        session,
-        m,
-        outcome=DecisionOutcome.REJECTED,
-        actor=actor,
-        encoder=env.encoder,
-        today=env.today,
-        reason_code=data.reason_code,
-        reason=data.reason,
-    )
-    _step(
-        session,
-        m,
-        actor,
-        from_statuses=(MatchStatus.PROPOSED,),
-        to=MatchStatus.REJECTED,
-        reason=data.reason,
-    )
+    _end_proposal(session, m, actor, env, DecisionOutcome.REJECTED, data)
     return _finish(session, m)
 
 

@@ -85,6 +85,19 @@ def list_districts(slug: str, session: SessionDep) -> list[DistrictRead]:
     ]
 
 
+@router.get(
+    "/{slug}/focus-themes/{year}",
+    responses=error_responses({404: "unknown municipality", 422: "invalid year"}),
+)
+def get_focus_themes(
+    slug: str, year: Annotated[int, Path(ge=2000, le=2100)], session: SessionDep
+) -> FocusThemesRead:
+    """The city's focus themes of an agenda year: public policy, so anyone may
+    call this (brokers see the boost they give on the candidates)."""
+    themes = service.focus_themes(session, slug, year)
+    return FocusThemesRead(municipality=slug, year=year, themes=themes)
+
+
 @router.put(
     "/{slug}/focus-themes/{year}",
     responses=error_responses(

@@ -88,6 +88,11 @@ def list_districts(session: Session, slug: str) -> list[Neighbourhood]:
     return repository.list_districts(session, get_municipality(session, slug))
 
 
+def focus_themes(session: Session, slug: str, year: int) -> list[str]:
+    """Slugs of the city's focus themes in one agenda year."""
+    return repository.focus_themes(session, get_municipality(session, slug).id, year)
+
+
 def set_focus_themes(
     session: Session, slug: str, year: int, themes: list[str], *, actor: User
 ) -> list[str]:

@@ -15,12 +15,10 @@ from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
 from app.jobs.registry import JobName
 from app.matches import repository as match_repository
-from app.models import Institution, Match, Offer, User
+from app.models import Match, Offer, User
 from app.offers import repository
 from app.offers.errors import (
     CapacityBelowTaken,
-    InstitutionRequired,
-    NoInstitution,
     OfferNotFound,
     OtherCity,
     OtherInstitution,
@@ -142,20 +140,6 @@ def _set_field(session: Session, o: Offer, key: str, value: Any) -> None:
         setattr(o, key, value)
 
 
-def _institution_for(session: Session, data: OfferCreate, actor: User) -> Institution:
-    if actor.role == Role.PROVIDER:
-        if actor.institution is None:
-            raise NoInstitution()
-        if data.institution is not None:
-            named = vocab.resolve_institution(session, data.institution)
-            if named.id != actor.institution_id:
-                raise OtherInstitution()
-        return actor.institution
-    if not data.institution:
-        raise InstitutionRequired()
-    return vocab.resolve_institution(session, data.institution)
-
-
 def _municipality_for(
     session: Session, data: OfferCreate, actor: User, settings: Settings
 ) -> uuid.UUID:
@@ -187,7 +171,9 @@ def stage_offer(
     For use cases that register several offers in one transaction (CSV import);
     the caller commits or rolls back.
     """
-    institution = _institution_for(session, data, actor)
+    institution = vocab.institution_for(
+        session, data.institution, actor, not_own=OtherInstitution
+    )
     o = Offer(
         municipality_id=_municipality_for(session, data, actor, settings),
         institution=institution,

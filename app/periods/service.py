@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.codes import Role
-from app.models import AcademicPeriod, Institution, User
-from app.offers.errors import InstitutionRequired, NoInstitution
+from app.models import AcademicPeriod, User
 from app.periods import repository
 from app.periods.errors import NotYourInstitution, PeriodNameTaken, PeriodNotFound
 from app.periods.schemas import PeriodCreate
@@ -26,25 +25,13 @@ def list_periods(
     return repository.list_periods(session, municipality_id=city, institution_ids=ids)
 
 
-def _institution_for(session: Session, data: PeriodCreate, actor: User) -> Institution:
-    if actor.role == Role.PROVIDER:
-        if actor.institution is None:
-            raise NoInstitution()
-        if data.institution is not None:
-            named = vocab.resolve_institution(session, data.institution)
-            if named.id != actor.institution_id:
-                raise NotYourInstitution()
-        return actor.institution
-    if not data.institution:
-        raise InstitutionRequired()
-    return vocab.resolve_institution(session, data.institution)
-
-
 def create_period(
     session: Session, data: PeriodCreate, *, actor: User
 ) -> AcademicPeriod:
     """Declare a period; a second one with the same name at one institution is 409."""
-    institution = _institution_for(session, data, actor)
+    institution = vocab.institution_for(
+        session, data.institution, actor, not_own=NotYourInstitution
+    )
     if repository.find(session, institution.id, data.name) is not None:
         raise PeriodNameTaken(data.name, institution.name)
     period = AcademicPeriod(

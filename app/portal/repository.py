@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.models import Match, Question, QuestionLevel
-from app.questions.repository import has_theme
+from app.questions.repository import has_theme, is_split
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ def _public(f: PublicFilter) -> Select[Question]:
         Question.municipality_id == f.municipality_id,
         Question.is_public.is_(True),
         Question.status.in_(f.statuses),
+        ~is_split(),  # students find its parts, each with its own level
     )
     if f.level:
         # No level rows means the question accepts any level.
@@ -70,6 +71,7 @@ def get_public(
             Question.id == question_id,
             Question.is_public.is_(True),
             Question.status.in_(statuses),
+            ~is_split(),
         )
     )
     return session.scalars(stmt).unique().one_or_none()

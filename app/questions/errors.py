@@ -92,6 +92,15 @@ class FollowsUnknown(FieldError):
         )
 
 
+class SplitAfterMatching(ConflictError):
+    """Its proposals and matches would belong to no level part."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this question already has a proposal or a match; it cannot be split"
+        )
+
+
 class NotSplittable(ConflictError):
     """Only a question that is not yet worked on, and not split before, splits."""
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from app.codes import QuestionStatus
 from app.models import Neighbourhood, Question, Theme
@@ -107,6 +107,12 @@ def add(session: Session, question: Question) -> Question:
     session.add(question)
     session.flush()
     return question
+
+
+def is_split() -> ColumnElement[bool]:
+    """The question was split into sub-questions: its parts take the matches."""
+    part = aliased(Question)
+    return exists().where(part.parent_id == Question.id)
 
 
 def children(session: Session, question_id: uuid.UUID) -> list[Question]:

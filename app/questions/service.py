@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import repository as audit_repository
 from app.audit import service as audit
-from app.codes import QuestionStatus, Role
+from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
 from app.db import utcnow
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
@@ -27,6 +27,7 @@ from app.questions.errors import (
     QuestionMovedMeanwhile,
     QuestionNotEditable,
     QuestionNotFound,
+    SplitAfterMatching,
     SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
@@ -358,6 +359,11 @@ def split_question(
         raise NotSplittable(q.status, reason=f"status {q.status!r}")
     if q.parent_id is not None or repository.children(session, q.id):
         raise NotSplittable(q.status, reason="it is already split or a part")
+    if any(
+        m.status in (MatchStatus.PROPOSED, *HOLDING_STATUSES)
+        for m in match_repository.list_for_questions(session, [q.id])
+    ):
+        raise SplitAfterMatching()
     accepted = list(q.levels) or ["mbo", "hbo", "wo"]
     levels = sorted(set(data.levels))
     if len(levels) < 2 or any(lv not in accepted for lv in levels):

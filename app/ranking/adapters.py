@@ -64,7 +64,6 @@ __all__ = [
     "load_encoder_strict",
     "offer_input",
     "offer_text_of",
-    "offer_window",
     "propose_team",
     "question_input",
     "question_text",
@@ -146,14 +145,6 @@ def team_of(
         ranking,
         {o.id: o.level for o in offers},
         allowed=[Level(level) for level in allowed],
-    )
-
-
-def offer_window(o: Offer) -> OfferWindow:
-    return OfferWindow(
-        available_from=o.available_from,
-        available_until=o.available_until,
-        intake_deadline=o.intake_deadline,
     )
 
 

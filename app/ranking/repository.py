@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.codes import OfferStatus, QuestionStatus
 from app.models import Embedding, Offer, Question, RankingStamp
 from app.offers.repository import serving
+from app.questions.repository import is_split
 
 
 def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
@@ -45,6 +46,7 @@ def open_questions(session: Session, municipality_id: uuid.UUID) -> list[Questio
             .where(
                 Question.municipality_id == municipality_id,
                 Question.status == QuestionStatus.OPEN,
+                ~is_split(),  # its parts are allocated instead
             )
             .order_by(Question.created_at, Question.id)
         )

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
-from app.models import Institution, Municipality, Neighbourhood, Theme
+from app.codes import Role
+from app.errors import AppError
+from app.models import Institution, Municipality, Neighbourhood, Theme, User
+from app.offers.errors import InstitutionRequired, NoInstitution
 from app.vocab import repository
 from app.vocab.errors import (
     UnknownInstitution,
@@ -110,3 +113,26 @@ def get_municipality(session: Session, municipality_id: uuid.UUID) -> Municipali
     municipality = session.get(Municipality, municipality_id)
     assert municipality is not None
     return municipality
+
+
+def institution_for(
+    session: Session,
+    named: str | None,
+    actor: User,
+    *,
+    not_own: Callable[[], AppError],
+) -> Institution:
+    """The institution a write acts for: a provider's own (naming another raises
+    `not_own`), or the one a broker or admin names (required for them)."""
+    if actor.role == Role.PROVIDER:
+        if actor.institution is None:
+            raise NoInstitution()
+        if (
+            named is not None
+            and resolve_institution(session, named).id != actor.institution_id
+        ):
+            raise not_own()
+        return actor.institution
+    if not named:
+        raise InstitutionRequired()
+    return resolve_institution(session, named)

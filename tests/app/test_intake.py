@@ -154,3 +154,19 @@ def test_assist_refuses_bad_input_naming_the_field(client, city):
 
 
 _ = QUESTION
+
+
+def test_assist_reads_a_yearly_offer_by_its_current_edition(client, make_user, auth):
+    """The 2026 window of a yearly offer has ended on 2027-01-15, but its 2027
+    edition starts on 1 February: a draft wanted by June can be met."""
+    sh = auth(make_user("staff"))
+    offer(
+        client,
+        auth(make_user("provider", institution="Hogeschool Leiden")),
+        available_from="2026-02-01",
+        available_until="2026-07-01",
+        intake_deadline="2026-01-20",
+        recurrence="yearly",
+    )
+    help_ = _assist(client, sh, **SLAAGHWIJK)
+    assert "deadline" not in {h["code"] for h in help_["hints"]}

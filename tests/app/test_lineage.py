@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.app.conftest import TEST_PASSWORD
-from tests.app.helpers import open_question
+from tests.app.helpers import offer, open_question, propose
 
 
 def _split(client, headers, question_id, levels):
@@ -32,6 +32,47 @@ def test_split_makes_one_open_sub_question_per_level(client, staff, broker, auth
     assert again.status_code == 409
     part = _split(client, bh, parts[0]["id"], ["wo", "hbo"])
     assert part.status_code == 409
+
+
+def test_a_split_question_is_matched_through_its_parts_only(
+    client, staff, broker, provider, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    offer(client, auth(provider), level="wo")
+    q = open_question(client, sh, bh, levels=["hbo", "wo"])
+    parts = _split(client, bh, q["id"], ["hbo", "wo"]).json()
+    offer_id = client.get(f"/api/questions/{parts[1]['id']}/candidates", headers=bh)
+    wo_offer = offer_id.json()["candidates"][0]["offer"]["id"]
+    refused = client.post(
+        "/api/matches",
+        json={"question_id": q["id"], "offer_id": wo_offer},
+        headers=bh,
+    )
+    assert refused.status_code == 409
+    assert "split" in refused.json()["detail"]
+    assert propose(client, bh, parts[1]["id"], wo_offer)["status"] == "proposed"
+    # The allocation and the student portal see the parts, not the parent.
+    allocation = client.post("/api/allocation", json={}, headers=bh).json()
+    assert q["id"] not in {p["question_id"] for p in allocation["pairs"]}
+    listed = {a["id"] for a in client.get("/api/portal/assignments").json()["items"]}
+    assert q["id"] not in listed
+    assert {p["id"] for p in parts} <= listed
+    assert client.get(f"/api/portal/assignments/{q['id']}").status_code == 404
+
+
+def test_a_question_with_a_proposal_cannot_be_split(
+    client, staff, broker, provider, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    o = offer(client, auth(provider))
+    q = open_question(client, sh, bh)
+    propose(client, bh, q["id"], o["id"])
+    refused = _split(client, bh, q["id"], ["hbo", "wo"])
+    assert refused.status_code == 409
+    assert "proposal" in refused.json()["detail"]
+    assert (
+        client.get(f"/api/questions/{q['id']}", headers=bh).json()["status"] == "open"
+    )
 
 
 def test_split_refuses_levels_the_question_does_not_accept(client, staff, broker, auth):

@@ -105,6 +105,11 @@ def test_two_cities_end_to_end(client, make_user, auth):
         headers=admin,
     )
     assert focus.status_code == 200, focus.text
+    read = client.get("/api/municipalities/delft/focus-themes/2027").json()
+    assert read["themes"] == ["duurzaamheid-biodiversiteit"]
+    assert (
+        client.get("/api/municipalities/delft/focus-themes/2028").json()["themes"] == []
+    )
     candidates = client.get(
         f"/api/questions/{question_id}/candidates", headers=delft_broker
     )

@@ -323,7 +323,7 @@ API: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/questions/{question_id}/split"): Case(
         only(201, ("broker",), staff_other=403),
-        q_id,
+        lambda w: {"question_id": str(w.question2.id)},  # no proposals: it splits
         json=lambda w, r: {"levels": ["wo", "hbo"]},
     ),
     ("GET", "/api/questions/{question_id}/matches"): Case(
@@ -388,6 +388,9 @@ API: dict[tuple[str, str], Case] = {
         },
     ),
     ("GET", "/api/reports/network"): Case(only(200, ("network", "admin"))),
+    ("GET", "/api/municipalities/{slug}/focus-themes/{year}"): Case(
+        ALL, lambda w: {"slug": "leiden", "year": "2027"}
+    ),
     ("PUT", "/api/municipalities/{slug}/focus-themes/{year}"): Case(
         only(200, ("admin",)),
         lambda w: {"slug": "leiden", "year": "2027"},

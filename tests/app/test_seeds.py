@@ -97,3 +97,18 @@ def test_demo_users_log_in_with_the_demo_password(client, session, settings):
             "/api/auth/token", data={"username": email, "password": "kennisbrug-demo"}
         )
         assert response.status_code == 200, email
+
+
+def test_demo_follow_ups_link_to_the_question_they_follow(session, settings):
+    seed_demo(session, settings)
+    follow_ups = {
+        q.title: q.follows_id
+        for q in session.scalars(
+            select(Question).where(Question.follows_id.is_not(None))
+        )
+    }
+    assert len(follow_ups) == 2
+    earlier = {
+        session.get(Question, i).status for i in follow_ups.values() if i is not None
+    }
+    assert earlier == {"completed"}

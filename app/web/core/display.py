@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app.ranking.adapters import dutch_day
+
 # Score components of the matching engine, in the words a broker uses.
 COMPONENT = {
     "dense": "Inhoud (taalmodel)",
@@ -42,20 +44,6 @@ EVENT_ACTION = {
     "proposed": "voorgesteld",
 }
 ENTITY = {"question": "Vraag", "match": "Koppeling", "offer": "Aanbod"}
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -76,8 +64,8 @@ def date_nl(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         local = value.astimezone(_AMSTERDAM) if value.tzinfo else value
-        return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return f"{dutch_day(local)} {local.year}, {local:%H:%M}"
+    return f"{dutch_day(value)} {value.year}"
 
 
 def percent(score: float | None) -> int:

@@ -44,6 +44,7 @@ from app.matches.errors import (
     NotAllocatable,
     OfferFull,
     PairAlreadyMatched,
+    QuestionIsSplit,
     QuestionNotTakingMatches,
 )
 from app.municipalities.city_import import RowInvalid
@@ -81,6 +82,7 @@ from app.questions.errors import (
     ParkUntilRequired,
     QuestionMovedMeanwhile,
     QuestionNotEditable,
+    SplitAfterMatching,
     SplitLevelsInvalid,
     StatusFollowsMatches,
     TransitionNotAllowed,
@@ -164,6 +166,10 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     ),
     TransitionNotYours: lambda e: "U mag deze stap voor deze vraag niet zetten.",
     FollowsUnknown: lambda e: "Kies als eerdere vraag een vraag van uw gemeente.",
+    SplitAfterMatching: lambda e: (
+        "Deze vraag heeft al een voorstel of koppeling en kan niet meer worden "
+        "gesplitst."
+    ),
     NotSplittable: lambda e: (
         f"Een vraag met status '{_question(e.status)}' kan niet worden gesplitst, "
         "of ze is al gesplitst."
@@ -215,6 +221,9 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     QuestionNotTakingMatches: lambda e: (
         f"Deze vraag staat niet open (status: {_question(e.status)}); "
         "open de vraag eerst."
+    ),
+    QuestionIsSplit: lambda e: (
+        "Deze vraag is gesplitst per niveau; koppel aanbod aan de deelvragen."
     ),
     PairAlreadyMatched: lambda e: (
         f"Deze vraag en dit aanbod zijn al gekoppeld (status: {_match(e.status)})."
