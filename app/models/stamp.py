@@ -85,6 +85,8 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: Any) -
             info[_CHANGED] = True
         elif isinstance(obj, Embedding) and obj.owner_type == "offer":
             info.setdefault(_VECTORS, set()).add(obj.owner_id)
+        elif isinstance(obj, Neighbourhood):  # a new district's names
+            info[_REBUILD] = True
     for obj in session.dirty:
         if isinstance(obj, Offer):
             if _modified(obj, RANKED_ATTRIBUTES):
