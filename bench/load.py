@@ -248,7 +248,9 @@ def generate_world(
         for h in m["neighbourhoods"]
     ]
     offer_templates = [
-        o for o in demo["offers"] if o["status"] == "active" and o["capacity"] > 0
+        o
+        for o in demo["offers"]
+        if o.get("status", "active") == "active" and o["capacity"] > 0
     ]
     staff = [u["email"] for u in demo["users"] if u["role"] == "staff"]
     settings = Settings(database_url=db_url, secret_key="x" * 40)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session
 
-from app.codes import Level, MatchStatus, OfferStatus, Role, label
+from app.codes import Level, MatchStatus, Role, label
 from app.intake import repository
 from app.intake.schemas import (
     AssistRead,
@@ -29,19 +29,19 @@ from app.intake.schemas import (
 )
 from app.matches import repository as match_repository
 from app.matches.schemas import OfferSummary
-from app.models import Neighbourhood, Offer, Question, User
+from app.models import Neighbourhood, Question, User
 from app.questions.errors import NoMunicipality
-from app.ranking import embeddings
 from app.ranking import repository as ranking_repository
 from app.ranking.adapters import (
     DEFAULT_CONFIG,
     Encoder,
+    OfferInput,
+    OfferWindow,
     QuestionInput,
     Ranking,
     draft_hints,
     draft_input,
     find_neighbourhood,
-    offer_window,
     question_text,
     question_text_of,
     rank,
@@ -50,8 +50,8 @@ from app.ranking.adapters import (
     suggest_themes,
     team_of,
 )
-from app.ranking.index import build_index
-from app.ranking.service import LEXICAL_WARNING
+from app.ranking.index import city_index
+from app.ranking.service import LEXICAL_WARNING, stored_similarity_vectors
 from app.vocab import repository as vocab_repository
 from app.vocab.service import match_neighbourhood
 
@@ -83,10 +83,10 @@ def assist(
     )
     hood_names = {h.slug: h.name for h in hoods}
     where = place or (found.value if found else None)
-    offers = [
-        o
-        for o in ranking_repository.offer_pool(session, city)
-        if o.status == OfferStatus.ACTIVE and o.remaining_capacity > 0
+    pool = city_index(session, encoder, city, today)
+    # The offers that could take a question now (active, places left).
+    open_offers = [
+        o for o in pool.index.offers if o.is_active and o.remaining_capacity > 0
     ]
     question = draft_input(
         title=draft.title,
@@ -114,22 +114,26 @@ def assist(
         ),
         wanted_until=draft.wanted_until,
         today=today,
-        windows=[offer_window(o, today) for o in offers if _level_ok(o, draft.levels)],
+        windows=[
+            # The index holds each offer's current edition (a yearly one's next).
+            OfferWindow(o.available_from, o.available_until, o.intake_deadline)
+            for o in open_offers
+            if _level_ok(str(o.level), draft.levels)
+        ],
     )
     packages: list[PackageRead] = []
     similar: list[SimilarRead] = []
     if has_text:
-        index = build_index(session, encoder, offers, today)
         ranking = rank(
             question,
             vector,
-            index,
+            pool.index,
             reference_date=today,
             config=DEFAULT_CONFIG,
             limit=_POOL,
             excluded_limit=0,
         )
-        packages = _packages(ranking, offers, draft.levels)
+        packages = _packages(session, ranking, open_offers, draft.levels)
         similar = _similar(session, encoder, question, vector, city, user=user)
     return AssistRead(
         themes=[
@@ -173,16 +177,21 @@ def _chosen_place(hoods: Sequence[Neighbourhood], name: str | None) -> str | Non
     return hood.slug if hood else None
 
 
-def _level_ok(o: Offer, levels: Sequence[str]) -> bool:
-    return not levels or o.level in levels
+def _level_ok(level: str, levels: Sequence[str]) -> bool:
+    return not levels or level in levels
 
 
 def _packages(
-    ranking: Ranking, offers: Sequence[Offer], levels: Sequence[str]
+    session: Session,
+    ranking: Ranking,
+    offers: Sequence[OfferInput],
+    levels: Sequence[str],
 ) -> list[PackageRead]:
-    by_id = {str(o.id): o for o in offers}
     hits = {c.offer_id: c for c in ranking.candidates}
     parts = team_of(ranking, offers, [str(lv) for lv in levels])
+    by_id = ranking_repository.offers_by_id(
+        session, [i for part in parts for i in part.offer_ids]
+    )
     out = []
     for part in parts:
         chosen = [by_id[i] for i in part.offer_ids]
@@ -217,10 +226,11 @@ def _similar(
     others = repository.earlier_questions(session, city)
     if not others:
         return []
-    other_vectors = None
-    if encoder is not None and vector is not None:
-        other_vectors = embeddings.question_vectors(session, encoder, others)
-        session.commit()  # vectors computed on the way are kept
+    other_vectors = (
+        stored_similarity_vectors(session, encoder, None, others)[1]
+        if vector is not None
+        else None
+    )
     indices, scores = similar_questions(
         vector if other_vectors is not None else None,
         other_vectors,

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from app.codes import DecisionOutcome
 from app.models import Decision, Match, User
-from app.ranking import repository as ranking_repository
 from app.ranking import service as ranking
 from app.ranking.adapters import DEFAULT_CONFIG, Encoder
 
@@ -35,17 +34,15 @@ def record(
 ) -> Decision:
     """Add the decision with the question's ranking as it stands now; the caller
     commits it together with the step it records (one transaction)."""
-    offers = ranking_repository.offer_pool(session, m.question.municipality_id)
     learned = ranking.learned_ranker(session, m.question.municipality_id)
     ranked = ranking.rank_question(
         session,
         encoder,
         m.question,
-        offers,
         today=today,
         limit=SHOWN_DEPTH,
         reranker=learned[0] if learned else None,
-    )
+    ).ranking
     shown: list[dict[str, Any]] = [
         {
             "offer_id": c.offer_id,

@@ -7,7 +7,7 @@ from app.models.interest import Interest
 from app.models.job import ScheduledJob
 from app.models.learned_model import LearnedModel
 from app.models.match import Match
-from app.models.offer import Offer
+from app.models.offer import Offer, RankingStamp
 from app.models.outbox import OutboxMail
 from app.models.period import AcademicPeriod
 from app.models.question import Question, QuestionLevel
@@ -36,7 +36,13 @@ __all__ = [
     "OutboxMail",
     "Question",
     "QuestionLevel",
+    "RankingStamp",
     "ScheduledJob",
     "Theme",
     "User",
 ]
+
+# The ranking stamp's listeners (registered on import, like the tables).
+from app.models import stamp as _stamp
+
+del _stamp

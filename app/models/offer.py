@@ -108,6 +108,11 @@ class Offer(IdMixin, TimestampMixin, Base):
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The ranking stamp version of the last change to its ranking input
+    # (app/models/stamp.py): an index at an older version reloads this offer.
+    index_version: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", index=True
+    )
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     institution: Mapped[Institution] = relationship(lazy="joined")
@@ -138,3 +143,18 @@ class Offer(IdMixin, TimestampMixin, Base):
     @property
     def remaining_capacity(self) -> int:
         return max(self.capacity - self.places_taken, 0)
+
+
+class RankingStamp(Base):
+    """The one row (id 1) of the ranking stamp (app/models/stamp.py).
+
+    `version` counts the committed changes to any offer's ranking input;
+    `rebuild_version` is the version of the last one every index must be rebuilt
+    for (districts, institution names, a deleted offer).
+    """
+
+    __tablename__ = "ranking_stamp"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rebuild_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -47,6 +47,7 @@ __all__ = [
     "MatchConfig",
     "MatchingError",
     "OfferIndex",
+    "OfferInput",
     "OfferWindow",
     "QuestionInput",
     "Ranking",
@@ -63,7 +64,6 @@ __all__ = [
     "load_encoder_strict",
     "offer_input",
     "offer_text_of",
-    "offer_window",
     "propose_team",
     "question_input",
     "question_text",
@@ -138,23 +138,13 @@ def draft_input(
 
 
 def team_of(
-    ranking: Ranking, offers: Sequence[Offer], allowed: Sequence[str]
+    ranking: Ranking, offers: Sequence[OfferInput], allowed: Sequence[str]
 ) -> list[TeamPart]:
     """The ranking's candidates grouped by level into one proposed team."""
     return propose_team(
         ranking,
-        {str(o.id): Level(o.level) for o in offers},
+        {o.id: o.level for o in offers},
         allowed=[Level(level) for level in allowed],
-    )
-
-
-def offer_window(o: Offer, today: date) -> OfferWindow:
-    """The offer's window on `today`: a yearly offer's current edition."""
-    edition = current_edition(o, today)
-    return OfferWindow(
-        available_from=edition.available_from,
-        available_until=edition.available_until,
-        intake_deadline=edition.intake_deadline,
     )
 
 

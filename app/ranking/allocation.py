@@ -25,9 +25,9 @@ from app.questions import service as question_service
 from app.ranking import embeddings
 from app.ranking import repository as ranking_repository
 from app.ranking.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
-from app.ranking.index import build_index
+from app.ranking.index import city_index
 from app.ranking.schemas import AllocationPair, AllocationRead
-from app.ranking.service import LEXICAL_WARNING
+from app.ranking.service import warning_for
 
 # Candidates per question handed to the solver: enough to route around full offers.
 _TOP_K = 20
@@ -60,9 +60,8 @@ def propose_allocation(
     """Propose the pairs with the highest total score within every offer's capacity."""
     questions = _open_questions(session, user, question_ids)
     assert user.municipality_id is not None
-    offers = ranking_repository.offer_pool(session, user.municipality_id)
-    index = build_index(session, encoder, offers, today)
-    position = {str(o.id): k for k, o in enumerate(offers)}
+    pool = city_index(session, encoder, user.municipality_id, today)
+    index = pool.index
     matches = repository.list_for_questions(session, [q.id for q in questions])
     taken = {
         (m.question_id, m.offer_id) for m in matches if m.status != MatchStatus.PROPOSED
@@ -72,9 +71,10 @@ def propose_allocation(
         if m.status in HOLDING_STATUSES:
             held[m.question_id] += 1
     vectors = (
-        embeddings.question_vectors(session, encoder, questions) if encoder else None
+        embeddings.stored_question_vectors(session, encoder, questions)
+        if encoder
+        else [None] * len(questions)
     )
-    session.commit()
     pair_q: list[int] = []
     pair_o: list[int] = []
     pair_s: list[float] = []
@@ -82,15 +82,15 @@ def propose_allocation(
     for qk, q in enumerate(questions):
         ranking = rank(
             question_input(q),
-            vectors[qk] if vectors is not None else None,
+            vectors[qk],
             index,
             reference_date=today,
             limit=_TOP_K,
             excluded_limit=0,
         )
         for c in ranking.candidates:
-            ok = position[c.offer_id]
-            if (q.id, offers[ok].id) in taken:
+            ok = pool.rows[c.offer_id]
+            if (q.id, uuid.UUID(c.offer_id)) in taken:
                 continue
             pair_q.append(qk)
             pair_o.append(ok)
@@ -106,11 +106,14 @@ def propose_allocation(
         np.array(pair_o, dtype=np.int64),
         np.array(pair_s, dtype=np.float64),
     )
+    chosen = ranking_repository.offers_by_id(
+        session, [index.offers[ok].id for ok in result.offer_index.tolist()]
+    )
     pairs = [
         AllocationPair(
             question_id=questions[qk].id,
             question_title=questions[qk].title,
-            offer=OfferSummary.at(offers[ok], today),
+            offer=OfferSummary.at(chosen[index.offers[ok].id], today),
             score=round(float(score), 4),
             explanation=explanations[(qk, ok)],
         )
@@ -127,5 +130,5 @@ def propose_allocation(
         total_score=round(result.total_score, 4),
         questions_considered=len(questions),
         questions_served=result.questions_served,
-        warning=None if encoder else LEXICAL_WARNING,
+        warning=warning_for(encoder, all(v is not None for v in vectors)),
     )

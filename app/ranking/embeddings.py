@@ -122,6 +122,45 @@ def offer_vectors(
     return vectors(session, encoder, "offer", owners, progress=progress)
 
 
+def stored_offer_vectors(
+    session: Session, encoder: Encoder, offer_ids: Sequence[str]
+) -> F32:
+    """(n, d) offer vectors as stored, never encoded here (the embedding job does).
+
+    An offer whose text changed keeps its old vector until the job stores the new
+    one (which bumps the ranking stamp); an offer without any has a zero vector,
+    so it gets no dense evidence meanwhile.
+    """
+    stored = repository.embeddings_of(
+        session, "offer", [uuid.UUID(i) for i in offer_ids], encoder.model_name
+    )
+    out = np.zeros((len(offer_ids), encoder.dimension), dtype=np.float32)
+    for k, offer_id in enumerate(offer_ids):
+        row = stored.get(uuid.UUID(offer_id))
+        if row is not None and row.dimension == encoder.dimension:
+            out[k] = _to_array(row)
+    return out
+
+
+def stored_question_vectors(
+    session: Session, encoder: Encoder, questions: Sequence[Question]
+) -> list[F32 | None]:
+    """Each question's stored vector if it is of its current text, else None.
+
+    Requests never encode: a missing or stale vector means the embedding job has
+    not run yet since the text changed; the caller ranks without dense evidence.
+    """
+    stored = repository.embeddings_of(
+        session, "question", [q.id for q in questions], encoder.model_name
+    )
+    out: list[F32 | None] = []
+    for q in questions:
+        row = stored.get(q.id)
+        fresh = row is not None and row.text_hash == text_hash(question_text_of(q))
+        out.append(_to_array(row) if fresh and row is not None else None)
+    return out
+
+
 def reindex(
     session: Session, encoder: Encoder, *, batch_size: int = 64, progress: bool = True
 ) -> int:

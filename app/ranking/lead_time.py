@@ -8,7 +8,7 @@ edition.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -21,12 +21,12 @@ from app.ranking.adapters import Ranking, dutch_day
 
 
 def lead_time_flag(
-    session: Session, ranking: Ranking, offers: Sequence[Offer], today: date
+    session: Session, ranking: Ranking, by_id: Mapping[str, Offer], today: date
 ) -> str | None:
-    """The Dutch flag for the best near-miss whose only fault is a closed intake."""
-    by_id = {str(o.id): o for o in offers}
+    """The Dutch flag for the best near-miss whose only fault is a closed intake
+    (`by_id`: at least the excluded offers, by id)."""
     for miss in ranking.excluded:
-        if miss.rules != ("intake",):
+        if miss.rules != ("intake",) or miss.offer_id not in by_id:
             continue
         offer = by_id[miss.offer_id]
         edition = current_edition(offer, today)

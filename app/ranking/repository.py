@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.codes import OfferStatus, QuestionStatus
-from app.models import Embedding, Offer, Question
+from app.models import Embedding, Offer, Question, RankingStamp
 from app.offers.repository import serving
 from app.questions.repository import is_split
 
@@ -74,3 +74,32 @@ def embeddings_of(
         )
     )
     return {row.owner_id: row for row in rows}
+
+
+def stamp(session: Session) -> tuple[int, int]:
+    """The ranking stamp: (version, rebuild_version); (0, 0) before any change."""
+    row = session.execute(
+        select(RankingStamp.version, RankingStamp.rebuild_version).where(
+            RankingStamp.id == 1
+        )
+    ).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def offers_changed_since(session: Session, version: int) -> list[Offer]:
+    """Every offer (any city) whose ranking input changed after stamp `version`."""
+    return list(
+        session.scalars(
+            select(Offer).where(Offer.index_version > version).order_by(Offer.id)
+        )
+    )
+
+
+def offers_by_id(session: Session, ids: Sequence[str]) -> dict[str, Offer]:
+    """The offers with these ids (as strings, as the engine names them)."""
+    if not ids:
+        return {}
+    wanted = [uuid.UUID(i) for i in dict.fromkeys(ids)]
+    return {
+        str(o.id): o for o in session.scalars(select(Offer).where(Offer.id.in_(wanted)))
+    }

@@ -5,10 +5,12 @@ similar questions, all from the same pipeline `kennisbrug eval` measures.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy.orm import Session
 
 from app.codes import MatchStatus
@@ -30,7 +32,7 @@ from app.ranking.adapters import (
     similar_questions,
     with_focus,
 )
-from app.ranking.index import build_index
+from app.ranking.index import CityIndex, city_index
 from app.ranking.lead_time import lead_time_flag
 from app.ranking.schemas import (
     CandidateRead,
@@ -43,6 +45,12 @@ from matching.learning import LearnedRanker
 LEXICAL_WARNING = (
     "Het taalmodel is niet beschikbaar: de kandidaten zijn alleen op woorden en "
     "thema's gerangschikt."
+)
+F32 = npt.NDArray[np.float32]
+PENDING_VECTOR_WARNING = (
+    "De tekst van deze vraag is nog niet door het taalmodel verwerkt: de kandidaten "
+    "zijn voorlopig alleen op woorden en thema's gerangschikt. Vernieuw de pagina "
+    "over een ogenblik."
 )
 
 
@@ -78,10 +86,37 @@ def learned_ranker(
 _FOCUS_MARGIN = 10
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionRanking:
+    """A question's ranking, the index it was made on, and whether the question's
+    vector was there (else the dense evidence is left out until the job ran)."""
+
+    ranking: Ranking
+    pool: CityIndex
+    dense: bool
+
+
+def question_vector(
+    session: Session, encoder: Encoder | None, q: Question
+) -> F32 | None:
+    """The question's stored vector of its current text; None (no dense evidence)
+    while the embedding job has not stored it. Never encoded in a request."""
+    if encoder is None:
+        return None
+    return embeddings.stored_question_vectors(session, encoder, [q])[0]
+
+
+def warning_for(encoder: Encoder | None, dense: bool) -> str | None:
+    """The Dutch warning when ranking ran without the language model's evidence."""
+    if encoder is None:
+        return LEXICAL_WARNING
+    return None if dense else PENDING_VECTOR_WARNING
+
+
 def _focused(
     session: Session,
     q: Question,
-    offers: Sequence[Offer],
+    offer_themes: Mapping[str, Sequence[str]],
     ranking: Ranking,
     today: date,
 ) -> Ranking:
@@ -92,7 +127,7 @@ def _focused(
     return Ranking(
         candidates=with_focus(
             ranking.candidates,
-            offer_themes={str(o.id): [t.slug for t in o.themes] for o in offers},
+            offer_themes=offer_themes,
             question_themes=[t.slug for t in q.themes],
             focus=focus,
             year=today.year,
@@ -101,31 +136,65 @@ def _focused(
     )
 
 
+def _themes_of(pool: CityIndex, ids: Sequence[str]) -> dict[str, list[str]]:
+    offers = pool.index.offers
+    return {i: list(offers[pool.rows[i]].themes) for i in ids if i in pool.rows}
+
+
 def rank_question(
     session: Session,
     encoder: Encoder | None,
     q: Question,
-    offers: Sequence[Offer],
     *,
     today: date,
     limit: int,
     excluded_limit: int = 5,
     reranker: LearnedRanker | None = None,
-) -> Ranking:
-    index = build_index(session, encoder, offers, today)
-    vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
+) -> QuestionRanking:
+    """The question ranked against its city's cached offer index."""
+    pool = city_index(session, encoder, q.municipality_id, today)
+    vector = question_vector(session, encoder, q)
     ranking = rank(
         question_input(q),
         vector,
-        index,
+        pool.index,
         reference_date=today,
         config=DEFAULT_CONFIG,
         limit=limit + _FOCUS_MARGIN,
         excluded_limit=excluded_limit,
         reranker=reranker,
     )
-    ranking = _focused(session, q, offers, ranking, today)
-    return Ranking(candidates=ranking.candidates[:limit], excluded=ranking.excluded)
+    themes = _themes_of(pool, [c.offer_id for c in ranking.candidates])
+    ranking = _focused(session, q, themes, ranking, today)
+    return QuestionRanking(
+        ranking=Ranking(
+            candidates=ranking.candidates[:limit], excluded=ranking.excluded
+        ),
+        pool=pool,
+        dense=vector is not None,
+    )
+
+
+def stored_similarity_vectors(
+    session: Session,
+    encoder: Encoder | None,
+    target: Question | None,
+    others: Sequence[Question],
+) -> tuple[F32 | None, F32 | None]:
+    """The stored vectors of a question and the others it is compared with, or
+    (None, None) when any is missing (then the comparison is on words only, until
+    the embedding job ran). Never encoded in a request."""
+    if encoder is None:
+        return None, None
+    found = embeddings.stored_question_vectors(
+        session, encoder, [*([target] if target else []), *others]
+    )
+    if any(v is None for v in found):
+        return None, None
+    rows = [v for v in found if v is not None]
+    if target is None:
+        return None, np.asarray(rows, dtype=np.float32)
+    return rows[0], np.asarray(rows[1:], dtype=np.float32).reshape(len(others), -1)
 
 
 def candidates(
@@ -139,19 +208,22 @@ def candidates(
 ) -> CandidatesRead:
     """Ranked offers for a question with explanations, plus the best near-misses."""
     q = question_service.get_visible_question(session, question_id, user)
-    offers = repository.offer_pool(session, q.municipality_id)
     learned = learned_ranker(session, q.municipality_id)
-    ranking = rank_question(
+    ranked = rank_question(
         session,
         encoder,
         q,
-        offers,
         today=today,
         limit=limit,
         reranker=learned[0] if learned else None,
     )
-    session.commit()  # vectors computed on the way are kept
-    by_id = {str(o.id): o for o in offers}
+    ranking = ranked.ranking
+    # Only the offers shown are loaded, not the pool.
+    by_id = repository.offers_by_id(
+        session,
+        [c.offer_id for c in ranking.candidates]
+        + [e.offer_id for e in ranking.excluded],
+    )
     existing = {
         str(m.offer_id): m for m in match_repository.list_for_questions(session, [q.id])
     }
@@ -159,7 +231,7 @@ def candidates(
         question_id=q.id,
         engine_version=DEFAULT_CONFIG.version,
         model_name=encoder.model_name if encoder else None,
-        warning=None if encoder else LEXICAL_WARNING,
+        warning=warning_for(encoder, ranked.dense),
         ranker=learned[0].version if learned else "default",
         learned_from=learned[1] if learned else None,
         candidates=[
@@ -175,6 +247,7 @@ def candidates(
                 else None,
             )
             for c in ranking.candidates
+            if c.offer_id in by_id
         ],
         excluded=[
             ExcludedRead(
@@ -184,8 +257,9 @@ def candidates(
                 score=e.score,
             )
             for e in ranking.excluded
+            if e.offer_id in by_id
         ],
-        lead_time=lead_time_flag(session, ranking, offers, today),
+        lead_time=lead_time_flag(session, ranking, by_id, today),
     )
 
 
@@ -193,15 +267,15 @@ def score_pair(
     session: Session, encoder: Encoder | None, q: Question, o: Offer, *, today: date
 ) -> PairScore:
     """The score the candidate list gives this (eligible) offer for the question."""
-    index = build_index(
-        session, encoder, repository.offer_pool(session, q.municipality_id), today
-    )
-    vector = embeddings.question_vectors(session, encoder, [q])[0] if encoder else None
+    pool = city_index(session, encoder, q.municipality_id, today)
+    vector = question_vector(session, encoder, q)
     learned = learned_ranker(session, q.municipality_id)
+    if str(o.id) not in pool.rows:  # callers check the hard rules first
+        raise HardRuleBroken(o.title, rules=[], labels=[])
     hit = score_offer(
         question_input(q),
         vector,
-        index,
+        pool.index,
         str(o.id),
         reference_date=today,
         config=DEFAULT_CONFIG,
@@ -209,7 +283,8 @@ def score_pair(
     )
     if hit is None:  # callers check the hard rules first; keep a clear error anyway
         raise HardRuleBroken(o.title, rules=[], labels=[])
-    hit = _focused(session, q, [o], Ranking((hit,), ()), today).candidates[0]
+    themes = {str(o.id): [t.slug for t in o.themes]}
+    hit = _focused(session, q, themes, Ranking((hit,), ()), today).candidates[0]
     return PairScore(
         score=hit.score,
         components=dict(hit.components),
@@ -233,12 +308,9 @@ def similar(
     others = repository.other_questions(session, q)
     if not others:
         return []
-    if encoder is not None:
-        vectors = embeddings.question_vectors(session, encoder, [q, *others])
-        session.commit()
-        target_vector, other_vectors = vectors[0], vectors[1:]
-    else:
-        target_vector = other_vectors = None
+    target_vector, other_vectors = stored_similarity_vectors(
+        session, encoder, q, others
+    )
     indices, scores = similar_questions(
         target_vector,
         other_vectors,

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -20,15 +21,18 @@ from fastapi.testclient import TestClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from pydantic import SecretStr
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
 from app.config import Settings
 from app.db import get_session, make_engine
+from app.jobs.queue import _REQUESTED as _JOBS_REQUESTED
+from app.jobs.registry import JobName
 from app.main import create_app
 from app.models import Municipality, Neighbourhood, User
+from app.ranking.embeddings import reindex
 from app.security import create_token
 from seeds.loader import SeedReport, load_reference, read_data
 
@@ -96,9 +100,30 @@ def session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
+# Set on a request session whose commit asked for the embedding job.
+_EMBED = "tests.embedding-requested"
+
+
+@event.listens_for(Session, "before_commit", insert=True)
+def _note_embedding_request(session: Session) -> None:
+    # Runs before app.jobs.queue takes the request off the session.
+    if JobName.EMBEDDING in session.info.get(_JOBS_REQUESTED, ()):
+        session.info[_EMBED] = True
+
+
 @pytest.fixture
-def app(engine: Engine, session: Session, settings: Settings) -> FastAPI:
+def app(
+    engine: Engine,
+    session: Session,
+    settings: Settings,
+    request: pytest.FixtureRequest,
+) -> FastAPI:
+    """The app on the test's connection. As the in-process worker would, the
+    embedding job runs after a request committed a text change (on the same
+    connection, so it sees the test's data); `@pytest.mark.manual_jobs` leaves
+    that to the test."""
     app = create_app(settings, engine=engine)
+    auto_embed = request.node.get_closest_marker("manual_jobs") is None
 
     def _session() -> Iterator[Session]:
         # A new session per request, as in production (a shared one would hide
@@ -112,9 +137,22 @@ def app(engine: Engine, session: Session, settings: Settings) -> FastAPI:
                 yield request_session
             finally:
                 request_session.rollback()
+            if auto_embed and request_session.info.pop(_EMBED, False):
+                _run_embedding_job(session, app.state.encoder)
 
     app.dependency_overrides[get_session] = _session
     return app
+
+
+def _run_embedding_job(session: Session, encoder: Any) -> None:
+    if encoder is None:
+        return
+    with Session(
+        bind=session.connection(),
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    ) as job_session:
+        reindex(job_session, encoder, progress=False)
 
 
 @pytest.fixture

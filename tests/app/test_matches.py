@@ -463,6 +463,7 @@ class TestAllocation:
         )
 
 
+@pytest.mark.manual_jobs  # counts what the job encodes itself
 class TestStoredEmbeddings:
     def rows(self, session, owner_id):
         from sqlalchemy import select

@@ -104,6 +104,7 @@ class TestMailChoice:
         assert session.get(User, provider.id).wants_mail is False
 
 
+@pytest.mark.manual_jobs  # the test runs the job itself
 class TestEmbeddingJob:
     def test_a_new_question_gets_its_vector_from_the_job(
         self, client, session, auth, staff, settings
