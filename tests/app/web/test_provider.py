@@ -150,6 +150,56 @@ class TestCsvImport:
         assert "Onbekend thema 'onbestaand'" in text
         assert "Er is niets geïmporteerd: 1 rij(en)" in text
 
+    def test_every_error_of_a_row_names_its_column_and_what_is_allowed(
+        self, client, provider, session
+    ):
+        login(client, provider)
+        before = offer_count(session)
+        data = (
+            b"kind;title;description;capacity;themes;available_from;"
+            b"available_until;intake_deadline;status\n"
+            b"course;Goed;Tekst;1;veiligheid;;;;\n"
+            b"workshop;;Tekst;veel;onbestaand;30-6-2027;1-2-2027;1-7-2027;weg\n"
+        )
+        response = self.upload(client, data)
+        assert response.status_code == 422
+        rows = [
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+            for cells in (
+                re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
+                for tr in re.findall(r"<tr>(.*?)</tr>", response.text, flags=re.S)
+            )
+            if len(cells) == 4
+        ]
+        found = {(row, column): message for row, column, message, _ in rows}
+        assert found == {
+            ("3", "Soort aanbod (kind)"): (
+                "Kies course (cursus of minor), thesis (afstudeerplaatsen) of "
+                "research (onderzoeksexpertise)."
+            ),
+            ("3", "Titel (title)"): "Vul dit veld in.",
+            ("3", "Capaciteit (capacity)"): "Vul een heel getal in.",
+            ("3", "Status (status)"): "Kies active (actief) of paused (gepauzeerd).",
+            ("3", "Thema&#39;s (themes)"): (
+                "Onbekend thema &#39;onbestaand&#39;. Kies een thema uit de lijst."
+            ),
+            ("3", "Beschikbaar tot en met (available_until)"): (
+                "De einddatum ligt vóór de begindatum."
+            ),
+            ("3", "Uiterste aanmelddatum (intake_deadline)"): (
+                "De uiterste aanmelddatum ligt na de begindatum; "
+                "kies een dag vóór of op de begindatum."
+            ),
+        }
+        allowed = {column: text for _, column, _, text in rows}
+        assert "0 tot 1000" in allowed["Capaciteit (capacity)"]
+        assert "veiligheid (Veiligheid" in allowed["Thema&#39;s (themes)"]
+        for _, _, message, _ in rows:
+            assert "allowed" not in message
+            assert "Input should" not in message
+        assert "Er is niets geïmporteerd: 1 rij(en)" in text_of(response.text)
+        assert offer_count(session) == before  # the good row is not imported either
+
     def test_bom_and_comma_delimiter(self, client, provider, session):
         login(client, provider)
         before = offer_count(session)
