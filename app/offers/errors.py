@@ -59,6 +59,28 @@ class InstitutionRequired(FieldError):
         )
 
 
+class IntakeAfterStart(FieldError):
+    """The last day to join lies after the offer starts: no question could use it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "intake_deadline is after available_from",
+            field="intake_deadline",
+            field_message="must not be after available_from",
+        )
+
+
+class NoPlaces(FieldError):
+    """A new offer on the page needs a place (the API keeps 0 for full offers)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a new offer needs at least one place",
+            field="capacity",
+            field_message="at least 1",
+        )
+
+
 class CapacityBelowTaken(ConflictError):
     """Capacity may not drop below the places taken now (409: it depends on state)."""
 

@@ -44,6 +44,7 @@ from app.offers.errors import (
     TooManyRows,
 )
 from app.offers.schemas import OfferCreate
+from app.vocab import service as vocab
 
 MAX_BYTES = 1_000_000
 MAX_ROWS = 500
@@ -232,6 +233,33 @@ def _service_errors(row: int, exc: AppError) -> list[RowError]:
     ]
 
 
+def _more_problems(
+    session: Session,
+    row: int,
+    fields: dict[str, Any],
+    actor: User,
+    found: list[RowError],
+) -> list[RowError]:
+    """A row's vocabulary and date errors that its schema error stopped short of:
+    every error of the row in one round, one per column."""
+    municipality_id = actor.municipality_id
+    if fields.get("municipality"):
+        try:
+            municipality_id = vocab.resolve_municipality(
+                session, str(fields["municipality"])
+            ).id
+        except AppError:
+            municipality_id = None  # named by the service once the row is valid
+    seen = {e.column for e in found}
+    problems = service.field_problems(session, municipality_id, fields)
+    return [
+        e
+        for part in problems
+        for e in _service_errors(row, part)
+        if e.column not in seen
+    ]
+
+
 def import_offers(
     session: Session, data: bytes, *, actor: User, settings: Settings
 ) -> list[Offer]:
@@ -240,10 +268,12 @@ def import_offers(
     errors: list[RowError] = []
     offers: list[Offer] = []
     for number, cells in rows:
+        fields = _row_input(cells)
         try:
-            create = OfferCreate.model_validate(_row_input(cells))
+            create = OfferCreate.model_validate(fields)
         except ValidationError as exc:
-            errors.extend(_validation_errors(number, exc))
+            found = _validation_errors(number, exc)
+            errors += found + _more_problems(session, number, fields, actor, found)
             continue
         try:
             offers.append(

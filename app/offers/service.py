@@ -19,6 +19,7 @@ from app.models import Match, Offer, User
 from app.offers import repository
 from app.offers.errors import (
     CapacityBelowTaken,
+    IntakeAfterStart,
     OfferNotFound,
     OtherCity,
     OtherInstitution,
@@ -106,13 +107,74 @@ def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
             _set_field(session, o, key, value)
         except FieldError as exc:
             errors.append(exc)
-    if o.available_from and o.available_until and o.available_until < o.available_from:
-        errors.append(
-            WindowReversed(start_field="available_from", end_field="available_until")
-        )
+    errors += date_problems(o.available_from, o.available_until, o.intake_deadline)
     raise_all(errors)
     if o.capacity < o.places_taken:
         raise CapacityBelowTaken(o.places_taken)
+
+
+def date_problems(
+    start: date | None, end: date | None, deadline: date | None
+) -> list[FieldError]:
+    """An offer's dates out of order: the end before the start, or the last day
+    to join after the start."""
+    errors: list[FieldError] = []
+    if start and end and end < start:
+        errors.append(
+            WindowReversed(start_field="available_from", end_field="available_until")
+        )
+    if start and deadline and deadline > start:
+        errors.append(IntakeAfterStart())
+    return errors
+
+
+def field_problems(
+    session: Session, municipality_id: uuid.UUID | None, fields: dict[str, Any]
+) -> list[FieldError]:
+    """The vocabulary and date errors of raw input, without saving anything.
+
+    A form whose schema check failed (say, the title is missing) still names
+    reversed dates and unknown themes in the same round.
+    """
+    errors: list[FieldError] = []
+    checks: list[tuple[str, Any]] = [
+        ("themes", lambda v: vocab.resolve_themes(session, v)),
+        (
+            "municipalities",
+            lambda v: [
+                vocab.resolve_municipality(session, s, field="municipalities")
+                for s in v
+            ],
+        ),
+    ]
+    if municipality_id is not None:
+        checks.append(
+            (
+                "neighbourhoods",
+                lambda v: vocab.resolve_neighbourhoods(session, municipality_id, v),
+            )
+        )
+    for name, check in checks:
+        if fields.get(name):
+            try:
+                check(list(fields[name]))
+            except FieldError as exc:
+                errors.append(exc)
+    return errors + date_problems(
+        *(
+            _as_date(fields.get(k))
+            for k in ("available_from", "available_until", "intake_deadline")
+        )
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _set_field(session: Session, o: Offer, key: str, value: Any) -> None:

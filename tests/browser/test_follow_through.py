@@ -143,3 +143,35 @@ def test_admin_creates_an_account_on_a_page(page: Page):
     page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord")
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+def test_offer_form_shows_every_error_in_one_round(page: Page):
+    """A failed submit writes nothing, so the demo counts other tests read stay."""
+    login(page, "docent@hsleiden.example")
+    page.goto("/aanbod/nieuw")
+    description = page.locator("#f-description")
+    # Untouched required fields do not look like errors on first display.
+    expect(page.locator("[aria-invalid]")).to_have_count(0)
+    look = "e => ['borderTopColor', 'backgroundColor'].map(p => getComputedStyle(e)[p])"
+    assert description.evaluate(look) == page.locator("#f-title").evaluate(look)
+    description.fill("Studenten onderzoeken samen met bewoners een vraag uit de wijk.")
+    page.get_by_label(re.compile(r"^Capaciteit")).fill("0")
+    page.get_by_label("Beschikbaar vanaf").fill("2027-06-30")
+    page.get_by_label("Beschikbaar tot en met").fill("2027-02-01")
+    page.get_by_role("button", name="Aanbod registreren").click()
+    expect(page).to_have_title(re.compile(r"^Fout: "))
+    expect(page.locator("#f-title-error")).to_have_text("Fout: Vul dit veld in.")
+    expect(page.locator("#f-capacity-error")).to_have_text(
+        "Fout: Vul een aantal van minstens 1 in."
+    )
+    expect(page.locator("#f-available_until-error")).to_have_text(
+        "Fout: De einddatum ligt vóór de begindatum."
+    )
+    summary = page.get_by_role("alert").filter(has_text="Controleer uw invoer")
+    expect(summary.locator("li")).to_have_count(3)
+    expect(page.get_by_label("Beschikbaar vanaf")).to_have_value("2027-06-30")
+    expect(description).to_have_value(re.compile("^Studenten onderzoeken"))
+    for text in page.locator("[id$='-error']").all_inner_texts():
+        assert "allowed" not in text
+        assert "must" not in text
+    assert audit(page, "provider: aanbod met drie fouten") == []

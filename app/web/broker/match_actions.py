@@ -10,11 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from app.deps import EnvDep, SessionDep
 from app.matches import service as match_service
-from app.matches.schemas import CancelRequest, CompleteRequest, RejectRequest
+from app.matches.schemas import CancelRequest, RejectRequest
 from app.models import Match, User
+from app.web.core import completion
 from app.web.core.actions import attempt
 from app.web.core.display import COMPLETE_LABELS
 from app.web.core.error_pages import PageNotFoundError
@@ -107,20 +109,17 @@ def _start(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
     return match_service.start_match(s, i, actor=u)
 
 
-def _complete(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
-    data = CompleteRequest.model_validate(fields)
-    return match_service.complete_match(s, i, data, actor=u)
-
-
 def _cancel(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
     return match_service.cancel_match(
         s, i, CancelRequest.model_validate(fields), actor=u
     )
 
 
+_REASON_NEEDED = (
+    "Geef een reden (minstens 3 tekens): annuleren is niet terug te draaien."
+)
 _STEPS: dict[str, tuple[StepAction, str]] = {
     "starten": (_start, "De koppeling is gestart."),
-    "afronden": (_complete, "De koppeling is afgerond en het resultaat is vastgelegd."),
     "annuleren": (
         _cancel,
         "De koppeling is geannuleerd; een bezette plaats is weer vrij.",
@@ -138,10 +137,15 @@ def match_step(
     form: CsrfForm,
 ) -> Response:
     """Start, complete (with the outcome) or cancel a match."""
-    if step not in _STEPS:
+    if step not in (*_STEPS, "afronden"):
         raise PageNotFoundError("Deze stap bestaat niet.")
-    action, success = _STEPS[step]
     question_id = match_service.get_visible_match(session, match_id, user).question_id
+    if step == "afronden":  # its own form: a refusal shows it again
+        return _complete_step(request, session, match_id, question_id, user, form)
+    action, success = _STEPS[step]
+    if step == "annuleren" and len(str(form.get("reason") or "").strip()) < 3:
+        flash(request, _REASON_NEEDED, "error")
+        return _back(question_id, "koppelingen")
     fields = {k: v for k, v in form.items() if k in COMPLETE_LABELS and v != ""}
     attempt(
         request,
@@ -150,4 +154,27 @@ def match_step(
         success,
         labels=COMPLETE_LABELS,
     )
+    return _back(question_id, "koppelingen")
+
+
+def _complete_step(
+    request: Request,
+    session: Session,
+    match_id: uuid.UUID,
+    question_id: uuid.UUID,
+    user: User,
+    form: FormData,
+) -> Response:
+    """Complete with the outcome; a refusal shows the form again, nothing lost."""
+    result = completion.complete(session, match_id, form, user=user)
+    if result.match is None:
+        return completion.failed_page(
+            request,
+            result.state,
+            match=match_service.get_visible_match(session, match_id, user),
+            action=f"/makelaar/koppelingen/{match_id}/afronden",
+            back=f"/makelaar/vragen/{question_id}#koppelingen",
+            rating_label="Waardering door de vraageigenaar",
+        )
+    flash(request, "De koppeling is afgerond en het resultaat is vastgelegd.")
     return _back(question_id, "koppelingen")

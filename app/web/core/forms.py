@@ -7,7 +7,7 @@ module only turns a posted form into the schema's input and puts the errors
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from app.errors import AppError
+from app.errors import AppError, FieldError, InvalidFields
 from app.web.core import messages
 
 FormValue = str | list[str]
@@ -76,13 +76,32 @@ def payload(
     return out
 
 
-def save_form(session: Session, state: FormState, save: Callable[[], T]) -> T | None:
-    """Validate and save; on a refusal, roll back and put the errors on the form."""
+def save_form(
+    session: Session,
+    state: FormState,
+    save: Callable[[], T],
+    choices: Mapping[str, Iterable[str]] | None = None,
+) -> T | None:
+    """Validate and save; on a refusal, roll back and put the errors on the form.
+
+    `choices`: the Dutch labels of a choice field's values, named when the value
+    is not one of them.
+    """
     try:
         return save()
     except ValidationError as exc:
-        state.errors = messages.validation_errors(exc)
+        state.errors = messages.validation_errors(exc, choices)
     except AppError as exc:
         session.rollback()
         state.errors = messages.field_errors(exc, state.labels)
     return None
+
+
+def add_problems(state: FormState, problems: Sequence[FieldError]) -> None:
+    """After a refusal, also name the errors the refusal stopped short of (a schema
+    error hides the vocabulary and date checks): every error in one round."""
+    if problems:
+        found = messages.field_errors(InvalidFields(problems), state.labels)
+        for name, text in found.items():
+            if name != "form":
+                state.errors.setdefault(name, text)

@@ -59,7 +59,9 @@ from app.offers.errors import (
     HeaderTooLong,
     ImportRejected,
     InstitutionRequired,
+    IntakeAfterStart,
     NoInstitution,
+    NoPlaces,
     NoRows,
     NotCsv,
     NotUtf8,
@@ -186,6 +188,11 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     ),
     OtherCity: lambda e: "U kunt alleen aanbod voor uw eigen gemeente registreren.",
     InstitutionRequired: lambda e: "Kies een instelling.",
+    IntakeAfterStart: lambda e: (
+        "De uiterste aanmelddatum ligt na de begindatum; "
+        "kies een dag vóór of op de begindatum."
+    ),
+    NoPlaces: lambda e: "Vul een aantal van minstens 1 in.",
     CapacityBelowTaken: lambda e: (
         f"De capaciteit kan niet lager dan de {e.taken} plaats(en) die al bezet zijn."
     ),
@@ -353,12 +360,28 @@ def dutch_validation(error: Mapping[str, Any]) -> str:
     return text(error) if text else "Deze waarde is ongeldig."
 
 
-def validation_errors(exc: ValidationError) -> dict[str, str]:
+_CHOICE_ERRORS = frozenset({"enum", "literal_error", "missing"})
+
+
+def choose(labels: Iterable[str]) -> str:
+    """The allowed values of a choice by their Dutch labels: "Kies a, b of c."."""
+    return f"Kies {_either(labels)}."
+
+
+def validation_errors(
+    exc: ValidationError, choices: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, str]:
     """Field name -> Dutch message; the first error per field wins. A model-level
-    error names its field in its context (window_reversed: the end field)."""
+    error names its field in its context (window_reversed: the end field).
+
+    `choices` gives a choice field's allowed values by their Dutch labels, so a
+    wrong value names them (instead of the codes the schema knows).
+    """
     errors: dict[str, str] = {}
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
         name = loc[0] if loc else _ctx(err, "end") or "form"
+        if choices and name in choices and err.get("type") in _CHOICE_ERRORS:
+            errors.setdefault(name, choose(choices[name]))
         errors.setdefault(name, dutch_validation(err))
     return errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from app.deps import SessionDep, SettingsDep
@@ -11,6 +12,7 @@ from app.errors import AppError
 from app.offers import importer
 from app.offers.errors import ImportRejected
 from app.offers.import_router import read_upload
+from app.web.core import options
 from app.web.core.messages import dutch
 from app.web.core.page_deps import CsrfForm, ProviderPage
 from app.web.core.session import flash
@@ -31,6 +33,12 @@ def _page(request: Request, **context: object) -> Response:
         **context,
     }
     return render(request, "provider/import.html", full, status_code=status_code)
+
+
+def _theme_codes(session: Session) -> str:
+    """What the themes column allows: every theme code, with its Dutch name."""
+    codes = ", ".join(f"{code} ({name})" for code, name in options.themes(session))
+    return f"Thema-codes gescheiden door |: {codes}."
 
 
 @router.get("/aanbod/import/sjabloon.csv")
@@ -68,7 +76,7 @@ def import_file(
         return _page(
             request,
             error=f"Er is niets geïmporteerd: {len({e.row for e in exc.row_errors})} rij(en) bevatten fouten. Verbeter ze en importeer het bestand opnieuw.",
-            problems=import_texts.row_problems(exc),
+            problems=import_texts.row_problems(exc, {"themes": _theme_codes(session)}),
             total_errors=exc.total_errors,
             status_code=422,
         )

@@ -10,8 +10,10 @@ from starlette.datastructures import FormData
 
 from app.codes import Recurrence, Role
 from app.config import Settings
+from app.errors import FieldError, FieldRequired
 from app.models import Offer, User
 from app.offers import service as offer_service
+from app.offers.errors import NoPlaces
 from app.offers.schemas import OfferCreate, OfferUpdate
 from app.periods import repository as period_repository
 from app.web.core import options
@@ -19,6 +21,7 @@ from app.web.core.display import date_nl
 from app.web.core.forms import (
     FormState,
     FormValue,
+    add_problems,
     payload,
     read_form,
     save_form,
@@ -45,6 +48,13 @@ LABELS = {
     "form": "Formulier",
 }
 LIST_FIELDS = ("themes", "neighbourhoods", "municipalities")
+# A wrong choice names the allowed values by their Dutch labels, not their codes.
+CHOICES = {
+    "kind": [text.lower() for _, text in options.KINDS],
+    "level": [text for _, text in options.LEVELS],
+    "language": [text for _, text in options.LANGUAGES],
+    "recurrence": [text.lower() for _, text in options.from_codes(Recurrence)],
+}
 # Optional fields an edit may clear: an empty input means "no value" (None).
 _CLEARABLE = (
     "available_from",
@@ -53,6 +63,10 @@ _CLEARABLE = (
     "contact_name",
     "contact_email",
 )
+
+
+# Required fields an edit may not empty: an empty input is refused, not ignored.
+_REQUIRED = ("kind", "title", "description", "capacity")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,23 +170,43 @@ def _dates_from_period(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _capacity(fields: dict[str, Any]) -> int | None:
+    try:
+        return int(str(fields.get("capacity", "")))
+    except ValueError:
+        return None
+
+
+def _new_offer(
+    session: Session, fields: dict[str, Any], user: User, settings: Settings
+) -> Offer:
+    """Validate like the API, but a new offer on the page needs a place: with
+    capacity 0 it could never be matched (the API keeps 0 for full offers)."""
+    data = OfferCreate.model_validate(fields)
+    if data.capacity == 0:
+        raise NoPlaces()
+    return offer_service.create_offer(session, data, actor=user, settings=settings)
+
+
 def create_offer(
     session: Session, form: FormData, *, user: User, settings: Settings
 ) -> OfferResult:
     data = read_form(form, lists=LIST_FIELDS)
     state = FormState(data=data, labels=LABELS)
+    fields = _served(_dates_from_period(payload(data)), user, None)
     offer = save_form(
         session,
         state,
-        lambda: offer_service.create_offer(
-            session,
-            OfferCreate.model_validate(
-                _served(_dates_from_period(payload(data)), user, None)
-            ),
-            actor=user,
-            settings=settings,
-        ),
+        lambda: _new_offer(session, fields, user, settings),
+        CHOICES,
     )
+    if offer is None:
+        problems: list[FieldError] = offer_service.field_problems(
+            session, user.municipality_id, fields
+        )
+        if _capacity(fields) == 0:
+            problems.append(NoPlaces())
+        add_problems(state, problems)
     return OfferResult(offer, state)
 
 
@@ -182,14 +216,22 @@ def update_offer(
     data = read_form(form, lists=LIST_FIELDS, skip=("institution",))
     state = FormState(data=data, labels=LABELS)
     fields = _served(payload(data), user, offer.municipality.slug)
-    for name in _CLEARABLE:
+    for name in (*_CLEARABLE, *_REQUIRED):
         fields.setdefault(name, None)
     fields = _dates_from_period(fields)
+    municipality_id = offer.municipality_id
     saved = save_form(
         session,
         state,
         lambda: offer_service.update_offer(
             session, offer.id, OfferUpdate.model_validate(fields), actor=user
         ),
+        CHOICES,
     )
+    if saved is None:
+        emptied = [FieldRequired(n) for n in _REQUIRED if fields[n] is None]
+        add_problems(
+            state,
+            [*emptied, *offer_service.field_problems(session, municipality_id, fields)],
+        )
     return OfferResult(saved, state)

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.codes import QuestionStatus, Role
-from app.errors import InvalidFields
 from app.models import Question, User
 from app.questions import service as question_service
 from app.questions.schemas import QuestionCreate, QuestionUpdate
-from app.web.core import messages, options
+from app.web.core import options
 from app.web.core.forms import (
     FormState,
     FormValue,
+    add_problems,
     payload,
     read_form,
     save_form,
@@ -137,12 +137,7 @@ def _add_field_problems(
     session: Session, user: User, state: FormState, fields: dict[str, Any]
 ) -> None:
     """After a schema refusal, also name vocabulary and date errors: one round."""
-    problems = question_service.field_problems(session, user, fields)
-    if problems:
-        found = messages.field_errors(InvalidFields(problems), state.labels)
-        for name, text in found.items():
-            if name != "form":
-                state.errors.setdefault(name, text)
+    add_problems(state, question_service.field_problems(session, user, fields))
 
 
 def update_question(

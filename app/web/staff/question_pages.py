@@ -12,13 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from app.codes import QuestionStatus, labels
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.matches import service as match_service
-from app.matches.schemas import CompleteRequest, MatchRead
+from app.matches.schemas import MatchRead
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import TransitionRequest
 from app.ranking import service as ranking
+from app.web.core import completion
 from app.web.core.actions import attempt
-from app.web.core.display import COMPLETE_LABELS
 from app.web.core.error_pages import PageNotFoundError
 from app.web.core.page_deps import CsrfForm, QuestionEditorPage, StaffPage
 from app.web.core.session import flash
@@ -114,13 +114,16 @@ def question_page(
         for m in question_service.question_matches(session, question.id, user=user)
     ]
     similar = ranking.similar(session, encoder, question.id, user=user, limit=5)
-    steps = []
+    allowed = []
     if question.owner_id == user.id:
-        steps = [
+        allowed = [
             (to, text)
             for to, text in _OWNER_STEPS.items()
             if "owner" in MANUAL.get((question.status, to), frozenset())
         ]
+    # Withdrawing has no way back: it is asked first, on a confirm step with a reason.
+    steps = [(to, t) for to, t in allowed if to != QuestionStatus.WITHDRAWN]
+    final_steps = [(to, t) for to, t in allowed if to == QuestionStatus.WITHDRAWN]
     return render(
         request,
         "staff/question_detail.html",
@@ -129,6 +132,7 @@ def question_page(
             "matches": matches,
             "similar": similar,
             "steps": steps,
+            "final_steps": final_steps,
             "editable": question.status in EDITABLE,
             "is_owner": question.owner_id == user.id,
             "just_saved": nieuw,
@@ -148,10 +152,17 @@ def change_status(
 ) -> Response:
     """Submit or withdraw one's own question."""
     to = str(form.get("to") or "")
+    note = str(form.get("note") or "").strip() or None
     if to not in _OWNER_STEPS:
         flash(request, "Kies indienen of intrekken.", "error")
+    elif to == QuestionStatus.WITHDRAWN and (not note or len(note) < 3):
+        flash(
+            request,
+            "Geef een reden (minstens 3 tekens): intrekken is niet terug te draaien.",
+            "error",
+        )
     else:
-        step = TransitionRequest.model_validate({"to": to})
+        step = TransitionRequest.model_validate({"to": to, "note": note})
         attempt(
             request,
             session,
@@ -222,14 +233,17 @@ def complete_match(
     match = match_service.get_visible_match(session, match_id, user, owner_allowed=True)
     if match.question_id != question_id:
         raise PageNotFoundError("Deze koppeling hoort niet bij deze vraag.")
-    fields = {k: v for k, v in form.items() if k in COMPLETE_LABELS and v != ""}
-    attempt(
-        request,
-        session,
-        lambda: match_service.complete_match(
-            session, match_id, CompleteRequest.model_validate(fields), actor=user
-        ),
-        "Dank u wel: het resultaat en uw beoordeling zijn vastgelegd.",
-        labels=COMPLETE_LABELS,
-    )
+    result = completion.complete(session, match_id, form, user=user)
+    if result.match is None:
+        return completion.failed_page(
+            request,
+            result.state,
+            match=match_service.get_visible_match(
+                session, match_id, user, owner_allowed=True
+            ),
+            action=f"/vragen/{question_id}/koppelingen/{match_id}/afronden",
+            back=f"/vragen/{question_id}",
+            rating_label="Uw waardering",
+        )
+    flash(request, "Dank u wel: het resultaat en uw beoordeling zijn vastgelegd.")
     return RedirectResponse(f"/vragen/{question_id}", status_code=303)

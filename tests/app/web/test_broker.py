@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.models import Match
 from tests.app.helpers import QUESTION, offer, open_question
-from tests.app.web.support import csrf, login, text_of
+from tests.app.web.support import csrf, errors_on, login, text_of
 
 
 @pytest.fixture
@@ -144,9 +144,18 @@ class TestBrokerPages:
         complete = url("match_step", match_id=match.id, step="afronden")
         assert "gestart" in client.post(start, data={"csrf_token": token}).text
         short = client.post(
-            complete, data={"csrf_token": token, "outcome_summary": "kort"}
+            complete,
+            data={"csrf_token": token, "outcome_summary": "kort", "rating": "9"},
         )
-        assert "Resultaat: Gebruik minstens 10 tekens." in short.text
+        assert short.status_code == 422
+        assert "<title>Fout: " in short.text
+        assert errors_on(short.text) == {
+            "outcome_summary": "Gebruik minstens 10 tekens.",
+            "rating": "Vul een getal van hoogstens 5 in.",
+        }
+        assert ">kort</textarea>" in short.text  # the typed outcome is kept
+        session.refresh(match)
+        assert match.status == "in_progress"
         done = client.post(
             complete,
             data={
@@ -199,3 +208,32 @@ class TestBrokerPages:
         assert result.status_code == 200
         assert "1 bevestigd, 1 geweigerd" in result.text
         assert "capaciteit vol" in result.text
+
+
+def test_cancelling_a_match_asks_first_with_a_reason(
+    client, url, broker, broker_world, session
+):
+    first, _, single = broker_world
+    login(client, broker)
+    path = url("broker_question_page", question_id=first["id"])
+    token = csrf(client, path)
+    client.post(
+        url("confirm", question_id=first["id"]),
+        data={"csrf_token": token, "offer_id": single["id"]},
+    )
+    match = session.scalar(
+        select(Match).where(Match.offer_id == uuid.UUID(single["id"]))
+    )
+    page = client.get(path).text
+    cancel = url("match_step", match_id=match.id, step="annuleren")
+    assert "<summary>Koppeling annuleren…</summary>" in page
+    assert f'action="{cancel}"' in page
+    assert f'href="{path}#koppelingen">Nee, terug</a>' in page
+    refused = client.post(cancel, data={"csrf_token": token, "reason": "x"})
+    assert "Geef een reden (minstens 3 tekens)" in refused.text
+    session.refresh(match)
+    assert match.status == "confirmed"
+    done = client.post(cancel, data={"csrf_token": token, "reason": "Team vervalt"})
+    assert "De koppeling is geannuleerd" in done.text
+    session.refresh(match)
+    assert (match.status, match.reason) == ("cancelled", "Team vervalt")

@@ -11,7 +11,14 @@ from sqlalchemy import select
 from app.models import Offer
 from app.offers import importer
 from tests.app.helpers import OFFER, offer
-from tests.app.web.support import csrf, errors_on, login, offer_count, text_of
+from tests.app.web.support import (
+    csrf,
+    errors_on,
+    login,
+    offer_count,
+    reloaded,
+    text_of,
+)
 
 
 class TestProviderPages:
@@ -142,6 +149,56 @@ class TestCsvImport:
         text = text_of(response.text)
         assert "Onbekend thema 'onbestaand'" in text
         assert "Er is niets geïmporteerd: 1 rij(en)" in text
+
+    def test_every_error_of_a_row_names_its_column_and_what_is_allowed(
+        self, client, provider, session
+    ):
+        login(client, provider)
+        before = offer_count(session)
+        data = (
+            b"kind;title;description;capacity;themes;available_from;"
+            b"available_until;intake_deadline;status\n"
+            b"course;Goed;Tekst;1;veiligheid;;;;\n"
+            b"workshop;;Tekst;veel;onbestaand;30-6-2027;1-2-2027;1-7-2027;weg\n"
+        )
+        response = self.upload(client, data)
+        assert response.status_code == 422
+        rows = [
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+            for cells in (
+                re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)
+                for tr in re.findall(r"<tr>(.*?)</tr>", response.text, flags=re.S)
+            )
+            if len(cells) == 4
+        ]
+        found = {(row, column): message for row, column, message, _ in rows}
+        assert found == {
+            ("3", "Soort aanbod (kind)"): (
+                "Kies course (cursus of minor), thesis (afstudeerplaatsen) of "
+                "research (onderzoeksexpertise)."
+            ),
+            ("3", "Titel (title)"): "Vul dit veld in.",
+            ("3", "Capaciteit (capacity)"): "Vul een heel getal in.",
+            ("3", "Status (status)"): "Kies active (actief) of paused (gepauzeerd).",
+            ("3", "Thema&#39;s (themes)"): (
+                "Onbekend thema &#39;onbestaand&#39;. Kies een thema uit de lijst."
+            ),
+            ("3", "Beschikbaar tot en met (available_until)"): (
+                "De einddatum ligt vóór de begindatum."
+            ),
+            ("3", "Uiterste aanmelddatum (intake_deadline)"): (
+                "De uiterste aanmelddatum ligt na de begindatum; "
+                "kies een dag vóór of op de begindatum."
+            ),
+        }
+        allowed = {column: text for _, column, _, text in rows}
+        assert "0 tot 1000" in allowed["Capaciteit (capacity)"]
+        assert "veiligheid (Veiligheid" in allowed["Thema&#39;s (themes)"]
+        for _, _, message, _ in rows:
+            assert "allowed" not in message
+            assert "Input should" not in message
+        assert "Er is niets geïmporteerd: 1 rij(en)" in text_of(response.text)
+        assert offer_count(session) == before  # the good row is not imported either
 
     def test_bom_and_comma_delimiter(self, client, provider, session):
         login(client, provider)
@@ -308,3 +365,91 @@ def test_provider_form_sets_the_served_cities(
     )
     session.refresh(row)
     assert [m.slug for m in row.served] == ["leiden"]  # none ticked: the home city
+
+
+class TestOfferFormErrors:
+    """The offer form names every error at once, in Dutch, and keeps what was typed."""
+
+    def post(self, client, url, **fields):
+        form = {
+            "csrf_token": csrf(client, url("new_offer_page")),
+            "kind": "course",
+            "title": "",
+            "description": "Tekst die blijft staan",
+            "capacity": "0",
+            "available_from": "2027-06-30",
+            "available_until": "2027-02-01",
+            "intake_deadline": "2027-07-15",
+            "contact_name": "Docent Jansen",
+            "themes": ["gezondheid-welzijn"],
+            **fields,
+        }
+        return client.post(url("provider_create_offer"), data=form)
+
+    def test_all_errors_in_one_round(self, client, url, provider, session):
+        login(client, provider)
+        before = offer_count(session)
+        page = self.post(client, url)
+        assert page.status_code == 422
+        errors = errors_on(page.text)
+        assert errors == {
+            "title": "Vul dit veld in.",
+            "capacity": "Vul een aantal van minstens 1 in.",
+            "available_until": "De einddatum ligt vóór de begindatum.",
+            "intake_deadline": (
+                "De uiterste aanmelddatum ligt na de begindatum; "
+                "kies een dag vóór of op de begindatum."
+            ),
+        }
+        assert "<title>Fout: " in page.text
+        for typed in ("Tekst die blijft staan", "Docent Jansen", "2027-07-15"):
+            assert typed in page.text
+        assert 'value="gezondheid-welzijn" checked' in page.text
+        assert offer_count(session) == before
+
+    def test_wrong_choices_are_named_by_their_dutch_labels(
+        self, client, url, provider, session
+    ):
+        login(client, provider)
+        page = self.post(client, url, kind="workshop", language="fr", capacity="2")
+        errors = errors_on(page.text)
+        assert errors["kind"] == (
+            "Kies cursus of minor, afstudeerplaatsen of onderzoeksexpertise."
+        )
+        assert errors["language"] == "Kies Nederlands of Engels."
+        for text in errors.values():
+            assert "allowed" not in text
+            assert "workshop" not in text
+
+    def test_reversed_dates_alone_and_on_edit(
+        self, client, url, provider, auth, session
+    ):
+        login(client, provider)
+        page = self.post(client, url, title="Een goede titel", capacity="2")
+        assert set(errors_on(page.text)) == {"available_until", "intake_deadline"}
+        made = offer(client, auth(provider))
+        edit = url("provider_update_offer", offer_id=made["id"])
+        page = client.post(
+            edit,
+            data={
+                "csrf_token": csrf(client, edit),
+                "kind": "course",
+                "title": "",
+                "description": "Nieuwe tekst",
+                "capacity": "2",
+                "available_from": "2027-06-30",
+                "available_until": "2027-02-01",
+            },
+        )
+        assert page.status_code == 422
+        assert set(errors_on(page.text)) == {"title", "available_until"}
+        assert "Nieuwe tekst" in page.text
+        row = reloaded(session, Offer, made["id"])
+        assert row.description == made["description"]
+
+    def test_first_display_shows_no_errors(self, client, url, provider):
+        login(client, provider)
+        page = client.get(url("new_offer_page"))
+        assert errors_on(page.text) == {}
+        assert "aria-invalid" not in page.text
+        assert "<title>Fout: " not in page.text

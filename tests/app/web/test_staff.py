@@ -105,7 +105,7 @@ class TestStaffPages:
         assert errors_on(response.text)["wanted_until"].startswith("De einddatum")
 
     def test_owner_submits_and_withdraws_and_sees_similar(
-        self, client, url, staff, broker, auth
+        self, client, url, staff, broker, auth, session
     ):
         earlier = open_question(client, auth(staff), auth(broker))
         login(client, staff)
@@ -128,9 +128,19 @@ class TestStaffPages:
         status = url("staff_change_status", question_id=question_id)
         page = client.post(status, data={"csrf_token": token, "to": "submitted"}).text
         assert "De vraag is ingediend." in page
-        client.post(status, data={"csrf_token": token, "to": "withdrawn"})
         question_page = url("staff_question_page", question_id=question_id)
+        page = client.get(question_page).text
+        assert "Vraag intrekken…" in page  # asked first, on a confirm step
+        assert f'<a class="utrecht-link" href="{question_page}">Nee, terug</a>' in page
+        asked = client.post(status, data={"csrf_token": token, "to": "withdrawn"})
+        assert "Geef een reden (minstens 3 tekens)" in asked.text
+        assert reloaded(session, Question, question_id).status == "submitted"
+        client.post(
+            status,
+            data={"csrf_token": token, "to": "withdrawn", "note": "Niet meer nodig"},
+        )
         assert "Ingetrokken" in client.get(question_page).text
+        assert reloaded(session, Question, question_id).status == "withdrawn"
 
     def test_other_staff_cannot_withdraw(
         self, client, url, staff, make_user, broker, auth
@@ -301,9 +311,21 @@ class TestStaffEditsAndFeedback:
         action = url("staff_complete_match", question_id=question_id, match_id=match_id)
         assert f'action="{action}"' in page
         short = client.post(
-            action, data={"csrf_token": csrf(client, path), "outcome_summary": "kort"}
+            action,
+            data={
+                "csrf_token": csrf(client, path),
+                "outcome_summary": "kort",
+                "result_url": "geen link",
+                "remarks": "Mijn opmerking blijft staan.",
+            },
         )
+        assert short.status_code == 422
+        assert "<title>Fout: " in short.text
         assert "Resultaat: Gebruik minstens 10 tekens." in short.text
+        assert set(errors_on(short.text)) == {"outcome_summary", "result_url"}
+        assert ">kort</textarea>" in short.text  # what was typed stays
+        assert "Mijn opmerking blijft staan." in short.text
+        assert f'action="{action}"' in short.text
         too_high = client.post(
             action,
             data={
