@@ -254,9 +254,17 @@ def list_offers(
         theme=theme,
         statuses=statuses,
         available_on=available_on,
-        q=q,
     )
-    return repository.list_page(session, f, limit=limit, offset=offset)
+    if not vocab.fold(q or ""):
+        return repository.list_page(session, f, limit=limit, offset=offset)
+    # Text search ignores case and accents, so it runs in Python (as the portal's).
+    found = vocab.text_filter(repository.list_all(session, f), _searchable, q)
+    found.sort(key=lambda row: row.created_at, reverse=True)  # newest first
+    return found[offset : offset + limit], len(found)
+
+
+def _searchable(o: Offer) -> str:
+    return f"{o.title} {o.description}"
 
 
 def update_offer(
