@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -61,6 +63,13 @@ _NOT_NULL = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class OfferContact:
+    name: str | None
+    email: str | None
+    institution: str
+
+
 def _snapshot(o: Offer) -> dict[str, Any]:
     snap = audit.snapshot(o, AUDITED)
     snap["themes"] = [t.slug for t in o.themes]
@@ -83,6 +92,21 @@ def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offe
     if o is None or not _can_see(user, o):
         raise OfferNotFound()
     return o
+
+
+def contacts(
+    session: Session, offer_ids: Iterable[uuid.UUID], *, user: User
+) -> dict[uuid.UUID, OfferContact]:
+    """Whom to reach about each offer the user may see: its contact person and
+    institution. Institutions have no website field, so the e-mail is the route."""
+    out: dict[uuid.UUID, OfferContact] = {}
+    for offer_id in offer_ids:
+        o = repository.get(session, offer_id)  # already loaded: no extra query
+        if o is not None and _can_see(user, o):
+            out[o.id] = OfferContact(
+                o.contact_name, o.contact_email, o.institution.name
+            )
+    return out
 
 
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
