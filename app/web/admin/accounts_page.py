@@ -14,6 +14,7 @@ from app.deps import SessionDep
 from app.models import User
 from app.users import service as user_service
 from app.users.schemas import UserCreate, UserUpdate
+from app.vocab import service as vocab
 from app.web.core import options
 from app.web.core.actions import attempt
 from app.web.core.forms import FormState, payload, read_form, save_form
@@ -39,9 +40,7 @@ _EDITED = ("email", "name", "role", "municipality", "institution", "department")
 
 def _context(session: Session, state: FormState, q: str = "") -> dict[str, Any]:
     users = user_service.list_users(session)
-    if q:
-        needle = q.casefold()
-        users = [u for u in users if needle in f"{u.name} {u.email}".casefold()]
+    users = vocab.text_filter(users, lambda u: f"{u.name} {u.email}", q)
     return {
         "form": state,
         "users": users,

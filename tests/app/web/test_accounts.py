@@ -115,3 +115,12 @@ def test_an_admin_cannot_lock_themselves_out(client, admin, session):
     assert "U kunt uw eigen account niet uitschakelen." in text_of(off.text)
     session.refresh(admin)
     assert (admin.role, admin.is_active) == ("admin", True)
+
+
+def test_account_search_ignores_accents(client, admin, make_user):
+    make_user("staff", name="Zoë Bakker", email="zoe@leiden.example")
+    make_user("staff", name="Piet Jansen", email="piet@leiden.example")
+    login(client, admin)
+    found = text_of(client.get("/beheer", params={"q": "zoe bakker"}).text)
+    assert "Zoë Bakker" in found
+    assert "Piet Jansen" not in found
