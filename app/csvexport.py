@@ -1,6 +1,7 @@
 """CSV downloads that open cleanly in a spreadsheet.
 
-UTF-8 with a byte-order mark, so Excel reads "Zoë" and "café" as written; cells that a
+UTF-8 with a byte-order mark, so Excel reads "Zoë" and "café" as written, and `;`
+between the columns as Dutch Excel expects (as the offer import template); cells that a
 spreadsheet would run as a formula are defused (OWASP "CSV injection"), because some
 exported text (student interests) comes from anonymous visitors.
 """
@@ -38,7 +39,7 @@ def to_csv(
     header: Sequence[str],
     rows: Iterable[Sequence[Cell]],
     *,
-    separator: Separator = "comma",
+    separator: Separator = "semicolon",
 ) -> str:
     """The CSV text (without BOM): a header row, then one line per row."""
     buffer = io.StringIO()

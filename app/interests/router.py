@@ -45,7 +45,7 @@ def export_interests(
     question_id: uuid.UUID,
     session: SessionDep,
     user: BrokerUser,
-    sep: Separator = "comma",
+    sep: Separator = "semicolon",
 ) -> Response:
     """Students' interests in one question as CSV (UTF-8 with BOM). Broker of its municipality."""
     text = service.interests_csv(session, question_id, broker=user, separator=sep)

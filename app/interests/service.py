@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.codes import Level, label
 from app.config import Settings
 from app.csvexport import Separator, to_csv
 from app.db import utcnow
@@ -33,13 +34,13 @@ from app.portal import service as portal
 from app.questions import service as question_service
 
 CSV_HEADER = (
-    "naam",
-    "e-mail",
-    "instelling",
-    "niveau",
-    "motivatie",
-    "aangemeld op",
-    "bijgewerkt op",
+    "Naam",
+    "E-mailadres",
+    "Instelling",
+    "Niveau",
+    "Motivatie",
+    "Aangemeld op",
+    "Bijgewerkt op",
 )
 
 
@@ -194,11 +195,19 @@ def interests_csv(
     question_id: uuid.UUID,
     *,
     broker: User,
-    separator: Separator = "comma",
+    separator: Separator = "semicolon",
 ) -> str:
     """The interests in a question as CSV text for a spreadsheet."""
     rows = [
-        (i.name, i.email, i.institution, i.level, i.message, i.created_at, i.updated_at)
+        (
+            i.name,
+            i.email,
+            i.institution,
+            label(Level, i.level),
+            i.message,
+            i.created_at,
+            i.updated_at,
+        )
         for i in list_interests(session, question_id, broker=broker)
     ]
     return to_csv(CSV_HEADER, rows, separator=separator)

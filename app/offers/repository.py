@@ -25,7 +25,6 @@ class OfferFilter:
     theme: str | None = None
     statuses: Sequence[str] = ()
     available_on: date | None = None
-    q: str | None = None
 
 
 def serving(municipality_id: uuid.UUID) -> ColumnElement[bool]:
@@ -83,14 +82,6 @@ def _filtered(f: OfferFilter) -> Select[Offer]:
         stmt = stmt.where(
             or_(Offer.available_from.is_(None), Offer.available_from <= day),
             or_(Offer.available_until.is_(None), Offer.available_until >= day),
-        )
-    if f.q:
-        needle = f.q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(Offer.title).contains(needle, autoescape=True),
-                func.lower(Offer.description).contains(needle, autoescape=True),
-            )
         )
     return stmt
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -60,6 +62,13 @@ _NOT_NULL = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class OfferContact:
+    name: str | None
+    email: str | None
+    institution: str
+
+
 def _snapshot(o: Offer) -> dict[str, Any]:
     snap = audit.snapshot(o, AUDITED)
     snap["themes"] = [t.slug for t in o.themes]
@@ -82,6 +91,21 @@ def get_visible_offer(session: Session, offer_id: uuid.UUID, user: User) -> Offe
     if o is None or not _can_see(user, o):
         raise OfferNotFound()
     return o
+
+
+def contacts(
+    session: Session, offer_ids: Iterable[uuid.UUID], *, user: User
+) -> dict[uuid.UUID, OfferContact]:
+    """Whom to reach about each offer the user may see: its contact person and
+    institution. Institutions have no website field, so the e-mail is the route."""
+    out: dict[uuid.UUID, OfferContact] = {}
+    for offer_id in offer_ids:
+        o = repository.get(session, offer_id)  # already loaded: no extra query
+        if o is not None and _can_see(user, o):
+            out[o.id] = OfferContact(
+                o.contact_name, o.contact_email, o.institution.name
+            )
+    return out
 
 
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
@@ -302,9 +326,17 @@ def list_offers(
         theme=theme,
         statuses=statuses,
         available_on=available_on,
-        q=q,
     )
-    return repository.list_page(session, f, limit=limit, offset=offset)
+    if not vocab.fold(q or ""):
+        return repository.list_page(session, f, limit=limit, offset=offset)
+    # Text search ignores case and accents, so it runs in Python (as the portal's).
+    found = vocab.text_filter(repository.list_all(session, f), _searchable, q)
+    found.sort(key=lambda row: row.created_at, reverse=True)  # newest first
+    return found[offset : offset + limit], len(found)
+
+
+def _searchable(o: Offer) -> str:
+    return f"{o.title} {o.description}"
 
 
 def update_offer(

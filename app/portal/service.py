@@ -69,20 +69,12 @@ def _searchable(q: Question) -> str:
     parts += [label for t in q.themes for label in (t.label_nl, t.label_en)]
     if q.neighbourhood is not None:
         parts.append(q.neighbourhood.name)
-    return vocab.fold(" ".join(parts))
+    return " ".join(parts)
 
 
 def text_matches(questions: Sequence[Question], text: str | None) -> list[Question]:
-    """Questions containing every word of `text`, ignoring case and accents.
-
-    Folding runs in Python so SQLite and PostgreSQL agree (no `unaccent` needed); a
-    city's public questions are a few hundred at most. A stored folded search
-    column is the step up when that changes.
-    """
-    words = vocab.fold(text or "").split()
-    if not words:
-        return list(questions)
-    return [q for q in questions if all(w in _searchable(q) for w in words)]
+    """Questions containing every word of `text`, ignoring case and accents."""
+    return vocab.text_filter(questions, _searchable, text)
 
 
 def _public_filter(

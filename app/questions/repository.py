@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from app.codes import QuestionStatus
@@ -21,7 +21,6 @@ class QuestionFilter:
     statuses: Sequence[str] = ()
     theme: str | None = None
     neighbourhood: str | None = None
-    q: str | None = None
     owner_id: uuid.UUID | None = None
     is_public: bool | None = None
 
@@ -71,14 +70,6 @@ def _filtered(f: QuestionFilter) -> Select[Question]:
         stmt = stmt.where(
             Question.neighbourhood_id.in_(
                 select(Neighbourhood.id).where(Neighbourhood.slug == f.neighbourhood)
-            )
-        )
-    if f.q:
-        needle = f.q.lower()
-        stmt = stmt.where(
-            or_(
-                func.lower(Question.title).contains(needle, autoescape=True),
-                func.lower(Question.description).contains(needle, autoescape=True),
             )
         )
     return stmt

@@ -195,10 +195,18 @@ def list_questions(
         statuses=statuses,
         theme=theme,
         neighbourhood=hood,
-        q=q,
         owner_id=user.id if mine else None,
     )
-    return repository.list_page(session, f, limit=limit, offset=offset)
+    if not vocab.fold(q or ""):
+        return repository.list_page(session, f, limit=limit, offset=offset)
+    # Text search ignores case and accents, so it runs in Python (as the portal's).
+    found = vocab.text_filter(repository.list_all(session, f), _searchable, q)
+    found.sort(key=lambda row: row.created_at, reverse=True)  # newest first
+    return found[offset : offset + limit], len(found)
+
+
+def _searchable(q: Question) -> str:
+    return f"{q.title} {q.description}"
 
 
 def update_question(

@@ -1,4 +1,8 @@
-"""Report downloads: one row per match, and the summary as section/key/value rows."""
+"""Report downloads: one row per match, and the summary as section/key/value rows.
+
+Column heads and code values (status, level, kind) are the Dutch labels people read
+on the pages; the JSON API keeps the codes.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,28 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.codes import Level, MatchStatus, OfferKind, label
 from app.csvexport import Cell, Separator, to_csv
 from app.models import User
 from app.reports import repository, service
 from app.reports.schemas import CapacityRow, CountRow, SummaryRead
 
 MATCHES_HEADER = (
-    "match_id",
-    "vraag",
-    "status",
-    "aanbod",
-    "instelling",
-    "niveau",
-    "soort",
-    "score",
-    "bevestigd op",
-    "afgerond op",
-    "resultaat",
-    "beoordeling",
+    "Koppeling (id)",
+    "Vraag",
+    "Status",
+    "Aanbod",
+    "Instelling",
+    "Niveau",
+    "Soort aanbod",
+    "Score",
+    "Bevestigd op",
+    "Afgerond op",
+    "Resultaat",
+    "Beoordeling",
+    "Reden van afwijzing of annulering",
 )
-SUMMARY_HEADER = ("sectie", "sleutel", "omschrijving", "waarde")
+SUMMARY_HEADER = ("Sectie", "Sleutel", "Omschrijving", "Waarde")
 
 
 def matches_csv(
@@ -34,19 +40,20 @@ def matches_csv(
     *,
     period_from: date | None = None,
     period_until: date | None = None,
-    separator: Separator = "comma",
+    separator: Separator = "semicolon",
 ) -> str:
-    """Every match of questions in scope, one row each, oldest first."""
+    """Every match of questions in scope, one row each, oldest first; a rejected,
+    declined or cancelled match carries the reason given."""
     scope = service.make_scope(user, period_from, period_until)
     rows: list[tuple[Cell, ...]] = [
         (
             str(m.id),
             q.title,
-            m.status,
+            label(MatchStatus, m.status),
             o.title,
             o.institution.name,
-            o.level,
-            o.kind,
+            label(Level, o.level),
+            label(OfferKind, o.kind),
             round(m.score, 4) if m.score is not None else None,
             m.confirmed_at.astimezone(service.REPORT_TZ).date()
             if m.confirmed_at
@@ -56,6 +63,7 @@ def matches_csv(
             else None,
             m.outcome_summary,
             m.rating,
+            m.reason,
         )
         for m, q, o in repository.matches_for_export(session, scope)
     ]
@@ -123,5 +131,5 @@ def summary_rows(s: SummaryRead) -> list[tuple[Cell, ...]]:
     return rows
 
 
-def summary_csv(summary: SummaryRead, *, separator: Separator = "comma") -> str:
+def summary_csv(summary: SummaryRead, *, separator: Separator = "semicolon") -> str:
     return to_csv(SUMMARY_HEADER, summary_rows(summary), separator=separator)

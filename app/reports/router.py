@@ -62,7 +62,7 @@ def export_summary(
     user: BrokerUser,
     period_from: FromQuery = None,
     until: UntilQuery = None,
-    sep: Separator = "comma",
+    sep: Separator = "semicolon",
 ) -> Response:
     """The KPIs as section/key/value CSV for a steering group. Broker."""
     summary = service.summary(
@@ -80,7 +80,7 @@ def export_matches(
     user: BrokerUser,
     period_from: FromQuery = None,
     until: UntilQuery = None,
-    sep: Separator = "comma",
+    sep: Separator = "semicolon",
 ) -> Response:
     """Every match of your municipality's questions, one row each, as CSV. Broker."""
     text = exports.matches_csv(

@@ -43,3 +43,19 @@ class WrongCurrentPassword(FieldError):
             field="current_password",
             field_message="not correct",
         )
+
+
+class OwnAccess(ConflictError):
+    """An admin cannot deactivate their own account or change their own role
+    (another admin does that), so nobody locks themselves out by mistake."""
+
+    def __init__(self, change: str) -> None:
+        super().__init__(f"you cannot change your own {change}")
+        self.change = change  # "is_active" or "role"
+
+
+class LastAdmin(ConflictError):
+    """The last active admin stays an active admin: else nobody can manage accounts."""
+
+    def __init__(self) -> None:
+        super().__init__("this is the last active admin account")

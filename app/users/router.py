@@ -38,12 +38,20 @@ def create_user(data: UserCreate, session: SessionDep, admin: AdminUser) -> User
 
 @router.patch(
     "/{user_id:uuid}",
-    responses=error_responses({404: "no such user", 422: "invalid input"}),
+    responses=error_responses(
+        {
+            404: "no such user",
+            409: "email address already in use, or the change would lock out "
+            "yourself or the last admin",
+            422: "invalid input (e.g. a broker without a municipality)",
+        }
+    ),
 )
 def update_user(
     user_id: uuid.UUID, data: UserUpdate, session: SessionDep, admin: AdminUser
 ) -> UserRead:
-    """Rename, re-password or (de)activate an account. Admin only."""
+    """Edit an account: email, name, role, municipality or institution, password,
+    (de)activation. A new role or affiliation ends the user's sessions. Admin only."""
     return UserRead.model_validate(
         service.update_user(session, user_id, data, actor=admin)
     )

@@ -25,9 +25,15 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(BaseModel):
+    """Only the fields sent change; `municipality`/`institution` null clears them."""
+
     model_config = ConfigDict(extra="forbid")
 
+    email: Email | None = Field(default=None, max_length=254)
     name: str | None = Field(default=None, min_length=1, max_length=120)
+    role: Role | None = None
+    municipality: str | None = Field(default=None, max_length=60)
+    institution: str | None = Field(default=None, max_length=120)
     password: str | None = Field(default=None, min_length=10, max_length=200)
     is_active: bool | None = None
     department: str | None = Field(default=None, max_length=120)

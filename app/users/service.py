@@ -16,13 +16,27 @@ from app.users import repository
 from app.users.errors import (
     AffiliationRequired,
     EmailTaken,
+    LastAdmin,
+    OwnAccess,
     UserNotFound,
     WrongCurrentPassword,
 )
 from app.users.schemas import UserCreate, UserUpdate
 from app.vocab import service as vocab
 
-_AUDITED = ("name", "is_active", "department")
+_AUDITED = (
+    "email",
+    "name",
+    "role",
+    "municipality_id",
+    "institution_id",
+    "is_active",
+    "department",
+)
+# A change of any of these changes what the user may see: their sessions end.
+_ACCESS = ("role", "municipality_id", "institution_id")
+_AFFILIATION = ("municipality", "institution")
+_NEEDS_MUNICIPALITY = (Role.STAFF, Role.BROKER)
 
 
 def build_user(
@@ -41,7 +55,7 @@ def build_user(
         password_hash=password_hash or hash_password(data.password),
         department=data.department,
     )
-    if data.role in (Role.STAFF, Role.BROKER):
+    if data.role in _NEEDS_MUNICIPALITY:
         if not data.municipality:
             raise AffiliationRequired(data.role, "municipality")
         user.municipality = vocab.resolve_municipality(session, data.municipality)
@@ -84,24 +98,52 @@ def list_users(session: Session) -> list[User]:
     return repository.list_all(session)
 
 
-def update_user(
-    session: Session, user_id: uuid.UUID, data: UserUpdate, *, actor: User
-) -> User:
-    """Rename, re-password, (de)activate an account."""
+def get_user(session: Session, user_id: uuid.UUID) -> User:
     user = repository.get(session, user_id)
     if user is None:
         raise UserNotFound()
+    return user
+
+
+def update_user(
+    session: Session, user_id: uuid.UUID, data: UserUpdate, *, actor: User
+) -> User:
+    """Edit an account: e-mail, name, role, affiliation, password, (de)activation.
+
+    The same affiliation rules as on creation; a new role or affiliation, a new
+    password or a deactivation ends every session and token of the user (what they
+    may see changed). Nobody changes their own role or deactivates themselves, and
+    the last active admin stays one.
+    """
+    user = get_user(session, user_id)
     before = audit.snapshot(user, _AUDITED)
     changes = data.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
+    affiliation = {k: changes.pop(k) for k in _AFFILIATION if k in changes}
     for key, value in changes.items():
         if value is None and key != "department":
             raise FieldRequired(key)
+    email = changes.pop("email", None)
+    if "role" in changes or affiliation:
+        _set_role(session, user, changes.pop("role", user.role), affiliation)
+    for key, value in changes.items():
         setattr(user, key, value)
+    if email is not None and email.lower() != user.email:
+        if repository.get_by_email(session, email) is not None:
+            raise EmailTaken(email)
+        user.email = email.lower()
+    _keep_admin_access(session, user, before, actor)
     if password:
         user.password_hash = hash_password(password)
-    if password or (before["is_active"] and not user.is_active):
-        # A new password or a deactivated account ends every session and token.
+    try:
+        session.flush()  # also sets the affiliation ids the audit compares
+    except IntegrityError:  # the same email, taken by a parallel request
+        session.rollback()
+        raise EmailTaken(email or user.email) from None
+    after = audit.snapshot(user, _AUDITED)
+    access_changed = any(before[k] != after[k] for k in _ACCESS)
+    if password or access_changed or (before["is_active"] and not user.is_active):
+        # What the user may do changed: every session and token ends.
         user.session_version += 1
     audit.record(
         session,
@@ -110,11 +152,46 @@ def update_user(
         entity_id=user.id,
         municipality_id=user.municipality_id,
         action="updated",
-        changes=audit.diff(before, audit.snapshot(user, _AUDITED))
+        changes=audit.diff(before, after)
         | ({"password": "changed"} if password else {}),
     )
     session.commit()
     return user
+
+
+def _set_role(
+    session: Session, user: User, role: str, affiliation: dict[str, str | None]
+) -> None:
+    """The role and the one affiliation it needs (the other is cleared), as on creation."""
+    current_city = user.municipality.slug if user.municipality else None
+    current_institution = user.institution.name if user.institution else None
+    municipality = affiliation.get("municipality", current_city)
+    institution = affiliation.get("institution", current_institution)
+    user.role = role
+    user.municipality = None
+    user.institution = None
+    if role in _NEEDS_MUNICIPALITY:
+        if not municipality:
+            raise AffiliationRequired(role, "municipality")
+        user.municipality = vocab.resolve_municipality(session, municipality)
+    if role == Role.PROVIDER:
+        if not institution:
+            raise AffiliationRequired(role, "institution")
+        user.institution = vocab.resolve_institution(session, institution)
+
+
+def _keep_admin_access(
+    session: Session, user: User, before: dict[str, object], actor: User
+) -> None:
+    """Refuse a change that would lock the actor or everyone out of account management."""
+    demoted = before["role"] == Role.ADMIN and user.role != Role.ADMIN
+    deactivated = bool(before["is_active"]) and not user.is_active
+    if user.id == actor.id and (deactivated or before["role"] != user.role):
+        raise OwnAccess("is_active" if deactivated else "role")
+    if before["is_active"] and (demoted or (deactivated and user.role == Role.ADMIN)):
+        admins = repository.active_with_role(session, Role.ADMIN)
+        if not any(u.id != user.id for u in admins):
+            raise LastAdmin()
 
 
 def end_all_sessions(session: Session, user: User) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -24,12 +25,30 @@ from app.vocab.errors import (
     UnknownTheme,
 )
 
+T = TypeVar("T")
+
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: "Slaaghwijk " and "slaaghwijk" compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.replace("-", " ").split())
+
+
+def text_filter(
+    items: Sequence[T], text_of: Callable[[T], str], query: str | None
+) -> list[T]:
+    """The items whose text holds every word of `query`, ignoring case and accents.
+
+    Folding runs in Python so SQLite and PostgreSQL agree (no `unaccent` needed);
+    the lists searched (one city's questions, one institution's offers) are a few
+    hundred rows at most. A stored folded search column is the step up when that
+    changes.
+    """
+    words = fold(query or "").split()
+    if not words:
+        return list(items)
+    return [item for item in items if all(w in fold(text_of(item)) for w in words)]
 
 
 def resolve_themes(

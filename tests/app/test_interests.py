@@ -326,28 +326,33 @@ class TestBrokerView:
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert response.headers["content-disposition"].startswith("attachment;")
         assert response.content.startswith(b"\xef\xbb\xbf")
-        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        assert rows[0][:5] == ["naam", "e-mail", "instelling", "niveau", "motivatie"]
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+        assert rows[0][:5] == [
+            "Naam",
+            "E-mailadres",
+            "Instelling",
+            "Niveau",
+            "Motivatie",
+        ]
         assert rows[1][:4] == ["Zoë van den Bërg", "zoe@student.example",
                                "Hogeschool Leiden", "hbo"]  # fmt: skip
         assert rows[2][0] == "André Ümit"
         assert "ê en ë" in rows[2][4]
         assert len(rows) == 3
 
-    def test_csv_defuses_spreadsheet_formulas_and_can_use_semicolons(
+    def test_csv_defuses_spreadsheet_formulas_and_can_use_commas(
         self, client, session, auth, broker, assignment
     ):
         post(client, assignment.id, name='=HYPERLINK("http://x","klik")')
         confirm_from_mail(client, session)
         response = client.get(
             f"/api/questions/{assignment.id}/interests.csv",
-            params={"sep": "semicolon"},
+            params={"sep": "comma"},
             headers=auth(broker),
         )
-        rows = list(
-            csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
-        )
-        assert rows[0][0] == "naam"
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][0] == "Naam"
         assert rows[1][0] == '\'=HYPERLINK("http://x","klik")'
 
 

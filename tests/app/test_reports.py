@@ -248,7 +248,8 @@ def read_csv(response) -> list[list[str]]:
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="' in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 class TestExports:
@@ -256,23 +257,27 @@ class TestExports:
         rows = read_csv(client.get("/api/reports/matches.csv", headers=auth(broker)))
         header, body = rows[0], rows[1:]
         assert header == [
-            "match_id", "vraag", "status", "aanbod", "instelling", "niveau", "soort",
-            "score", "bevestigd op", "afgerond op", "resultaat", "beoordeling",
+            "Koppeling (id)", "Vraag", "Status", "Aanbod", "Instelling", "Niveau",
+            "Soort aanbod", "Score", "Bevestigd op", "Afgerond op", "Resultaat",
+            "Beoordeling", "Reden van afwijzing of annulering",
         ]  # fmt: skip
         assert len(body) == 7
-        first = next(r for r in body if r[2] == "completed" and r[11] == "4")
+        first = next(r for r in body if r[2] == "Afgerond" and r[11] == "4")
         assert first[1] == "Zoë's café: één aanpak voor Noord"
         assert first[3:7] == [
             "Scriptiekring Zorg",
             "Universiteit Leiden",
-            "wo",
-            "thesis",
+            "wo (universiteit)",
+            "Afstudeerplaatsen",
         ]
         assert first[7] == "0.8123"
         assert first[8:10] == ["2026-01-20", "2026-06-01"]
         assert first[10] == "Enquête onder 120 bewoners; advies: één loket."
         assert {r[3] for r in body} >= {"Minor Café & Buurt"}
         assert "Elders" not in {r[3] for r in body}
+        rejected = [r for r in body if r[2] == "Afgewezen"]
+        assert [r[12] for r in rejected] == ["past niet"]  # the reason given
+        assert {r[12] for r in body if r[2] == "Afgerond"} == {""}
 
     def test_matches_csv_period_filter(self, client, auth, broker, world):
         rows = read_csv(
@@ -286,7 +291,7 @@ class TestExports:
 
     def test_summary_csv_has_sections(self, client, auth, broker, world):
         rows = read_csv(client.get("/api/reports/summary.csv", headers=auth(broker)))
-        assert rows[0] == ["sectie", "sleutel", "omschrijving", "waarde"]
+        assert rows[0] == ["Sectie", "Sleutel", "Omschrijving", "Waarde"]
         table = {(r[0], r[1]): r[3] for r in rows[1:]}
         assert table[("questions_total", "")] == "7"
         assert table[("matched_share", "share")] == "0.6"

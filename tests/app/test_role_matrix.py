@@ -509,6 +509,14 @@ PAGES: dict[
     ),
     ("GET", "/beheer"): (("admin",), lambda w: {}),
     ("POST", "/beheer"): (("admin",), lambda w: {}),
+    ("GET", "/beheer/{user_id}"): (
+        ("admin",),
+        lambda w: {"user_id": str(w.users["staff"].id)},
+    ),
+    ("POST", "/beheer/{user_id}"): (
+        ("admin",),
+        lambda w: {"user_id": str(w.users["staff"].id)},
+    ),
     ("POST", "/beheer/{user_id}/actief"): (
         ("admin",),
         lambda w: {"user_id": "00000000-0000-4000-8000-000000000002"},

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import select
 
+from app.codes import Role
 from app.config import Settings
 from app.main import InsecureConfigurationError, create_app
+from app.models import User
+from app.users import service as user_service
+from app.users.errors import LastAdmin
+from app.users.schemas import UserUpdate
 from tests.app.conftest import TEST_PASSWORD
 
 
@@ -178,6 +184,107 @@ class TestUsers:
         )
         assert response.status_code == 422
         assert field in response.json()["fields"]
+
+    def test_admin_edits_email_name_role_and_affiliation(
+        self, client, admin, staff, auth
+    ):
+        old_headers = auth(staff)
+        assert client.get("/api/questions", headers=old_headers).status_code == 200
+        response = client.patch(
+            f"/api/users/{staff.id}",
+            json={
+                "email": "Nieuw.Adres@Leiden.example",
+                "name": "Andere Naam",
+                "role": "provider",
+                "institution": "Hogeschool Leiden",
+            },
+            headers=auth(admin),
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["email"], body["name"], body["role"]) == (
+            "nieuw.adres@leiden.example",
+            "Andere Naam",
+            "provider",
+        )
+        # The provider role carries an institution and no longer a municipality.
+        assert (body["institution"], body["municipality"]) == (
+            "Hogeschool Leiden",
+            None,
+        )
+        # A new role ends the sessions made under the old one.
+        assert client.get("/api/questions", headers=old_headers).status_code == 401
+
+    def test_a_rename_keeps_the_sessions(self, client, admin, staff, auth):
+        headers = auth(staff)
+        client.patch(
+            f"/api/users/{staff.id}", json={"name": "Nieuw"}, headers=auth(admin)
+        )
+        assert client.get("/api/questions", headers=headers).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("change", "field"),
+        [
+            ({"role": "broker"}, None),  # keeps the staff member's municipality
+            ({"role": "provider"}, "institution"),
+            ({"municipality": None}, "municipality"),
+            ({"role": None}, "role"),
+            ({"email": None}, "email"),
+            ({"municipality": "atlantis"}, "municipality"),
+        ],
+    )
+    def test_edits_follow_the_rules_of_creation(
+        self, client, admin, staff, auth, change, field
+    ):
+        response = client.patch(
+            f"/api/users/{staff.id}", json=change, headers=auth(admin)
+        )
+        if field is None:
+            assert response.status_code == 200, response.text
+            assert response.json()["municipality"] == "leiden"
+        else:
+            assert response.status_code == 422, response.text
+            assert field in response.json()["fields"]
+
+    def test_an_email_in_use_is_409(self, client, admin, staff, broker, auth):
+        response = client.patch(
+            f"/api/users/{staff.id}",
+            json={"email": broker.email.upper()},
+            headers=auth(admin),
+        )
+        assert response.status_code == 409
+        assert response.json()["fields"] == {"email": "already in use"}
+
+    def test_admins_cannot_lock_themselves_or_everyone_out(
+        self, client, admin, make_user, auth
+    ):
+        for change in (
+            {"role": "staff", "municipality": "leiden"},
+            {"is_active": False},
+        ):
+            response = client.patch(
+                f"/api/users/{admin.id}", json=change, headers=auth(admin)
+            )
+            assert response.status_code == 409, change
+        other = make_user("admin")
+        # Another admin may demote this one while a second active admin remains...
+        demoted = client.patch(
+            f"/api/users/{admin.id}", json={"is_active": False}, headers=auth(other)
+        )
+        assert demoted.status_code == 200
+        assert client.get("/api/users", headers=auth(admin)).status_code == 401
+
+    def test_the_last_active_admin_stays(self, session, make_user):
+        # Two admins demoting each other, or a script: the rule sits in the service.
+        last, script = make_user("admin"), make_user("staff")
+        for other in session.scalars(select(User).where(User.role == "admin")):
+            other.is_active = other.id == last.id
+        session.commit()
+        for change in (UserUpdate(is_active=False), UserUpdate(role=Role.NETWORK)):
+            with pytest.raises(LastAdmin):
+                user_service.update_user(session, last.id, change, actor=script)
+            session.rollback()
+        assert session.get(User, last.id).role == "admin"
 
     @pytest.mark.parametrize("role", ["staff", "provider", "broker"])
     def test_only_admin_manages_users(self, client, make_user, auth, role):

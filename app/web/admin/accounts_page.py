@@ -1,4 +1,4 @@
-"""The admin's account pages: list, create, (de)activate; no curl needed."""
+"""The admin's account pages: list, create, edit, (de)activate; no curl needed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.deps import SessionDep
 from app.models import User
 from app.users import service as user_service
 from app.users.schemas import UserCreate, UserUpdate
+from app.vocab import service as vocab
 from app.web.core import options
 from app.web.core.actions import attempt
 from app.web.core.forms import FormState, payload, read_form, save_form
@@ -33,13 +34,13 @@ LABELS = {
     "department": "Afdeling",
     "form": "Formulier",
 }
+# The edit form always sends these: an empty choice clears (or is refused).
+_EDITED = ("email", "name", "role", "municipality", "institution", "department")
 
 
 def _context(session: Session, state: FormState, q: str = "") -> dict[str, Any]:
     users = user_service.list_users(session)
-    if q:
-        needle = q.casefold()
-        users = [u for u in users if needle in f"{u.name} {u.email}".casefold()]
+    users = vocab.text_filter(users, lambda u: f"{u.name} {u.email}", q)
     return {
         "form": state,
         "users": users,
@@ -97,17 +98,12 @@ def set_active(
 ) -> Response:
     """Deactivate (ends every session) or reactivate an account; not your own."""
     active = form.get("active") == "1"
-    if user_id == user.id:
-        flash(request, "U kunt uw eigen account niet uitschakelen.", "error")
-    else:
-        attempt(
-            request,
-            session,
-            lambda: _set(session, user_id, active, user),
-            "Het account is weer actief."
-            if active
-            else "Het account is uitgeschakeld.",
-        )
+    attempt(  # the service refuses your own account and the last admin
+        request,
+        session,
+        lambda: _set(session, user_id, active, user),
+        "Het account is weer actief." if active else "Het account is uitgeschakeld.",
+    )
     return RedirectResponse("/beheer", status_code=303)
 
 
@@ -115,3 +111,61 @@ def _set(session: Session, user_id: uuid.UUID, active: bool, actor: User) -> Use
     return user_service.update_user(
         session, user_id, UserUpdate(is_active=active), actor=actor
     )
+
+
+def _edit_context(session: Session, state: FormState, account: User) -> dict[str, Any]:
+    return {
+        "form": state,
+        "account": account,
+        "roles": list(labels(Role).items()),
+        "municipalities": options.municipalities(session),
+        "institutions": options.institutions(session),
+    }
+
+
+@router.get("/beheer/{user_id:uuid}", name="admin_account_page")
+def account_page(
+    request: Request, user_id: uuid.UUID, session: SessionDep, user: AdminPage
+) -> Response:
+    """One account's edit form: e-mail, name, role, municipality or institution."""
+    account = user_service.get_user(session, user_id)
+    state = FormState(
+        data={
+            "email": account.email,
+            "name": account.name,
+            "role": account.role,
+            "municipality": account.municipality.slug if account.municipality else "",
+            "institution": account.institution.name if account.institution else "",
+            "department": account.department or "",
+        },
+        labels=LABELS,
+    )
+    return render(request, "admin/account.html", _edit_context(session, state, account))
+
+
+@router.post("/beheer/{user_id:uuid}", name="admin_update_account")
+def update_account(
+    request: Request,
+    user_id: uuid.UUID,
+    session: SessionDep,
+    user: AdminPage,
+    form: CsrfForm,
+) -> Response:
+    """Save the edit; errors name every field and what was typed stays. A new role
+    or affiliation logs the user out everywhere (the service does that)."""
+    account = user_service.get_user(session, user_id)
+    data = {k: v for k, v in read_form(form).items() if k in _EDITED}
+    state = FormState(data=data, labels=LABELS)
+    fields = {name: data.get(name) or None for name in _EDITED}
+    saved = save_form(
+        session,
+        state,
+        lambda: user_service.update_user(
+            session, user_id, UserUpdate.model_validate(fields), actor=user
+        ),
+    )
+    if saved is None:
+        context = _edit_context(session, state, account)
+        return render(request, "admin/account.html", context, status_code=422)
+    flash(request, f"De gegevens van {saved.name} ({saved.email}) zijn opgeslagen.")
+    return RedirectResponse("/beheer", status_code=303)

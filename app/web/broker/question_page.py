@@ -14,6 +14,7 @@ from app.deps import EncoderDep, SessionDep, TodayDep
 from app.interests import service as interest_service
 from app.learning import training
 from app.models import Question
+from app.offers import service as offer_service
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL
 from app.questions.schemas import SplitRequest, TransitionRequest
@@ -77,6 +78,10 @@ def question_page(
         {
             "question": question,
             "ranking": candidates,
+            # Personal data of the offer's contact: on this broker-only page only.
+            "contacts": offer_service.contacts(
+                session, [c.offer.id for c in candidates.candidates], user=user
+            ),
             "matches": matches,
             "history": history.history(session, question, matches),
             "steps": steps,

@@ -91,7 +91,13 @@ from app.questions.errors import (
     TransitionNotYours,
 )
 from app.ratelimit import RateLimitStorageDown
-from app.users.errors import AffiliationRequired, EmailTaken, WrongCurrentPassword
+from app.users.errors import (
+    AffiliationRequired,
+    EmailTaken,
+    LastAdmin,
+    OwnAccess,
+    WrongCurrentPassword,
+)
 from app.vocab.errors import (
     UnknownInstitution,
     UnknownMunicipality,
@@ -259,6 +265,15 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
     WrongCurrentPassword: lambda e: "Uw huidige wachtwoord klopt niet.",
+    OwnAccess: lambda e: (
+        "U kunt uw eigen account niet uitschakelen."
+        if e.change == "is_active"
+        else "U kunt uw eigen rol niet wijzigen; vraag dat aan een andere beheerder."
+    ),
+    LastAdmin: lambda e: (
+        "Dit is het laatste actieve beheerdersaccount. Maak eerst een ander account "
+        "beheerder, anders kan niemand de accounts nog beheren."
+    ),
     AffiliationRequired: lambda e: (
         "Kies een gemeente." if e.field == "municipality" else "Kies een instelling."
     ),

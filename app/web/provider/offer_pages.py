@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.codes import OfferStatus
@@ -26,8 +27,15 @@ _STATUS_STEPS: dict[str, str] = {
 
 
 @router.get("/aanbod")
-def offers_page(request: Request, session: SessionDep, user: ProviderPage) -> Response:
-    """Offers of the provider's institution (or the broker's city), newest first."""
+def offers_page(
+    request: Request,
+    session: SessionDep,
+    user: ProviderPage,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    """Offers of the provider's institution (or the broker's city), newest first,
+    with a search in title and description."""
+    text = q.strip()
     rows, total = offer_service.list_offers(
         session,
         user,
@@ -36,11 +44,13 @@ def offers_page(request: Request, session: SessionDep, user: ProviderPage) -> Re
         theme=None,
         statuses=[],
         available_on=None,
-        q=None,
+        q=text or None,
         limit=100,
         offset=0,
     )
-    return render(request, "provider/offers.html", {"offers": rows, "total": total})
+    return render(
+        request, "provider/offers.html", {"offers": rows, "total": total, "q": text}
+    )
 
 
 @router.get("/aanbod/nieuw")

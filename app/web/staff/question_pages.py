@@ -40,18 +40,22 @@ def questions_page(
     session: SessionDep,
     user: StaffPage,
     status: Annotated[str | None, Query(max_length=20)] = None,
-    mine: bool = False,
+    mine: bool = True,
+    q: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    """The city's questions with their status, newest first."""
+    """ "Mijn vragen" (the user's own) by default, or all the city's questions (staff
+    of a city see all its questions, as on a question's own page); newest first,
+    with a status filter and a search in title and description."""
     chosen = status if status in labels(QuestionStatus) else None
+    text = q.strip()
     rows, total = question_service.list_questions(
         session,
         user,
         statuses=[chosen] if chosen else [],
         theme=None,
         neighbourhood=None,
-        q=None,
+        q=text or None,
         mine=mine,
         limit=_PAGE_SIZE,
         offset=(page - 1) * _PAGE_SIZE,
@@ -66,6 +70,7 @@ def questions_page(
             "pages": max(1, -(-total // _PAGE_SIZE)),
             "status": chosen or "",
             "mine": mine,
+            "q": text,
             "statuses": list(labels(QuestionStatus).items()),
         },
     )

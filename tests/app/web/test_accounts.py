@@ -52,3 +52,75 @@ def test_admin_creates_and_deactivates_an_account(client, admin, leiden, session
 def test_staff_have_no_access(client, staff):
     login(client, staff)
     assert client.get("/beheer").status_code == 403
+
+
+def test_admin_edits_an_account_and_sees_every_refusal_in_dutch(
+    client, admin, staff, broker, leiden, session
+):
+    login(client, admin)
+    form = client.get(f"/beheer/{staff.id}")
+    assert form.status_code == 200
+    assert f'value="{staff.email}"' in form.text
+    token = csrf(client, f"/beheer/{staff.id}")
+    base = {
+        "csrf_token": token,
+        "email": staff.email,
+        "name": staff.name,
+        "role": "staff",
+        "municipality": leiden.slug,
+        "institution": "",
+    }
+    taken = client.post(f"/beheer/{staff.id}", data=base | {"email": broker.email})
+    assert taken.status_code == 422
+    assert errors_on(taken.text)["email"] == "Dit e-mailadres is al in gebruik."
+    assert f'value="{broker.email}"' in taken.text  # what was typed stays
+    lost = client.post(f"/beheer/{staff.id}", data=base | {"role": "provider"})
+    assert errors_on(lost.text) == {"institution": "Kies een instelling."}
+    no_city = client.post(f"/beheer/{staff.id}", data=base | {"municipality": ""})
+    assert errors_on(no_city.text) == {"municipality": "Kies een gemeente."}
+    session.refresh(staff)
+    assert (staff.role, staff.municipality_id) == ("staff", leiden.id)  # unchanged
+
+    done = client.post(
+        f"/beheer/{staff.id}",
+        data=base | {"name": "Hernoemde Collega", "role": "broker"},
+    )
+    assert "De gegevens van Hernoemde Collega" in text_of(done.text)
+    session.refresh(staff)
+    assert (staff.name, staff.role, staff.municipality_id) == (
+        "Hernoemde Collega",
+        "broker",
+        leiden.id,
+    )
+    assert staff.session_version == 1  # a new role: logged out everywhere
+
+
+def test_an_admin_cannot_lock_themselves_out(client, admin, session):
+    login(client, admin)
+    token = csrf(client, f"/beheer/{admin.id}")
+    demote = client.post(
+        f"/beheer/{admin.id}",
+        data={
+            "csrf_token": token,
+            "email": admin.email,
+            "name": admin.name,
+            "role": "network",
+        },
+    )
+    assert demote.status_code == 422
+    assert "U kunt uw eigen rol niet wijzigen" in text_of(demote.text)
+    off = client.post(
+        f"/beheer/{admin.id}/actief", data={"csrf_token": token, "active": "0"}
+    )
+    assert "U kunt uw eigen account niet uitschakelen." in text_of(off.text)
+    session.refresh(admin)
+    assert (admin.role, admin.is_active) == ("admin", True)
+
+
+def test_account_search_ignores_accents(client, admin, make_user):
+    make_user("staff", name="Zoë Bakker", email="zoe@leiden.example")
+    make_user("staff", name="Piet Jansen", email="piet@leiden.example")
+    login(client, admin)
+    found = text_of(client.get("/beheer", params={"q": "zoe bakker"}).text)
+    assert "Zoë Bakker" in found
+    assert "Piet Jansen" not in found

@@ -34,6 +34,30 @@ class TestBrokerPages:
         assert page.index(first["title"]) < page.index(second["title"])
         assert "Wacht (dagen)" in page
 
+    def test_candidate_cards_show_whom_to_contact(
+        self, client, url, broker, staff, provider, auth, broker_world
+    ):
+        first, _, single = broker_world
+        contact = offer(
+            client,
+            auth(provider),
+            title="Minor met contactpersoon",
+            contact_name="Dr. Zoë Bakker",
+            contact_email="z.bakker@hsleiden.example",
+        )
+        login(client, broker)
+        page = client.get(url("broker_question_page", question_id=first["id"])).text
+        card = page.split("Minor met contactpersoon")[1].split("</li>")[0]
+        assert "Dr. Zoë Bakker" in card
+        assert 'href="mailto:z.bakker@hsleiden.example"' in card
+        assert f'href="/aanbod/{contact["id"]}"' in card
+        other = page.split(single["title"])[1].split("</li>")[0]
+        assert "geen contactpersoon opgegeven" in other
+        # Staff following the question never see the provider's contact person.
+        login(client, staff)
+        staff_page = client.get(f"/vragen/{first['id']}").text
+        assert "z.bakker@hsleiden.example" not in staff_page
+
     def test_confirm_takes_the_place_and_a_full_offer_is_refused(
         self, client, url, broker, broker_world, session
     ):

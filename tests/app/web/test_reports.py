@@ -40,10 +40,11 @@ class TestReportPage:
             csv.reader(
                 io.StringIO(
                     client.get(url("report_summary_csv")).content.decode("utf-8-sig")
-                )
+                ),
+                delimiter=";",
             )
         )
-        assert rows[0] == ["sectie", "sleutel", "omschrijving", "waarde"]
+        assert rows[0] == ["Sectie", "Sleutel", "Omschrijving", "Waarde"]
 
     def test_bad_period_is_a_message(self, client, url, broker):
         login(client, broker)
