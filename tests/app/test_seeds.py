@@ -92,8 +92,22 @@ def test_demo_users_log_in_with_the_demo_password(client, session, settings):
         "docent@hsleiden.example",
         "onderzoeker@universiteitleiden.example",
         "admin@kennisbrug.example",
+        "netwerk@kennisbrug.example",
     ):
         response = client.post(
             "/api/auth/token", data={"username": email, "password": "kennisbrug-demo"}
         )
         assert response.status_code == 200, email
+
+
+def test_demo_programme_office_reads_only_the_network_report(client, session, settings):
+    seed_demo(session, settings)
+    token = client.post(
+        "/api/auth/token",
+        data={"username": "netwerk@kennisbrug.example", "password": "kennisbrug-demo"},
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    network = client.get("/api/reports/network", headers=headers)
+    assert network.status_code == 200
+    assert "leiden" in network.text.lower()
+    assert client.get("/api/reports/summary", headers=headers).status_code == 403
