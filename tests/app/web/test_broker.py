@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Match
+from app.web.core import display
+from matching.config import COMPONENTS
 from tests.app.helpers import QUESTION, offer, open_question
 from tests.app.web.support import csrf, login, text_of
 
@@ -199,3 +201,10 @@ class TestBrokerPages:
         assert result.status_code == 200
         assert "1 bevestigd, 1 geweigerd" in result.text
         assert "capaciteit vol" in result.text
+
+
+def test_every_score_component_has_a_dutch_label():
+    """The candidate cards name each part of the score; the engine's own key
+    ("locality") must not show through in the Dutch page."""
+    missing = [c for c in COMPONENTS if c not in display.COMPONENT]
+    assert missing == []
