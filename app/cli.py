@@ -87,6 +87,7 @@ def serve(
                 "onderzoeker Universiteit Leiden",
             ),
             ("admin@kennisbrug.example", "beheerder"),
+            ("netwerk@kennisbrug.example", "programmabureau landelijk netwerk"),
         ):
             typer.echo(f"  {email:42} {role}")
     if workers > 1:

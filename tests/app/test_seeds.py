@@ -92,6 +92,7 @@ def test_demo_users_log_in_with_the_demo_password(client, session, settings):
         "docent@hsleiden.example",
         "onderzoeker@universiteitleiden.example",
         "admin@kennisbrug.example",
+        "netwerk@kennisbrug.example",
     ):
         response = client.post(
             "/api/auth/token", data={"username": email, "password": "kennisbrug-demo"}
@@ -112,3 +113,16 @@ def test_demo_follow_ups_link_to_the_question_they_follow(session, settings):
         session.get(Question, i).status for i in follow_ups.values() if i is not None
     }
     assert earlier == {"completed"}
+
+
+def test_demo_programme_office_reads_only_the_network_report(client, session, settings):
+    seed_demo(session, settings)
+    token = client.post(
+        "/api/auth/token",
+        data={"username": "netwerk@kennisbrug.example", "password": "kennisbrug-demo"},
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    network = client.get("/api/reports/network", headers=headers)
+    assert network.status_code == 200
+    assert "leiden" in network.text.lower()
+    assert client.get("/api/reports/summary", headers=headers).status_code == 403

@@ -13,8 +13,10 @@ COMPONENT = {
     "dense": "Inhoud (taalmodel)",
     "concept": "Gedeelde begrippen",
     "lexical": "Zelfde woorden",
+    "expertise": "Vakgebied of methode",
     "theme": "Thema",
     "place": "Wijk",
+    "locality": "Aanbieder in de buurt",
     "window": "Periode",
 }
 # Badge colour per status (classes of the NL Design System status badge).

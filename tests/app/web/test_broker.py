@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Match
+from app.web.core import display
+from matching.config import COMPONENTS
 from tests.app.helpers import QUESTION, offer, open_question
 from tests.app.web.support import csrf, errors_on, login, text_of
 
@@ -261,3 +263,10 @@ def test_cancelling_a_match_asks_first_with_a_reason(
     assert "De koppeling is geannuleerd" in done.text
     session.refresh(match)
     assert (match.status, match.reason) == ("cancelled", "Team vervalt")
+
+
+def test_every_score_component_has_a_dutch_label():
+    """The candidate cards name each part of the score; the engine's own key
+    ("locality") must not show through in the Dutch page."""
+    missing = [c for c in COMPONENTS if c not in display.COMPONENT]
+    assert missing == []
