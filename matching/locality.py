@@ -244,6 +244,9 @@ class Gazetteer:
         municipalities: dict[int, float] = {}
         regions: set[int] = set()
         provinces: set[int] = set()
+        # Names several municipalities share ("Nieuw-West", "Oud-Zuid"): resolved
+        # after the scan, from the other places the text names.
+        shared: list[tuple[int, ...]] = []
         i = 0
         while i < len(found):
             match = self._match(text, found, folded, i)
@@ -251,9 +254,13 @@ class Gazetteer:
                 i += 1
                 continue
             length, targets = match
+            owners = tuple(t.index for t in targets if t.level == "municipality")
+            if len(owners) > 1:
+                shared.append(owners)
             for target in targets:
                 if target.level == "municipality":
-                    municipalities[target.index] = 1.0
+                    if len(owners) == 1:
+                        municipalities[target.index] = 1.0
                 elif target.level == "region":
                     regions.add(target.index)
                 elif target.level == "province":
@@ -265,7 +272,37 @@ class Gazetteer:
                             municipalities.get(city, 0.0), weight
                         )
             i += length
+        for owners in shared:
+            self._resolve(owners, municipalities, regions, provinces)
         return Places(municipalities, frozenset(regions), frozenset(provinces))
+
+    def _resolve(
+        self,
+        owners: tuple[int, ...],
+        municipalities: dict[int, float],
+        regions: set[int],
+        provinces: set[int],
+    ) -> None:
+        """Credit a name several municipalities share (in place).
+
+        The owners the text also names otherwise (the municipality itself, or its
+        region or province) take it; without such context the credit is split
+        evenly, so a shared district name alone cannot make a question fully local
+        to two cities at once.
+        """
+        named = [
+            c
+            for c in owners
+            if c in municipalities
+            or int(self.municipality_province[c]) in provinces
+            or any(
+                bool(self.municipality_regions[c, r]) for r in regions
+            )
+        ]
+        chosen = named or list(owners)
+        weight = 1.0 if named else 1.0 / len(owners)
+        for city in chosen:
+            municipalities[city] = max(municipalities.get(city, 0.0), weight)
 
     def _match(
         self,
@@ -455,8 +492,13 @@ class LocalityIndex:
         )
         out = np.zeros(self.municipality.shape[0], dtype=np.float32)
         if cities:
-            city = self.municipality[:, cities].max(axis=1)
-            out = np.maximum(out, np.asarray(city.toarray()).ravel())
+            # A city the question names only weakly (a shared district name, an
+            # institution's other campus) counts with the question's weight too.
+            weights = np.array(
+                [places.municipalities[c] for c in cities], dtype=np.float32
+            )
+            city = self.municipality[:, cities] @ sparse.diags(weights)
+            out = np.maximum(out, np.asarray(city.max(axis=1).toarray()).ravel())
         if regions:
             out = np.maximum(
                 out, region_credit * self.region[:, sorted(regions)].max(axis=1)

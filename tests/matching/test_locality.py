@@ -53,6 +53,34 @@ def test_institutions_bring_their_campus_cities():
     assert weights["Rotterdam"] == 0.5
 
 
+def _weights(text: str) -> dict[str, float]:
+    gaz = default_gazetteer()
+    return {gaz.municipalities[i]: w for i, w in gaz.find(text).municipalities.items()}
+
+
+def test_a_district_name_two_cities_share_is_resolved_or_split():
+    # Nieuw-West is a district of Amsterdam and of Nijmegen.
+    assert _weights("Het plein in Nieuw-West verandert") == {
+        "Amsterdam": 0.5,
+        "Nijmegen": 0.5,
+    }
+    assert _weights("Het plein in Nieuw-West, Amsterdam") == {"Amsterdam": 1.0}
+    assert _weights("Nieuw-West in Noord-Holland") == {"Amsterdam": 1.0}
+
+
+def test_a_weakly_named_city_counts_with_its_weight():
+    index = LocalityIndex.build(
+        ["Onderzoek in Amsterdam", "Onderzoek in Nijmegen", "Onderzoek in Leiden"],
+        ["", "", ""],
+    )
+    split = index.scores(index.question_places("Het plein in Nieuw-West"))
+    named = index.scores(index.question_places("Het plein in Amsterdam Nieuw-West"))
+    assert split is not None and named is not None
+    assert split.tolist() == pytest.approx([0.5, 0.5, 0.0])
+    assert named.tolist()[0] == 1.0
+    assert named.tolist()[1] < 0.5
+
+
 def test_scores_same_city_region_province_and_unknown():
     texts = [
         "Onderzoek in Leiden",  # same city
