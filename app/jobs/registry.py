@@ -34,6 +34,7 @@ class JobName(StrEnum):
     DIGEST = "digest"
     REOPEN_PARKED = "reopen-parked"
     ROLL_OVER_EDITIONS = "roll-over-editions"
+    RETRAIN = "retrain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ def default_registry() -> JobRegistry:
 
     Each is `def job(ctx: JobContext) -> int | None`; add it to the mapping below.
     """
+    from app.learning.tasks import retrain_models
     from app.mail.tasks import deliver_mail
     from app.matches.tasks import expire_proposals, send_digests
     from app.offers.tasks import roll_over_editions
@@ -110,5 +112,6 @@ def default_registry() -> JobRegistry:
             JobName.DIGEST: send_digests,
             JobName.REOPEN_PARKED: reopen_parked_questions,
             JobName.ROLL_OVER_EDITIONS: roll_over_editions,
+            JobName.RETRAIN: retrain_models,
         }
     )

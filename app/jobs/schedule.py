@@ -59,6 +59,8 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule(JobName.REOPEN_PARKED, "0 6 * * *"),
     # Yearly offers move on to their next edition just after midnight.
     Schedule(JobName.ROLL_OVER_EDITIONS, "10 0 * * *"),
+    # The learned rankers retrain at night, where there are new decisions.
+    Schedule(JobName.RETRAIN, "0 4 * * *"),
     # Changes ask for an embedding run at once; this catches up after a crash.
     Schedule(JobName.EMBEDDING, "*/10 * * * *"),
 )

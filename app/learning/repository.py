@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Decision, LearnedModel
@@ -35,3 +35,13 @@ def newest_model(
         .order_by(LearnedModel.created_at.desc())
         .limit(1)
     ).first()
+
+
+def decision_counts(session: Session, engine_version: str) -> dict[uuid.UUID, int]:
+    """Per city, how many decisions were made on lists of this engine version."""
+    rows = session.execute(
+        select(Decision.municipality_id, func.count())
+        .where(Decision.engine_version == engine_version)
+        .group_by(Decision.municipality_id)
+    )
+    return {city: int(n) for city, n in rows}

@@ -100,6 +100,30 @@ def train(session: Session, municipality_id: uuid.UUID | None) -> TrainResult:
     return TrainResult(len(rows), len(decisions), model, dict(ranker.validation))
 
 
+def retrain_stale(session: Session) -> list[TrainResult]:
+    """Train every city that has decisions its newest model was not trained on, and
+    the all-cities model likewise; the caller commits.
+
+    "New" is counted, not timed: a model records how many decisions it learned
+    from, so a decision committed while training ran is not mistaken for an old
+    one. A city whose last run kept the default is tried again (it has no model
+    that knows its decisions), which costs one fit per night.
+    """
+    counts = repository.decision_counts(session, DEFAULT_CONFIG.version)
+    owners: list[tuple[uuid.UUID | None, int]] = sorted(
+        counts.items(), key=lambda item: str(item[0])
+    )
+    if counts:
+        owners.append((None, sum(counts.values())))
+    results = []
+    for owner, count in owners:
+        newest = repository.newest_model(session, owner, DEFAULT_CONFIG.version)
+        if newest is not None and newest.decisions == count:
+            continue
+        results.append(train(session, owner))
+    return results
+
+
 def active_model(
     session: Session, municipality_id: uuid.UUID
 ) -> tuple[LearnedModel, learning.LearnedRanker] | None:

@@ -108,6 +108,11 @@ class MatchRead(ORMRead):
     components: dict[str, Any]
     explanation: str
     engine_version: str | None
+    reranker_version: str | None = Field(
+        default=None,
+        description="The learned ranker that scored the proposal (null: the default "
+        "engine).",
+    )
     model_name: str | None
     reason: str | None
     respond_before: date | None = Field(

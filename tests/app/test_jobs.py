@@ -101,6 +101,7 @@ class TestSchedule:
         assert crons[JobName.MAIL] == "* * * * *"
         assert crons[JobName.DIGEST] == "0 7 * * 1"
         assert crons[JobName.RETENTION].split()[1] == "3"  # at night
+        assert crons[JobName.RETRAIN].split()[1:] == ["4", "*", "*", "*"]  # nightly
         assert set(crons) == set(JobName)
         with pytest.raises(ValueError, match="cron"):
             Schedule(JobName.MAIL, "every minute")

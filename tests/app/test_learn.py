@@ -129,6 +129,8 @@ def test_candidates_use_the_model_until_the_city_switches_it_off(
     before = client.get(url, headers=auth(broker)).json()
     assert before["ranker"] == "default"
     assert before["learned_from"] is None
+    plain = propose(client, auth(broker), q["id"], offer(client, auth(provider))["id"])
+    assert plain["reranker_version"] is None
 
     _seed_decisions(session, leiden, staff, provider, rank=3)
     stored = train(session, leiden.id).stored
@@ -145,6 +147,9 @@ def test_candidates_use_the_model_until_the_city_switches_it_off(
     match = session.get(Match, uuid.UUID(m["id"]))
     assert match is not None
     assert match.reranker_version == stored.version
+    assert m["reranker_version"] == stored.version
+    read = client.get(f"/api/matches/{m['id']}", headers=auth(broker)).json()
+    assert read["reranker_version"] == stored.version
 
     leiden.learned_ranking = False
     session.commit()
@@ -177,3 +182,44 @@ def test_the_broker_sees_the_model_and_can_switch_it_off(
     assert api.json()["ranker"] == "default"
     on = client.post(switch, data={"csrf_token": token, "aan": "ja"})
     assert "geleerd van 80 besluiten" in text_of(on.text)
+
+
+def test_the_nightly_job_retrains_only_where_there_are_new_decisions(
+    session, leiden, staff, provider
+):
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import sessionmaker
+
+    from app.config import get_settings
+    from app.jobs.registry import JobContext, JobName, default_registry
+
+    _seed_decisions(session, leiden, staff, provider, rank=3)
+    session.commit()
+    # The job's sessions join the test's transaction (rolled back at the end).
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint"
+    )
+    ctx = JobContext(factory, get_settings(), datetime.now(UTC))
+    # Leiden's model and the all-cities model.
+    assert default_registry().run(JobName.RETRAIN, ctx) == 2
+    session.expire_all()
+    models = session.scalars(select(LearnedModel)).all()
+    assert {m.municipality_id for m in models} == {leiden.id, None}
+    assert all(m.decisions == 80 for m in models)
+
+    # Nothing new: nothing trained.
+    assert default_registry().run(JobName.RETRAIN, ctx) == 0
+    assert len(session.scalars(select(LearnedModel)).all()) == 2
+
+    # New decisions in Leiden: both of its models learn from them.
+    _seed_decisions(session, leiden, staff, provider, rank=3)
+    session.commit()
+    assert default_registry().run(JobName.RETRAIN, ctx) == 2
+    session.expire_all()
+    assert sorted(m.decisions for m in session.scalars(select(LearnedModel)).all()) == [
+        80,
+        80,
+        160,
+        160,
+    ]
