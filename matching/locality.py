@@ -295,9 +295,7 @@ class Gazetteer:
             for c in owners
             if c in municipalities
             or int(self.municipality_province[c]) in provinces
-            or any(
-                bool(self.municipality_regions[c, r]) for r in regions
-            )
+            or any(bool(self.municipality_regions[c, r]) for r in regions)
         ]
         chosen = named or list(owners)
         weight = 1.0 if named else 1.0 / len(owners)

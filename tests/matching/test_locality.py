@@ -75,7 +75,8 @@ def test_a_weakly_named_city_counts_with_its_weight():
     )
     split = index.scores(index.question_places("Het plein in Nieuw-West"))
     named = index.scores(index.question_places("Het plein in Amsterdam Nieuw-West"))
-    assert split is not None and named is not None
+    assert split is not None
+    assert named is not None
     assert split.tolist() == pytest.approx([0.5, 0.5, 0.0])
     assert named.tolist()[0] == 1.0
     assert named.tolist()[1] < 0.5
