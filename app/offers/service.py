@@ -330,9 +330,14 @@ def list_offers(
     if not vocab.fold(q or ""):
         return repository.list_page(session, f, limit=limit, offset=offset)
     # Text search ignores case and accents, so it runs in Python (as the portal's).
-    found = vocab.text_filter(repository.list_all(session, f), _searchable, q)
-    found.sort(key=lambda row: row.created_at, reverse=True)  # newest first
-    return found[offset : offset + limit], len(found)
+    return vocab.searched_page(
+        repository.list_all(session, f),
+        _searchable,
+        q,
+        newest=lambda row: row.created_at,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _searchable(o: Offer) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,20 @@ def text_filter(
     if not words:
         return list(items)
     return [item for item in items if all(w in fold(text_of(item)) for w in words)]
+
+
+def searched_page(
+    items: Sequence[T],
+    text_of: Callable[[T], str],
+    query: str | None,
+    *,
+    newest: Callable[[T], Any],
+    limit: int,
+    offset: int,
+) -> tuple[list[T], int]:
+    """One page of `text_filter`'s hits, newest first, and how many there are."""
+    found = sorted(text_filter(items, text_of, query), key=newest, reverse=True)
+    return found[offset : offset + limit], len(found)
 
 
 def resolve_themes(
