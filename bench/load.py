@@ -314,7 +314,11 @@ def generate_world(
                     actor=owner,
                 )
                 question_service.transition_question(
-                    session, q.id, TransitionRequest(to="open"), actor=broker
+                    session,
+                    q.id,
+                    TransitionRequest(to="open"),
+                    actor=broker,
+                    today=today,
                 )
     finally:
         engine.dispose()

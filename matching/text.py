@@ -14,6 +14,7 @@ concept vocabulary, not of the stemmer.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -116,9 +117,21 @@ def detect_language(tokens: list[str]) -> str:
     return "en" if en > nl else "nl"
 
 
-@lru_cache(maxsize=2)
+_per_thread = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english" if language == "en" else "dutch_porter")
+    """This thread's stemmer: a Snowball stemmer keeps the word it works on in the
+    instance, so one shared by the server's threads garbles words or raises."""
+    stemmers: dict[str, snowballstemmer.stemmer] = (
+        getattr(_per_thread, "stemmers", None) or {}
+    )
+    _per_thread.stemmers = stemmers
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(
+            "english" if language == "en" else "dutch_porter"
+        )
+    return stemmers[language]
 
 
 @lru_cache(maxsize=200_000)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from matching.text import analyse, detect_language, fold, stem, tokenize
@@ -49,3 +51,33 @@ def test_analyse_removes_stop_words_and_stems():
 def test_analyse_is_deterministic():
     text = "Loneliness among older residents in Leiden"
     assert analyse(text) == analyse(text)
+
+
+def test_stemming_from_many_threads_gives_the_single_threaded_stems() -> None:
+    """The server ranks on several threads at once; a Snowball stemmer shared
+    between them garbled words or raised IndexError under load."""
+    words = [
+        f"{base}{suffix}"
+        for base in ("verduurzam", "bewoner", "wijk", "onderzoek", "gemeent")
+        for suffix in ("ing", "ingen", "en", "elijk", "heden", "ster", "tjes")
+    ] * 40
+    expected = [_stemmer_for_reference(w) for w in words]
+    results: list[list[str]] = []
+
+    def work() -> None:
+        results.append([stem.__wrapped__(w, "nl") for w in words])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 8
+    assert all(r == expected for r in results)
+
+
+def _stemmer_for_reference(word: str) -> str:
+    import snowballstemmer  # type: ignore[import-untyped]
+
+    out: str = snowballstemmer.stemmer("dutch_porter").stemWord(word)
+    return out
