@@ -70,7 +70,10 @@ def serve(
         # The demo is served over plain http on this machine: a Secure session cookie
         # would be dropped by some browsers. An explicit setting still wins.
         os.environ.setdefault("KENNISBRUG_COOKIE_SECURE", "0")
-        get_settings.cache_clear()
+    # A server process tunes its garbage collector (app/server.py); the worker
+    # processes read this from the environment too. An explicit setting wins.
+    os.environ.setdefault("KENNISBRUG_SERVER_GC_TUNING", "1")
+    get_settings.cache_clear()
     settings = get_settings()
     configure_logging(json=settings.log_json)
     app = create_app(settings)

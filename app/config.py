@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         "source tree, else the working directory).",
     )
     log_json: bool = False
+    server_gc_tuning: bool = Field(
+        default=False,
+        description="Freeze the start-up heap and collect garbage less often "
+        "(app/server.py); `kennisbrug serve` turns it on.",
+    )
     cookie_secure: bool = True
     max_body_bytes: int = Field(default=2_000_000, ge=1024)
     reference_date: date | None = Field(

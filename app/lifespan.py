@@ -13,6 +13,7 @@ from app.config import Settings
 from app.db import make_engine, make_session_factory
 from app.jobs.runner import start_in_process_worker
 from app.ranking.adapters import load_configured_encoder
+from app.server import tune_garbage_collector
 
 
 @asynccontextmanager
@@ -25,6 +26,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if not hasattr(app.state, "encoder"):
         # Loaded once per process (the model is large); None = lexical ranking only.
         app.state.encoder = await run_in_threadpool(load_configured_encoder, settings)
+    if settings.server_gc_tuning:
+        tune_garbage_collector()
     jobs = (
         start_in_process_worker(app.state.session_factory, settings)
         if settings.runs_in_process_worker

