@@ -29,9 +29,9 @@ def test_the_load_test_world_is_built_through_the_services(
             load_demo(
                 s, read_data("demo.json"), password="kennisbrug-demo", settings=settings
             )
-            offers = s.scalar(select(func.count()).select_from(Offer))
-            open_before = s.scalar(
-                select(func.count()).where(Question.status == "open")
+            offers = s.scalar(select(func.count()).select_from(Offer)) or 0
+            open_before = (
+                s.scalar(select(func.count()).where(Question.status == "open")) or 0
             )
         made = generate_world(url, 6, 4, seed=1)
         with make_session_factory(engine)() as s:
