@@ -9,6 +9,7 @@ the default there: then nothing is stored and the default engine stays.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -20,6 +21,9 @@ from app.learning import repository
 from app.models import Decision, LearnedModel
 from app.ranking.adapters import DEFAULT_CONFIG
 from matching import learning
+from matching.errors import MatchingError
+
+log = logging.getLogger(__name__)
 
 _STRENGTH = {
     learning.Outcome.CONFIRMED: 3,
@@ -128,11 +132,19 @@ def active_model(
     session: Session, municipality_id: uuid.UUID
 ) -> tuple[LearnedModel, learning.LearnedRanker] | None:
     """The city's newest stored model for the current engine, else the newest
-    model trained on all cities, else None (the default engine ranks)."""
+    model trained on all cities, else None (the default engine ranks).
+
+    A stored model this code cannot read (another feature set, a damaged row) is
+    passed over with a warning: ranking must not fail because of an old model.
+    """
     for owner in (municipality_id, None):
         model = repository.newest_model(session, owner, DEFAULT_CONFIG.version)
-        if model is not None:
+        if model is None:
+            continue
+        try:
             return model, learning.LearnedRanker.from_json(model.ranker)
+        except MatchingError as exc:
+            log.warning("learned model %s is not usable: %s", model.id, exc)
     return None
 
 

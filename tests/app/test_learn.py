@@ -120,6 +120,25 @@ def test_a_city_without_its_own_model_falls_back_to_the_global_one(
     assert found[0].id == stored.id
 
 
+def test_an_unreadable_stored_model_leaves_the_default_ranking(
+    client, session, auth, leiden, staff, broker, provider
+):
+    """A model of another feature set (stored before an upgrade) must not break
+    the candidates: it is passed over and the default engine ranks."""
+    _seed_decisions(session, leiden, staff, provider, rank=3)
+    stored = train(session, leiden.id).stored
+    assert stored is not None
+    stored.ranker = stored.ranker.replace('"features": [', '"features": ["old", ')
+    session.commit()
+    assert active_model(session, leiden.id) is None
+    q = open_question(client, auth(staff), auth(broker))
+    offer(client, auth(provider))
+    answer = client.get(f"/api/questions/{q['id']}/candidates", headers=auth(broker))
+    assert answer.status_code == 200
+    assert answer.json()["ranker"] == "default"
+    assert answer.json()["candidates"]
+
+
 def test_candidates_use_the_model_until_the_city_switches_it_off(
     client, session, auth, leiden, staff, broker, provider
 ):
