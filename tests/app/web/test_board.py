@@ -149,3 +149,20 @@ def test_finished_questions_sink_below_active_work(
     assert "(lang)" not in closed_row
     assert "afgesloten" in text_of(closed_row)
     assert "(lang)" in active_row  # 2026-11 to 2027-01-15: over two weeks
+
+
+def test_a_matched_question_with_its_matches_offers_no_more_confirms(
+    client, url, broker, staff, provider, auth
+):
+    b, p = auth(broker), auth(provider)
+    question = open_question(client, auth(staff), b)  # wants one match
+    held = offer(client, p, capacity=2, title="Aanbod dat al vastligt")
+    other = offer(client, p, capacity=2, title="Ander passend aanbod")
+    match = propose(client, b, question["id"], held["id"])
+    assert step(client, b, match["id"], "confirm").status_code == 200
+    login(client, broker)
+    page = client.get(url("broker_question_page", question_id=question["id"])).text
+    assert "Gekoppeld" in page
+    assert other["title"] in page
+    assert "De vraag heeft al de koppelingen die ze zoekt (1)" in page
+    assert ">Bevestigen</button>" not in page
