@@ -36,6 +36,8 @@ def test_broker_reaches_every_stage_and_sees_interest(page: Page):
             tabs.get_by_role("link", name=re.compile(rf"^{stage} \(\d+\)$"))
         ).to_be_visible()
     audit(page, "broker: vragenbord (alle stadia)")
+    tabs.get_by_role("link", name=re.compile(r"^Open")).click()
+    expect(page.locator(".kb-wait").first).to_contain_text("onbeantwoord")
     screenshot(page, "makelaar-vragenbord-stadia", max_height=1400)
 
     tabs.get_by_role("link", name=re.compile(r"^In uitvoering")).click()

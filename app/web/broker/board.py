@@ -32,6 +32,9 @@ BOARD_STATUSES: list[str] = [
 BOARD_LIMIT = 100
 OLD_AFTER_DAYS = 14
 _RUNNING = (QuestionStatus.MATCHED, QuestionStatus.IN_PROGRESS)
+# Finished: nobody acts on them any more, so they neither count as waiting long
+# nor push active work down the "Alle" tab.
+_FINISHED = (QuestionStatus.COMPLETED, QuestionStatus.NOT_MATCHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +54,12 @@ class BoardRow:
     waits: list[Wait] = field(default_factory=list)
 
     @property
+    def is_finished(self) -> bool:
+        return self.question.status in _FINISHED
+
+    @property
     def is_old(self) -> bool:
-        return self.age_days > OLD_AFTER_DAYS
+        return not self.is_finished and self.age_days > OLD_AFTER_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +139,7 @@ def board(
         )
     if waiting_only:
         out = [r for r in out if r.waits]
-    out.sort(key=lambda r: (r.waiting_since, str(r.question.id)))
+    out.sort(key=lambda r: (r.is_finished, r.waiting_since, str(r.question.id)))
     tabs = [Tab("", "Alle", sum(counts.get(s, 0) for s in BOARD_STATUSES), not status)]
     tabs += [
         Tab(s, label(QuestionStatus, s), counts.get(s, 0), s == status)

@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.codes import Level, QuestionStatus, label, values
+from app.codes import HOLDING_STATUSES, Level, QuestionStatus, label, values
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.interests import service as interest_service
 from app.learning import training
@@ -70,6 +70,12 @@ def question_page(
     can_park = "broker" in MANUAL.get(
         (question.status, QuestionStatus.PARKED), frozenset()
     )
+    held = sum(1 for m in matches if m.status in HOLDING_STATUSES)
+    # A matched question that holds all the matches it asked for takes no more
+    # from its cards: offering Bevestigen there invites a booking nobody wanted.
+    has_enough = (
+        question.status == QuestionStatus.MATCHED and held >= question.wanted_matches
+    )
     steps = [(to, text) for to, text in allowed if to not in IRREVERSIBLE]
     final_steps = [(to, text) for to, text in allowed if to in IRREVERSIBLE]
     return render(
@@ -83,6 +89,7 @@ def question_page(
                 session, [c.offer.id for c in candidates.candidates], user=user
             ),
             "matches": matches,
+            "has_enough": has_enough,
             "history": history.history(session, question, matches),
             "steps": steps,
             "can_park": can_park,

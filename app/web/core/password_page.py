@@ -6,7 +6,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep
+from app.security import verify_password
 from app.users import service as user_service
+from app.users.errors import WrongCurrentPassword
+from app.users.schemas import UserUpdate
+from app.web.core import messages
 from app.web.core.forms import FormState, save_form
 from app.web.core.page_deps import AccountPage, CsrfForm
 from app.web.core.session import flash, start_session
@@ -32,16 +36,29 @@ def password_page(request: Request, user: AccountPage) -> Response:
 def change_password(
     request: Request, session: SessionDep, user: AccountPage, form: CsrfForm
 ) -> Response:
-    """Check the current password, save the new one, keep this session only."""
+    """Check the current password, save the new one, keep this session only.
+
+    Both fields are judged in one round: an empty current password and a short
+    new one are named together, not one per submit.
+    """
     state = FormState(labels=LABELS)  # passwords are never shown again
     current = str(form.get("current_password") or "")
     new = str(form.get("password") or "")
-    saved = save_form(
-        session,
-        state,
-        lambda: user_service.change_own_password(
-            session, user, current=current, new=new
-        ),
+    save_form(session, state, lambda: UserUpdate(password=new))
+    if not current:
+        state.errors["current_password"] = "Vul dit veld in."
+    elif state.errors and not verify_password(current, user.password_hash):
+        state.errors.update(messages.field_errors(WrongCurrentPassword(), LABELS))
+    saved = (
+        None
+        if state.errors
+        else save_form(
+            session,
+            state,
+            lambda: user_service.change_own_password(
+                session, user, current=current, new=new
+            ),
+        )
     )
     if saved is None:
         return render(

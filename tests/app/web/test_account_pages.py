@@ -38,3 +38,27 @@ def test_footer_links_to_the_statements(client):
     for href in ("/privacy", "/toegankelijkheid", "/contact"):
         assert f'href="{href}"' in home
         assert client.get(href).status_code == 200
+
+
+def test_password_form_names_both_errors_in_one_round(client, staff):
+    login(client, staff)
+    path = "/account/wachtwoord"
+    empty = client.post(
+        path, data={"csrf_token": csrf(client, path), "current_password": ""}
+    )
+    assert empty.status_code == 422
+    errors = errors_on(empty.text)
+    assert errors["current_password"] == "Vul dit veld in."
+    assert errors["password"]  # the new one is named too, in Dutch
+    assert "<title>Fout: " in empty.text
+    short = client.post(
+        path,
+        data={
+            "csrf_token": csrf(client, path),
+            "current_password": "fout",
+            "password": "kort",
+        },
+    )
+    both = errors_on(short.text)
+    assert both["current_password"] == "Uw huidige wachtwoord klopt niet."
+    assert "10" in both["password"]

@@ -119,3 +119,50 @@ def test_candidates_of_a_submitted_question_cannot_be_confirmed(
     assert mine["description"][:40] in page  # the offer's description on the card
     assert "Bevestigen kan pas als de vraag open is." in page
     assert ">Bevestigen</button>" not in page
+
+
+def test_finished_questions_sink_below_active_work(
+    client, url, broker, staff, auth, session
+):
+    """A closed question waits on nobody: it is not flagged as long-waiting and
+    does not push the oldest active question off the top of "Alle"."""
+    from tests.app.web.support import csrf
+
+    closed = open_question(client, auth(staff), auth(broker), title="Oude afgesloten")
+    active = open_question(client, auth(staff), auth(broker), title="Nog actief")
+    for created, day in ((closed, 11), (active, 21)):  # the closed one is older
+        question = session.get(Question, uuid.UUID(created["id"]))
+        assert question.submitted_at is not None
+        question.submitted_at = question.submitted_at.replace(2026, 11, day)
+    session.flush()
+    login(client, broker)
+    path = url("broker_question_page", question_id=closed["id"])
+    client.post(
+        url("broker_change_status", question_id=closed["id"]),
+        data={"csrf_token": csrf(client, path), "to": "not_matched", "note": "geen"},
+    )
+    page = client.get(url("board_page")).text
+    assert page.index("Nog actief") < page.index("Oude afgesloten")
+    rows = re.findall(r"<tr role=\"row\">.*?</tr>", page, flags=re.S)
+    closed_row = next(r for r in rows if "Oude afgesloten" in r)
+    active_row = next(r for r in rows if "Nog actief" in r)
+    assert "(lang)" not in closed_row
+    assert "afgesloten" in text_of(closed_row)
+    assert "(lang)" in active_row  # 2026-11 to 2027-01-15: over two weeks
+
+
+def test_a_matched_question_with_its_matches_offers_no_more_confirms(
+    client, url, broker, staff, provider, auth
+):
+    b, p = auth(broker), auth(provider)
+    question = open_question(client, auth(staff), b)  # wants one match
+    held = offer(client, p, capacity=2, title="Aanbod dat al vastligt")
+    other = offer(client, p, capacity=2, title="Ander passend aanbod")
+    match = propose(client, b, question["id"], held["id"])
+    assert step(client, b, match["id"], "confirm").status_code == 200
+    login(client, broker)
+    page = client.get(url("broker_question_page", question_id=question["id"])).text
+    assert "Gekoppeld" in page
+    assert other["title"] in page
+    assert "De vraag heeft al de koppelingen die ze zoekt (1)" in page
+    assert ">Bevestigen</button>" not in page
