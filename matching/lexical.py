@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from matching.splice import RowPlan
 from matching.text import STOPWORDS, analyse, fold
 
-__all__ = ["LexicalIndex", "TermRows"]
+__all__ = ["LexicalIndex", "TermRows", "postings_product"]
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -184,6 +184,9 @@ class LexicalIndex:
         b: BM25 length normalisation.
         char_range: Shortest and longest char n-gram.
         word_share: Weight of the BM25 part in `scores` when both parts exist.
+        bm25_postings: `bm25` as CSC (an inverted index): a question touches only
+            the postings of its own terms.
+        char_postings: `chars.weights` as CSC, or None.
     """
 
     words: TermRows
@@ -196,6 +199,8 @@ class LexicalIndex:
     b: float
     char_range: tuple[int, int]
     word_share: float
+    bm25_postings: sparse.csc_matrix | None = None
+    char_postings: sparse.csc_matrix | None = None
 
     @classmethod
     def build(
@@ -275,9 +280,10 @@ class LexicalIndex:
             )
             char_norms = np.sqrt(squares @ np.square(char_idf)).astype(np.float32)
             char_norms[char_norms == 0] = 1.0
+        bm25 = _bm25(words, self.k1, self.b)
         return LexicalIndex(
             words=words,
-            bm25=_bm25(words, self.k1, self.b),
+            bm25=bm25,
             chars=chars,
             char_idf=char_idf,
             char_norms=char_norms,
@@ -286,6 +292,8 @@ class LexicalIndex:
             b=self.b,
             char_range=self.char_range,
             word_share=self.word_share,
+            bm25_postings=sparse.csc_matrix(bm25),
+            char_postings=None if chars is None else sparse.csc_matrix(chars.weights),
         )
 
     def scores(self, text: str) -> F32:
@@ -302,9 +310,9 @@ class LexicalIndex:
         if self.words.terms.size == 0:  # no offers, or only stop words
             return np.zeros(n, dtype=np.float32)
         columns, _ = self.words.lookup(analyse(text))
-        terms = np.zeros(self.words.terms.size, dtype=np.float32)
-        terms[columns] = 1.0
-        bm25 = np.asarray(self.bm25 @ terms).ravel()
+        bm25 = postings_product(
+            self.bm25_postings, n, columns, np.ones(columns.size, dtype=np.float32)
+        )
         top = float(bm25.max()) if bm25.size else 0.0
         word = bm25 / top if top > 0 else bm25
         chars = self.chars
@@ -318,16 +326,45 @@ class LexicalIndex:
         columns, counts = chars.lookup(_char_analyser(*self.char_range)(text))
         weights = (np.log(counts) + 1.0) * self.char_idf[columns]
         length = float(np.linalg.norm(weights))
-        q = np.zeros(chars.terms.size, dtype=np.float32)
         if length > 0:
             # Row weights are tf only: the offers' IDF is applied here.
-            q[columns] = weights / length * self.char_idf[columns]
-        char = np.asarray(chars.weights @ q).ravel() / self.char_norms
+            q = (weights / length * self.char_idf[columns]).astype(np.float32)
+        else:
+            q = np.zeros(columns.size, dtype=np.float32)
+        char = postings_product(self.char_postings, n, columns, q) / self.char_norms
         char_top = float(char.max()) if char.size else 0.0
         if char_top > 0:
             char = char / char_top
         out = self.word_share * word + (1.0 - self.word_share) * char
         return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def postings_product(
+    postings: sparse.csc_matrix | None, n: int, columns: I64, values: F32
+) -> F32:
+    """(n,) `matrix @ q` for a q that is `values` at `columns` and 0 elsewhere.
+
+    Only the postings of those columns are read (an inverted index), instead of
+    every stored entry. Each row sums its products in float32 in ascending column
+    order, as scipy's CSR product does, so the result is the same to the bit.
+    """
+    out = np.zeros(n, dtype=np.float32)
+    if postings is None or columns.size == 0:
+        return out
+    order = np.argsort(columns, kind="stable")
+    columns, values = columns[order], values[order].astype(np.float32, copy=False)
+    starts = postings.indptr[columns]
+    ends = postings.indptr[columns + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return out
+    # The positions of every posting of the chosen columns, column after column.
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    at = np.arange(total, dtype=np.int64) + offsets
+    products = postings.data[at] * np.repeat(values, lengths)
+    np.add.at(out, postings.indices[at], products)
+    return out
 
 
 def _bm25(words: TermRows, k1: float, b: float) -> sparse.csr_matrix:
