@@ -25,7 +25,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.filters import RuleTable
-from matching.lexical import postings_product as _postings_product
+from matching.postings import column_mask, postings_product
 from matching.splice import RowPlan
 from matching.text import fold
 from matching.types import QuestionInput
@@ -186,7 +186,7 @@ class TopicIndex:
             shape=(1, self.idf.size),
         )
         n = self.concepts.shape[0]
-        concept = _postings_product(self.postings, n, columns, weights)
+        concept = postings_product(self.postings, n, columns, weights)
         q_themes = _question_themes(
             columns,
             _ticked([tuple(themes)])[0],
@@ -398,7 +398,6 @@ def place_fit(
         return out
     column = mention_index.get(neighbourhood)
     if column is not None:
-        named = np.asarray(mentions[:, column].toarray()).ravel().astype(bool)
-        out[named] = 0.5
+        out[column_mask(mentions, column)] = 0.5
     out[table.same_place(neighbourhood)] = 1.0
     return out

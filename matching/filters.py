@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.postings import column_mask
 from matching.splice import RowPlan
 from matching.types import OfferInput, QuestionInput
 
@@ -196,7 +197,7 @@ class RuleTable:
         column = self.place_index.get(neighbourhood) if neighbourhood else None
         if column is None:
             return np.zeros(self.tied.shape, dtype=bool)
-        return np.asarray(self.places[:, column].toarray()).ravel().astype(bool)
+        return column_mask(self.places, column)
 
     def violations(
         self, question: QuestionInput, reference_date: date

@@ -39,10 +39,11 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matching.postings import postings_product
 from matching.splice import RowPlan
 from matching.text import STOPWORDS, analyse, fold
 
-__all__ = ["LexicalIndex", "TermRows", "postings_product"]
+__all__ = ["LexicalIndex", "TermRows"]
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -337,34 +338,6 @@ class LexicalIndex:
             char = char / char_top
         out = self.word_share * word + (1.0 - self.word_share) * char
         return np.clip(out, 0.0, 1.0).astype(np.float32)
-
-
-def postings_product(
-    postings: sparse.csc_matrix | None, n: int, columns: I64, values: F32
-) -> F32:
-    """(n,) `matrix @ q` for a q that is `values` at `columns` and 0 elsewhere.
-
-    Only the postings of those columns are read (an inverted index), instead of
-    every stored entry. Each row sums its products in float32 in ascending column
-    order, as scipy's CSR product does, so the result is the same to the bit.
-    """
-    out = np.zeros(n, dtype=np.float32)
-    if postings is None or columns.size == 0:
-        return out
-    order = np.argsort(columns, kind="stable")
-    columns, values = columns[order], values[order].astype(np.float32, copy=False)
-    starts = postings.indptr[columns]
-    ends = postings.indptr[columns + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return out
-    # The positions of every posting of the chosen columns, column after column.
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    at = np.arange(total, dtype=np.int64) + offsets
-    products = postings.data[at] * np.repeat(values, lengths)
-    np.add.at(out, postings.indices[at], products)
-    return out
 
 
 def _bm25(words: TermRows, k1: float, b: float) -> sparse.csr_matrix:
