@@ -216,7 +216,10 @@ class RuleTable:
         out[:, 0] = ~self.active
         out[:, 1] = self.capacity <= 0
         if question.levels:
-            out[:, 2] = ~np.isin(self.level, np.array(question.levels, dtype=np.str_))
+            wanted = np.zeros(n, dtype=bool)
+            for level in set(question.levels):  # a few levels: no sort as in isin
+                wanted |= self.level == level
+            out[:, 2] = ~wanted
         out[:, 3] = self.end < reference_date.toordinal()
         out[:, 4] = self.intake < reference_date.toordinal()
         q_start = _day(question.wanted_from, _OPEN_START)
