@@ -41,16 +41,20 @@ def postings_product(
         return out
     order = np.argsort(columns, kind="stable")
     columns, values = columns[order], values[order].astype(np.float32, copy=False)
-    starts = postings.indptr[columns].astype(np.int64)
-    lengths = postings.indptr[columns + 1] - starts
-    total = int(lengths.sum())
-    if total == 0:
+    bounds = list(
+        zip(
+            postings.indptr[columns].tolist(),
+            postings.indptr[columns + 1].tolist(),
+            strict=True,
+        )
+    )
+    lengths = np.array([end - start for start, end in bounds], dtype=np.int64)
+    if int(lengths.sum()) == 0:
         return out
-    # The positions of every posting of the chosen columns, column after column.
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    at = np.arange(total, dtype=np.int64) + offsets
-    products = postings.data[at] * np.repeat(values, lengths)
-    np.add.at(out, postings.indices[at], products)
+    # Every posting of the chosen columns, column after column (contiguous slices).
+    rows = np.concatenate([postings.indices[start:end] for start, end in bounds])
+    data = np.concatenate([postings.data[start:end] for start, end in bounds])
+    np.add.at(out, rows, data * np.repeat(values, lengths))
     return out
 
 
