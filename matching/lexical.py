@@ -1,8 +1,9 @@
 """Lexical evidence: BM25 over stemmed words plus TF-IDF over character n-grams.
 
-Both are computed once per offer set (in `OfferIndex.build`); scoring a question is
-then a sparse matrix-vector product, so the cost per question grows with the number
-of matching postings, not with a Python loop over offers.
+Both are computed once per offer set (in `OfferIndex.build`), with a CSC copy of each
+weight matrix (an inverted index); scoring a question reads only the postings of its
+own terms (`matching.postings`), so the cost per question grows with the number of
+matching postings, not with the offer set's size or a Python loop over offers.
 
 - Words: `matching.text.analyse` (accent folding, stop words, Snowball stems per
   language). The title is counted `title_weight` times (field weighting: a title is a
