@@ -70,7 +70,7 @@ class TopicIndex:
     inferred_weight: float
     present: sparse.csr_matrix
     ticked: F32
-    postings: sparse.csc_matrix | None = None
+    postings: sparse.csc_matrix
 
     @classmethod
     def build(
@@ -103,6 +103,7 @@ class TopicIndex:
             inferred_weight=inferred_weight,
             present=none,
             ticked=np.zeros((0, len(THEMES)), dtype=np.float32),
+            postings=sparse.csc_matrix(none),
         )
         return empty.spliced(RowPlan.fresh(len(texts)), texts, themes)
 

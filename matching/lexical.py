@@ -201,8 +201,8 @@ class LexicalIndex:
     b: float
     char_range: tuple[int, int]
     word_share: float
-    bm25_postings: sparse.csc_matrix | None = None
-    char_postings: sparse.csc_matrix | None = None
+    bm25_postings: sparse.csc_matrix
+    char_postings: sparse.csc_matrix | None
 
     @classmethod
     def build(
@@ -245,6 +245,8 @@ class LexicalIndex:
             b=b,
             char_range=(char_min, char_max),
             word_share=word_share,
+            bm25_postings=sparse.csc_matrix((0, 0), dtype=np.float32),
+            char_postings=None,
         )
         return empty.spliced(RowPlan.fresh(len(texts)), texts, titles)
 
