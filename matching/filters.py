@@ -212,7 +212,9 @@ class RuleTable:
             (n, len(RULES)) bool; column j is `RULES[j]`.
         """
         n = self.active.shape[0]
-        out = np.zeros((n, len(RULES)), dtype=bool)
+        # Column-major: each rule is one contiguous column, and "breaks any rule"
+        # (`any(axis=1)`, per question) is a few vector ORs, not a strided scan.
+        out = np.zeros((n, len(RULES)), dtype=bool, order="F")
         out[:, 0] = ~self.active
         out[:, 1] = self.capacity <= 0
         if question.levels:
