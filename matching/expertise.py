@@ -41,6 +41,7 @@ import numpy.typing as npt
 
 from matching.dense import normalise_dense
 from matching.splice import RowPlan
+from matching.text import fold
 from matching.vocabulary import Concept, ConceptMatcher
 
 __all__ = [
@@ -214,9 +215,9 @@ class ExpertiseIndex:
             (K,) float32: 1/m for each of the m expertise the text signals, all 0
             when it signals none.
         """
-        found = (self.question_matcher.matrix([text]).toarray()[0] > 0).astype(
-            np.float32
-        )
+        found = np.zeros(len(self.question_matcher.concepts), dtype=np.float32)
+        hits = self.question_matcher.match_tokens(fold(text).split())
+        found[[k for k, count in hits.items() if count > 0]] = 1.0
         total = float(found.sum())
         need: F32 = found / total if total > 0 else found
         return need

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from matching.filters import RuleTable
+from matching.postings import column_mask, postings_product
 from matching.splice import RowPlan
 from matching.text import fold
 from matching.types import QuestionInput
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class TopicIndex:
         present: (n, n_concepts) CSR, 1 where an offer's text names a concept:
             the analysed offers, kept so an update matches only changed texts.
         ticked: (n, n_themes) 1 for each theme an offer ticks.
+        postings: `concepts` as CSC (an inverted index): a question reads only
+            the offers of its own concepts.
     """
 
     matcher: ConceptMatcher
@@ -66,6 +70,7 @@ class TopicIndex:
     inferred_weight: float
     present: sparse.csr_matrix
     ticked: F32
+    postings: sparse.csc_matrix
 
     @classmethod
     def build(
@@ -98,6 +103,7 @@ class TopicIndex:
             inferred_weight=inferred_weight,
             present=none,
             ticked=np.zeros((0, len(THEMES)), dtype=np.float32),
+            postings=sparse.csc_matrix(none),
         )
         return empty.spliced(RowPlan.fresh(len(texts)), texts, themes)
 
@@ -124,10 +130,11 @@ class TopicIndex:
         n = max(present.shape[0], 1)
         df = np.bincount(present.indices, minlength=present.shape[1]).astype(np.float32)
         idf = (np.log((n + 1.0) / (df + 1.0)) + 1.0).astype(np.float32)
+        concepts = _rows_l2(present @ sparse.diags(idf))
         return TopicIndex(
             matcher=self.matcher,
             idf=idf,
-            concepts=_rows_l2(present @ sparse.diags(idf)),
+            concepts=concepts,
             themes=_theme_vectors(
                 present, ticked, self.concept_themes, idf, self.inferred_weight
             ),
@@ -135,7 +142,25 @@ class TopicIndex:
             inferred_weight=self.inferred_weight,
             present=present,
             ticked=ticked,
+            postings=sparse.csc_matrix(concepts),
         )
+
+    def _question_weights(self, text: str) -> tuple[I64, F32]:
+        """The question's concepts (ascending) and their L2-normalised IDF weights.
+
+        Plain numpy on the question side (a handful of concepts): the same float32
+        operations, in the same order, as `_rows_l2` on a one-row matrix.
+        """
+        found = sorted(self.matcher.match_tokens(fold(text).split()))
+        columns = np.array(found, dtype=np.int64)
+        weights = self.idf[columns]
+        # The row sum scipy takes (`np.add.reduceat` over the row's entries).
+        squares = np.square(weights)
+        total = np.add.reduceat(squares, [0])[0] if squares.size else 0.0
+        norm = np.sqrt(np.float32(total))
+        if norm == 0:
+            norm = np.float32(1.0)
+        return columns, (np.float32(1.0) / norm) * weights
 
     def question_concepts(self, text: str) -> sparse.csr_matrix:
         """IDF-weighted, L2-normalised concept vector of a question, (1, n_concepts)."""
@@ -156,17 +181,20 @@ class TopicIndex:
             (concept, theme, question concept vector): two (n,) arrays in [0, 1]
             and the (1, n_concepts) question vector (for explanations).
         """
-        q_concepts = self.question_concepts(text)
-        concept = np.asarray(self.concepts @ q_concepts.toarray().ravel()).ravel()
-        present = q_concepts.copy()
-        present.data[:] = 1.0
-        q_themes = _theme_vectors(
-            present,
-            _ticked([tuple(themes)]),
+        columns, weights = self._question_weights(text)
+        q_concepts = sparse.csr_matrix(
+            (weights, columns.astype(np.int32), np.array([0, columns.size], np.int32)),
+            shape=(1, self.idf.size),
+        )
+        n = self.concepts.shape[0]
+        concept = postings_product(self.postings, n, columns, weights)
+        q_themes = _question_themes(
+            columns,
+            _ticked([tuple(themes)])[0],
             self.concept_themes,
             self.idf,
             self.inferred_weight,
-        )[0]
+        )
         theme = self.themes @ q_themes
         return (
             np.clip(concept, 0.0, 1.0).astype(np.float32),
@@ -180,6 +208,31 @@ def _rows_l2(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(csr.multiply(csr).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ csr, dtype=np.float32)
+
+
+def _question_themes(
+    columns: I64, ticked: F32, concept_themes: F32, idf: F32, inferred_weight: float
+) -> F32:
+    """`_theme_vectors` of one question from its concept columns (ascending).
+
+    The same float32 operations in the same order as `_theme_vectors` on a
+    one-row matrix, so the vector is the same to the bit.
+    """
+    out = ticked.copy()
+    if inferred_weight > 0:
+        # Descending: the order scipy's sparse product `present @ diags(idf)`
+        # leaves the entries in, which the sparse-dense product then sums in.
+        inferred = np.zeros(concept_themes.shape[1], dtype=np.float32)
+        for column in columns[::-1].tolist():
+            inferred += idf[column] * concept_themes[column]
+        peak = inferred.max()
+        if peak == 0:
+            peak = np.float32(1.0)
+        out += inferred_weight * (inferred / peak).astype(np.float32)
+    norms = np.linalg.norm(out[None, :], axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: F32 = (out / norms[0]).astype(np.float32)
+    return result
 
 
 def _ticked(ticked: Sequence[Sequence[str]]) -> F32:
@@ -346,7 +399,6 @@ def place_fit(
         return out
     column = mention_index.get(neighbourhood)
     if column is not None:
-        named = np.asarray(mentions[:, column].toarray()).ravel().astype(bool)
-        out[named] = 0.5
+        out[column_mask(mentions, column)] = 0.5
     out[table.same_place(neighbourhood)] = 1.0
     return out

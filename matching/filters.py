@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from matching.postings import column_mask
 from matching.splice import RowPlan
 from matching.types import OfferInput, QuestionInput
 
@@ -196,7 +197,7 @@ class RuleTable:
         column = self.place_index.get(neighbourhood) if neighbourhood else None
         if column is None:
             return np.zeros(self.tied.shape, dtype=bool)
-        return np.asarray(self.places[:, column].toarray()).ravel().astype(bool)
+        return column_mask(self.places, column)
 
     def violations(
         self, question: QuestionInput, reference_date: date
@@ -211,11 +212,16 @@ class RuleTable:
             (n, len(RULES)) bool; column j is `RULES[j]`.
         """
         n = self.active.shape[0]
-        out = np.zeros((n, len(RULES)), dtype=bool)
+        # Column-major: each rule is one contiguous column, and "breaks any rule"
+        # (`any(axis=1)`, per question) is a few vector ORs, not a strided scan.
+        out = np.zeros((n, len(RULES)), dtype=bool, order="F")
         out[:, 0] = ~self.active
         out[:, 1] = self.capacity <= 0
         if question.levels:
-            out[:, 2] = ~np.isin(self.level, np.array(question.levels, dtype=np.str_))
+            wanted = np.zeros(n, dtype=bool)
+            for level in set(question.levels):  # a few levels: no sort as in isin
+                wanted |= self.level == level
+            out[:, 2] = ~wanted
         out[:, 3] = self.end < reference_date.toordinal()
         out[:, 4] = self.intake < reference_date.toordinal()
         q_start = _day(question.wanted_from, _OPEN_START)

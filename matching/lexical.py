@@ -1,8 +1,9 @@
 """Lexical evidence: BM25 over stemmed words plus TF-IDF over character n-grams.
 
-Both are computed once per offer set (in `OfferIndex.build`); scoring a question is
-then a sparse matrix-vector product, so the cost per question grows with the number
-of matching postings, not with a Python loop over offers.
+Both are computed once per offer set (in `OfferIndex.build`), with a CSC copy of each
+weight matrix (an inverted index); scoring a question reads only the postings of its
+own terms (`matching.postings`), so the cost per question grows with the number of
+matching postings, not with the offer set's size or a Python loop over offers.
 
 - Words: `matching.text.analyse` (accent folding, stop words, Snowball stems per
   language). The title is counted `title_weight` times (field weighting: a title is a
@@ -39,6 +40,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from matching.postings import postings_product
 from matching.splice import RowPlan
 from matching.text import STOPWORDS, analyse, fold
 
@@ -184,6 +186,9 @@ class LexicalIndex:
         b: BM25 length normalisation.
         char_range: Shortest and longest char n-gram.
         word_share: Weight of the BM25 part in `scores` when both parts exist.
+        bm25_postings: `bm25` as CSC (an inverted index): a question touches only
+            the postings of its own terms.
+        char_postings: `chars.weights` as CSC, or None.
     """
 
     words: TermRows
@@ -196,6 +201,8 @@ class LexicalIndex:
     b: float
     char_range: tuple[int, int]
     word_share: float
+    bm25_postings: sparse.csc_matrix
+    char_postings: sparse.csc_matrix | None
 
     @classmethod
     def build(
@@ -238,6 +245,8 @@ class LexicalIndex:
             b=b,
             char_range=(char_min, char_max),
             word_share=word_share,
+            bm25_postings=sparse.csc_matrix((0, 0), dtype=np.float32),
+            char_postings=None,
         )
         return empty.spliced(RowPlan.fresh(len(texts)), texts, titles)
 
@@ -275,9 +284,10 @@ class LexicalIndex:
             )
             char_norms = np.sqrt(squares @ np.square(char_idf)).astype(np.float32)
             char_norms[char_norms == 0] = 1.0
+        bm25 = _bm25(words, self.k1, self.b)
         return LexicalIndex(
             words=words,
-            bm25=_bm25(words, self.k1, self.b),
+            bm25=bm25,
             chars=chars,
             char_idf=char_idf,
             char_norms=char_norms,
@@ -286,6 +296,8 @@ class LexicalIndex:
             b=self.b,
             char_range=self.char_range,
             word_share=self.word_share,
+            bm25_postings=sparse.csc_matrix(bm25),
+            char_postings=None if chars is None else sparse.csc_matrix(chars.weights),
         )
 
     def scores(self, text: str) -> F32:
@@ -302,9 +314,9 @@ class LexicalIndex:
         if self.words.terms.size == 0:  # no offers, or only stop words
             return np.zeros(n, dtype=np.float32)
         columns, _ = self.words.lookup(analyse(text))
-        terms = np.zeros(self.words.terms.size, dtype=np.float32)
-        terms[columns] = 1.0
-        bm25 = np.asarray(self.bm25 @ terms).ravel()
+        bm25 = postings_product(
+            self.bm25_postings, n, columns, np.ones(columns.size, dtype=np.float32)
+        )
         top = float(bm25.max()) if bm25.size else 0.0
         word = bm25 / top if top > 0 else bm25
         chars = self.chars
@@ -318,11 +330,12 @@ class LexicalIndex:
         columns, counts = chars.lookup(_char_analyser(*self.char_range)(text))
         weights = (np.log(counts) + 1.0) * self.char_idf[columns]
         length = float(np.linalg.norm(weights))
-        q = np.zeros(chars.terms.size, dtype=np.float32)
         if length > 0:
             # Row weights are tf only: the offers' IDF is applied here.
-            q[columns] = weights / length * self.char_idf[columns]
-        char = np.asarray(chars.weights @ q).ravel() / self.char_norms
+            q = (weights / length * self.char_idf[columns]).astype(np.float32)
+        else:
+            q = np.zeros(columns.size, dtype=np.float32)
+        char = postings_product(self.char_postings, n, columns, q) / self.char_norms
         char_top = float(char.max()) if char.size else 0.0
         if char_top > 0:
             char = char / char_top

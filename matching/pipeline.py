@@ -586,8 +586,9 @@ def rank(
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
     scores = _scores(found, index, eligible, config, reranker)
 
+    concept_ids = set(found.concepts.indices.tolist())
     candidates = [
-        _scored(question, index, found, scores, i, config)
+        _scored(question, index, found, scores, i, config, concept_ids)
         for i in top_k(scores, index.id_rank, eligible, limit).tolist()
     ]
     excluded: list[Exclusion] = []
@@ -645,7 +646,8 @@ def score_offer(
     found = evidence(question, question_vector, index, config)
     eligible = np.asarray(~broken.any(axis=1), dtype=bool)
     scores = _scores(found, index, eligible, config, reranker)
-    return _scored(question, index, found, scores, row, config)
+    concept_ids = set(found.concepts.indices.tolist())
+    return _scored(question, index, found, scores, row, config, concept_ids)
 
 
 def _scores(
@@ -691,14 +693,18 @@ def _scored(
     scores: F32,
     row: int,
     config: MatchConfig,
+    concept_ids: set[int],
 ) -> ScoredCandidate:
-    """One row of the evidence as a candidate with its Dutch reasons."""
+    """One row of the evidence as a candidate with its Dutch reasons.
+
+    `concept_ids`: the question's concepts (`found.concepts`' columns), computed
+    once per ranking.
+    """
     offer = index.offers[row]
     values = found.row(row)
-    q_concept_ids = set(found.concepts.indices.tolist())
     reasons = explain(
         values,
-        shared_concepts=_shared_concepts(index, row, q_concept_ids),
+        shared_concepts=_shared_concepts(index, row, concept_ids),
         shared_expertise=[e.label for e in index.expertise.shared(found.needs, row)],
         shared_places=index.locality.shared(found.places, row),
         question_themes=question.themes,

@@ -93,6 +93,10 @@ def fuse(
     for name, weight in per_offer.items():
         values = components[name]
         gate = _GATES.get(name)
+        if gate is not None and not values.any():
+            # All zero (a citywide question's place): adding it changes no bit.
+            denominator = denominator + weight
+            continue
         if gate is not None and getattr(config, gate) > 0 and n > 0:
             peak = float(topical.max())
             relative = topical / peak if peak > 0 else topical
@@ -122,11 +126,14 @@ def top_k(
     Returns:
         (min(k, mask.sum()),) int64 indices into the offers.
     """
-    pool = np.flatnonzero(mask)
-    if k <= 0 or pool.size == 0:
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    everyone = bool(mask.all())
+    pool = np.arange(mask.size) if everyone else np.flatnonzero(mask)
+    if pool.size == 0:
         return np.empty(0, dtype=np.int64)
     if pool.size > k:
-        pool_scores = scores[pool]
+        pool_scores = scores if everyone else scores[pool]
         kth = np.partition(pool_scores, pool.size - k)[pool.size - k]
         # Keep every offer tied with the k-th score, so ties resolve by id.
         pool = pool[pool_scores >= kth]
