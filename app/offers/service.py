@@ -327,13 +327,11 @@ def list_offers(
         statuses=statuses,
         available_on=available_on,
     )
-    if not vocab.fold(q or ""):
-        return repository.list_page(session, f, limit=limit, offset=offset)
-    # Text search ignores case and accents, so it runs in Python (as the portal's).
     return vocab.searched_page(
-        repository.list_all(session, f),
-        _searchable,
         q,
+        page=lambda: repository.list_page(session, f, limit=limit, offset=offset),
+        everything=lambda: repository.list_all(session, f),
+        text_of=_searchable,
         newest=lambda row: row.created_at,
         limit=limit,
         offset=offset,

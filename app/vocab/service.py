@@ -52,16 +52,23 @@ def text_filter(
 
 
 def searched_page(
-    items: Sequence[T],
-    text_of: Callable[[T], str],
     query: str | None,
     *,
+    page: Callable[[], tuple[list[T], int]],
+    everything: Callable[[], Sequence[T]],
+    text_of: Callable[[T], str],
     newest: Callable[[T], Any],
     limit: int,
     offset: int,
 ) -> tuple[list[T], int]:
-    """One page of `text_filter`'s hits, newest first, and how many there are."""
-    found = sorted(text_filter(items, text_of, query), key=newest, reverse=True)
+    """One page of a list and its total, searched when `query` holds text.
+
+    Without search text the database pages (`page`); text search ignores case and
+    accents, so it runs in Python over `everything` (as the portal's), newest first.
+    """
+    if not fold(query or ""):
+        return page()
+    found = sorted(text_filter(everything(), text_of, query), key=newest, reverse=True)
     return found[offset : offset + limit], len(found)
 
 
