@@ -38,17 +38,19 @@ LABELS = {
 _EDITED = ("email", "name", "role", "municipality", "institution", "department")
 
 
-def _context(session: Session, state: FormState, q: str = "") -> dict[str, Any]:
-    users = user_service.list_users(session)
-    users = vocab.text_filter(users, lambda u: f"{u.name} {u.email}", q)
+def _choices(session: Session) -> dict[str, Any]:
+    """The account form's choice lists (admin/_account_fields.html)."""
     return {
-        "form": state,
-        "users": users,
-        "q": q,
         "roles": list(labels(Role).items()),
         "municipalities": options.municipalities(session),
         "institutions": options.institutions(session),
     }
+
+
+def _context(session: Session, state: FormState, q: str = "") -> dict[str, Any]:
+    users = user_service.list_users(session)
+    users = vocab.text_filter(users, lambda u: f"{u.name} {u.email}", q)
+    return {"form": state, "users": users, "q": q, **_choices(session)}
 
 
 @router.get("/beheer")
@@ -114,13 +116,7 @@ def _set(session: Session, user_id: uuid.UUID, active: bool, actor: User) -> Use
 
 
 def _edit_context(session: Session, state: FormState, account: User) -> dict[str, Any]:
-    return {
-        "form": state,
-        "account": account,
-        "roles": list(labels(Role).items()),
-        "municipalities": options.municipalities(session),
-        "institutions": options.institutions(session),
-    }
+    return {"form": state, "account": account, **_choices(session)}
 
 
 @router.get("/beheer/{user_id:uuid}", name="admin_account_page")
