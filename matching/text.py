@@ -123,10 +123,11 @@ _per_thread = threading.local()
 def _stemmer(language: str) -> snowballstemmer.stemmer:
     """This thread's stemmer: a Snowball stemmer keeps the word it works on in the
     instance, so one shared by the server's threads garbles words or raises."""
-    stemmers: dict[str, snowballstemmer.stemmer] = (
-        getattr(_per_thread, "stemmers", None) or {}
+    stemmers: dict[str, snowballstemmer.stemmer] | None = getattr(
+        _per_thread, "stemmers", None
     )
-    _per_thread.stemmers = stemmers
+    if stemmers is None:
+        stemmers = _per_thread.stemmers = {}
     if language not in stemmers:
         stemmers[language] = snowballstemmer.stemmer(
             "english" if language == "en" else "dutch_porter"
