@@ -16,7 +16,7 @@ from app.learning import training
 from app.models import Question
 from app.offers import service as offer_service
 from app.questions import service as question_service
-from app.questions.lifecycle import EDITABLE, MANUAL
+from app.questions.lifecycle import EDITABLE, MANUAL, TAKES_MATCHES
 from app.questions.schemas import SplitRequest, TransitionRequest
 from app.ranking import service as ranking
 from app.web.broker import history
@@ -71,11 +71,11 @@ def question_page(
         (question.status, QuestionStatus.PARKED), frozenset()
     )
     held = sum(1 for m in matches if m.status in HOLDING_STATUSES)
-    # A matched question that holds all the matches it asked for takes no more
-    # from its cards: offering Bevestigen there invites a booking nobody wanted.
-    has_enough = (
-        question.status == QuestionStatus.MATCHED and held >= question.wanted_matches
-    )
+    # The cards offer Bevestigen where the server takes a match (open, matched
+    # or running); one that already holds all the matches it asked for takes no
+    # more from its cards: Bevestigen there invites a booking nobody wanted.
+    takes_matches = question.status in TAKES_MATCHES
+    has_enough = takes_matches and held >= question.wanted_matches
     steps = [(to, text) for to, text in allowed if to not in IRREVERSIBLE]
     final_steps = [(to, text) for to, text in allowed if to in IRREVERSIBLE]
     return render(
@@ -89,6 +89,7 @@ def question_page(
                 session, [c.offer.id for c in candidates.candidates], user=user
             ),
             "matches": matches,
+            "takes_matches": takes_matches,
             "has_enough": has_enough,
             "history": history.history(session, question, matches),
             "steps": steps,

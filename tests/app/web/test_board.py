@@ -7,7 +7,7 @@ import uuid
 
 from app.models import Question
 from tests.app.helpers import offer, open_question, propose, step
-from tests.app.web.support import login, text_of
+from tests.app.web.support import login, reloaded, text_of
 
 
 def _tab_count(page: str, label: str) -> int:
@@ -165,4 +165,33 @@ def test_a_matched_question_with_its_matches_offers_no_more_confirms(
     assert "Gekoppeld" in page
     assert other["title"] in page
     assert "De vraag heeft al de koppelingen die ze zoekt (1)" in page
+    assert ">Bevestigen</button>" not in page
+
+
+def test_a_running_question_short_of_its_matches_still_offers_confirms(
+    client, url, broker, staff, provider, auth, session
+):
+    """The cards follow the server's rule: a running question takes more matches
+    until it holds the number it asked for."""
+    b, p = auth(broker), auth(provider)
+    question = open_question(client, auth(staff), b, wanted_matches=2)
+    first = offer(client, p, capacity=2, title="Aanbod dat al loopt")
+    second = offer(client, p, capacity=2, title="Tweede passend aanbod")
+    third = offer(client, p, capacity=2, title="Derde passend aanbod")
+    match = propose(client, b, question["id"], first["id"])
+    assert step(client, b, match["id"], "confirm").status_code == 200
+    assert step(client, b, match["id"], "start").status_code == 200
+    assert reloaded(session, Question, question["id"]).status == "in_progress"
+    login(client, broker)
+    path = url("broker_question_page", question_id=question["id"])
+    page = client.get(path).text
+    assert second["title"] in page
+    assert ">Bevestigen</button>" in page
+    assert "Bevestigen kan pas als de vraag open is." not in page
+
+    also = propose(client, b, question["id"], second["id"])
+    assert step(client, b, also["id"], "confirm").status_code == 200
+    page = client.get(path).text
+    assert third["title"] in page
+    assert "De vraag heeft al de koppelingen die ze zoekt (2)" in page
     assert ">Bevestigen</button>" not in page
