@@ -159,7 +159,13 @@ class Gazetteer:
         district_owners: dict[tuple[str, ...], set[int]] = {}
         for i, m in enumerate(munis):
             target = _Target("municipality", i)
-            for name in (m["name"], *m.get("aliases", ()), *m.get("adjectives", ())):
+            adjectives = m.get("adjectives", ())
+            for name in (
+                m["name"],
+                *m.get("aliases", ()),
+                *adjectives,
+                *uninflected(adjectives),
+            ):
                 add(name.split(" (")[0] if name.endswith(")") else name, target)
             for name in (*m.get("places", ()), *m.get("districts", ())):
                 key = tuple(fold(name).split())
@@ -327,6 +333,15 @@ class Gazetteer:
                     continue
             return length, targets
         return None
+
+
+def uninflected(adjectives: Sequence[str]) -> list[str]:
+    """The uninflected forms of place adjectives: *Alkmaars Kanaal*, *Haags beleid*
+    and *Leids Ontzet* beside *Alkmaarse*, *Haagse* and *Leidse* (Dutch drops the
+    -e before a neuter noun and in names)."""
+    return [
+        a[:-1] for a in adjectives if " " not in a and a.endswith("se") and len(a) > 5
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,8 @@ def _cities(text: str) -> set[str]:
         ("Wat maakt Tilburgers gelukkig?", "Tilburg"),
         ("Geleen-Zuid vitaler maken", "Sittard-Geleen"),
         ("Armoede in Súdwest-Fryslân", "Súdwest-Fryslân"),
+        ("Woningbouw langs het Alkmaars Kanaal", "Alkmaar"),  # uninflected -s
+        ("Het Haags beleid voor de binnenstad", "Den Haag"),
     ],
 )
 def test_find_names_the_municipality(text, city):
@@ -34,6 +36,7 @@ def test_find_names_the_municipality(text, city):
 
 def test_find_ignores_common_words_and_lowercase():
     assert _cities("Buren klagen over lawaai.") == set()
+    assert _cities("Een gronings woord, een leids gebruik.") == set()
     assert _cities("De best passende aanpak voor de buren.") == set()
     assert _cities("Inwoners van de gemeente Buren klagen.") == {"Buren"}
 
