@@ -1,4 +1,4 @@
-"""Build the two real-pairings eval sets from the collected parts.
+"""Build the real-pairings eval sets from the collected parts.
 
 `seeds/eval/real/part-*.json` hold publicly reported pairings (each with its source
 URL), texts written in our own words. Every question goes by a hash of its key to
@@ -30,12 +30,18 @@ def main() -> None:
     ]
     offers = [o for part in parts for o in part["offers"]]
     questions = [q for part in parts for q in part["questions"]]
-    for name, keep in (("real-pairings", False), ("real-pairings-holdout", True)):
+    english = json.loads((HERE / "real" / "english-offers.json").read_text())["offers"]
+    in_english = [{**o, **english.get(o["key"], {})} for o in offers]
+    for name, keep, pool in (
+        ("real-pairings", False, offers),
+        ("real-pairings-holdout", True, offers),
+        ("real-pairings-en-offers", False, in_english),
+    ):
         chosen = [q for q in questions if held_out(q["key"]) == keep]
         data = {
             "name": name,
             "reference_date": parts[0]["reference_date"],
-            "offers": offers,
+            "offers": pool,
             "questions": chosen,
         }
         path = HERE / f"{name}.json"
