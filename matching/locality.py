@@ -15,7 +15,10 @@ where an offer's provider is, from two general tables (no data set in them):
 
 A question's places come from its text; an offer's from its text, its institution
 field, and the institutions named in either (a campus city of a multi-campus
-institution counts `campus_weight`, its main campus fully).
+institution counts `campus_weight`, its main campus fully). When the offer's text
+names municipalities itself, that is where it runs: the institution's cities it does
+not name count `campus_weight` times less (*Kenniswerkplaats Den Helder* of a
+hogeschool with nine campuses is not local to all nine).
 
 Evidence, per offer, in [0, 1]: 1 in the same municipality, `region_credit` in the
 same named region, `province_credit` in the same province, 0 when both places are
@@ -234,13 +237,17 @@ class Gazetteer:
             return self
         return replace(self, table=table, longest=max(len(k) for k in table))
 
-    def find(self, text: str, *, campus_weight: float = 1.0) -> Places:
+    def find(
+        self, text: str, *, campus_weight: float = 1.0, institutions: bool = True
+    ) -> Places:
         """The places a text names (longest match first, proper nouns only).
 
         Args:
             text: Any text.
             campus_weight: Weight of an institution's other campuses; its main
                 campus counts 1.
+            institutions: Whether institutions named in the text add their
+                campus cities (False: only the places the text names itself).
 
         Returns:
             The places; institutions named in the text add their campus cities.
@@ -271,7 +278,7 @@ class Gazetteer:
                     regions.add(target.index)
                 elif target.level == "province":
                     provinces.add(target.index)
-                else:
+                elif institutions:
                     for rank_, city in enumerate(self.institution_cities[target.index]):
                         weight = 1.0 if rank_ == 0 else campus_weight
                         municipalities[city] = max(
@@ -448,6 +455,15 @@ class LocalityIndex:
                 text, campus_weight=campus_weight
             ).municipalities.items():
                 weights[city] = max(weights.get(city, 0.0), weight)
+            named = gaz.find(text, institutions=False).municipalities
+            if named:
+                # The offer's own text says where it runs; the campus cities of its
+                # institution that it does not name are only a guess, so they count
+                # as another campus does.
+                weights = {
+                    city: weight if city in named else weight * campus_weight
+                    for city, weight in weights.items()
+                }
             for city, weight in weights.items():
                 rows.append(row)
                 cols.append(city)

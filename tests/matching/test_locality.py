@@ -56,6 +56,24 @@ def test_institutions_bring_their_campus_cities():
     assert weights["Rotterdam"] == 0.5
 
 
+def test_an_offer_that_names_its_place_is_not_local_to_every_campus():
+    index = LocalityIndex.build(
+        [
+            "Kenniswerkplaats Den Helder: studenten werken een half jaar in een wijk.",
+            "Studenten werken in projectgroepen voor een opdrachtgever.",
+        ],
+        ["Hogeschool Inholland", "Hogeschool Inholland"],
+    )
+    amsterdam = index.scores(index.question_places("Jongeren in Amsterdam-Noord"))
+    den_helder = index.scores(index.question_places("Ouderen in Den Helder"))
+    assert amsterdam is not None and den_helder is not None
+    assert den_helder[0] == 1.0
+    # A campus city the text does not name counts campus_weight (0.5) times
+    # what it counts for the same institution's offer that names no place.
+    assert amsterdam[0] == 0.5 * amsterdam[1]
+    assert amsterdam[1] > 0
+
+
 def _weights(text: str) -> dict[str, float]:
     gaz = default_gazetteer()
     return {gaz.municipalities[i]: w for i, w in gaz.find(text).municipalities.items()}
