@@ -66,7 +66,8 @@ def test_an_offer_that_names_its_place_is_not_local_to_every_campus():
     )
     amsterdam = index.scores(index.question_places("Jongeren in Amsterdam-Noord"))
     den_helder = index.scores(index.question_places("Ouderen in Den Helder"))
-    assert amsterdam is not None and den_helder is not None
+    assert amsterdam is not None
+    assert den_helder is not None
     assert den_helder[0] == 1.0
     # A campus city the text does not name counts campus_weight (0.5) times
     # what it counts for the same institution's offer that names no place.
