@@ -73,11 +73,14 @@ class Places:
         municipalities: Municipality index -> weight in (0, 1].
         regions: Indices of named regions (not provinces) the text names directly.
         provinces: Indices of provinces the text names directly.
+        named: Municipalities the text names itself (not through an institution's
+            campuses or a district name several municipalities share).
     """
 
     municipalities: dict[int, float]
     regions: frozenset[int]
     provinces: frozenset[int]
+    named: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.municipalities or self.regions or self.provinces)
@@ -167,7 +170,7 @@ class Gazetteer:
                 m["name"],
                 *m.get("aliases", ()),
                 *adjectives,
-                *uninflected(adjectives),
+                *_uninflected(adjectives),
             ):
                 add(name.split(" (")[0] if name.endswith(")") else name, target)
             for name in (*m.get("places", ()), *m.get("districts", ())):
@@ -237,17 +240,13 @@ class Gazetteer:
             return self
         return replace(self, table=table, longest=max(len(k) for k in table))
 
-    def find(
-        self, text: str, *, campus_weight: float = 1.0, institutions: bool = True
-    ) -> Places:
+    def find(self, text: str, *, campus_weight: float = 1.0) -> Places:
         """The places a text names (longest match first, proper nouns only).
 
         Args:
             text: Any text.
             campus_weight: Weight of an institution's other campuses; its main
                 campus counts 1.
-            institutions: Whether institutions named in the text add their
-                campus cities (False: only the places the text names itself).
 
         Returns:
             The places; institutions named in the text add their campus cities.
@@ -255,6 +254,7 @@ class Gazetteer:
         found = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
         folded = [fold(word) for word, _ in found]
         municipalities: dict[int, float] = {}
+        named: set[int] = set()
         regions: set[int] = set()
         provinces: set[int] = set()
         # Names several municipalities share ("Nieuw-West", "Oud-Zuid"): resolved
@@ -274,11 +274,12 @@ class Gazetteer:
                 if target.level == "municipality":
                     if len(owners) == 1:
                         municipalities[target.index] = 1.0
+                        named.add(target.index)
                 elif target.level == "region":
                     regions.add(target.index)
                 elif target.level == "province":
                     provinces.add(target.index)
-                elif institutions:
+                else:
                     for rank_, city in enumerate(self.institution_cities[target.index]):
                         weight = 1.0 if rank_ == 0 else campus_weight
                         municipalities[city] = max(
@@ -287,7 +288,9 @@ class Gazetteer:
             i += length
         for owners in shared:
             self._resolve(owners, municipalities, regions, provinces)
-        return Places(municipalities, frozenset(regions), frozenset(provinces))
+        return Places(
+            municipalities, frozenset(regions), frozenset(provinces), frozenset(named)
+        )
 
     def _resolve(
         self,
@@ -342,7 +345,7 @@ class Gazetteer:
         return None
 
 
-def uninflected(adjectives: Sequence[str]) -> list[str]:
+def _uninflected(adjectives: Sequence[str]) -> list[str]:
     """The uninflected forms of place adjectives: *Alkmaars Kanaal*, *Haags beleid*
     and *Leids Ontzet* beside *Alkmaarse*, *Haagse* and *Leidse* (Dutch drops the
     -e before a neuter noun and in names)."""
@@ -451,11 +454,10 @@ class LocalityIndex:
                     gaz.find(institution, campus_weight=campus_weight).municipalities
                 )
             weights = dict(located[institution])
-            for city, weight in gaz.find(
-                text, campus_weight=campus_weight
-            ).municipalities.items():
+            found = gaz.find(text, campus_weight=campus_weight)
+            for city, weight in found.municipalities.items():
                 weights[city] = max(weights.get(city, 0.0), weight)
-            named = gaz.find(text, institutions=False).municipalities
+            named = found.named
             if named:
                 # The offer's own text says where it runs; the campus cities of its
                 # institution that it does not name are only a guess, so they count

@@ -54,6 +54,9 @@ def test_institutions_bring_their_campus_cities():
     weights = {gaz.municipalities[i]: w for i, w in places.municipalities.items()}
     assert weights["Haarlem"] == 1.0  # the main campus
     assert weights["Rotterdam"] == 0.5
+    assert places.named == frozenset()  # campuses are not places the text names
+    pinned = gaz.find("Inholland Delft, met studenten uit Nieuw-West")
+    assert {gaz.municipalities[i] for i in pinned.named} == {"Delft"}
 
 
 def test_an_offer_that_names_its_place_is_not_local_to_every_campus():
