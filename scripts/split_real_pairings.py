@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent / "seeds" / "eval"
 HOLDOUT_SHARE = 0.4
@@ -24,7 +25,8 @@ def held_out(key: str) -> bool:
     return digest / 0xFFFFFFFF < HOLDOUT_SHARE
 
 
-def main() -> None:
+def build() -> dict[str, dict[str, Any]]:
+    """The sets, by file stem, as the parts and the English texts make them."""
     parts = [
         json.loads(p.read_text()) for p in sorted((HERE / "real").glob("part-*.json"))
     ]
@@ -32,21 +34,27 @@ def main() -> None:
     questions = [q for part in parts for q in part["questions"]]
     english = json.loads((HERE / "real" / "english-offers.json").read_text())["offers"]
     in_english = [{**o, **english.get(o["key"], {})} for o in offers]
-    for name, keep, pool in (
-        ("real-pairings", False, offers),
-        ("real-pairings-holdout", True, offers),
-        ("real-pairings-en-offers", False, in_english),
-    ):
-        chosen = [q for q in questions if held_out(q["key"]) == keep]
-        data = {
+    return {
+        name: {
             "name": name,
             "reference_date": parts[0]["reference_date"],
             "offers": pool,
-            "questions": chosen,
+            "questions": [q for q in questions if held_out(q["key"]) == keep],
         }
+        for name, keep, pool in (
+            ("real-pairings", False, offers),
+            ("real-pairings-holdout", True, offers),
+            ("real-pairings-en-offers", False, in_english),
+        )
+    }
+
+
+def main() -> None:
+    for name, data in build().items():
         path = HERE / f"{name}.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-        print(f"{path.name}: {len(chosen)} questions x {len(offers)} offers")
+        counts = f"{len(data['questions'])} questions x {len(data['offers'])} offers"
+        print(f"{path.name}: {counts}")
 
 
 if __name__ == "__main__":
