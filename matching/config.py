@@ -37,6 +37,12 @@ text names where it runs is no longer local to every campus of its institution;
 place adjectives are also read uninflected, *Alkmaars Kanaal*) and its concept
 vocabulary is bilingual throughout (every concept's Dutch terms have their English
 counterparts and back), so English provider texts meet Dutch questions.
+
+Engine 2027.6 keeps every weight and narrows English and Dutch vocabulary terms
+that also name something else: *art* (in "state of the art") and *arts* (Dutch for
+a physician) became phrases such as *visual arts* and *the arts*, *recruitment*
+(of research participants) became *staff recruitment*, and *tocht* (also a trip)
+became *tochtig*, *tochtstrip* and the like. No ranking in the public sets moved.
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from matching.errors import InvalidQueryError
 
 __all__ = ["COMPONENTS", "DEFAULT_CONFIG", "ENGINE_VERSION", "MatchConfig"]
 
-ENGINE_VERSION = "2027.5"
+ENGINE_VERSION = "2027.6"
 
 # Sum of the 2027.2 weights (1) plus the locality weight on their scale.
 _SCALE = 1.375
