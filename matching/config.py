@@ -38,11 +38,12 @@ place adjectives are also read uninflected, *Alkmaars Kanaal*) and its concept
 vocabulary is bilingual throughout (every concept's Dutch terms have their English
 counterparts and back), so English provider texts meet Dutch questions.
 
-Engine 2027.6 keeps every weight and narrows English and Dutch vocabulary terms
-that also name something else: *art* (in "state of the art") and *arts* (Dutch for
-a physician) became phrases such as *visual arts* and *the arts*, *recruitment*
-(of research participants) became *staff recruitment*, and *tocht* (also a trip)
-became *tochtig*, *tochtstrip* and the like. No ranking in the public sets moved.
+Engine 2027.6 keeps every weight and removes false friends from the concept
+vocabulary: prefixes that ran into other words (`politie*` caught "politiek",
+`train*` "training", `cycl*` "cyclus"), words with another meaning ("intern",
+"Erasmus", "arts", "art" in "state of the art") and words too common to name a
+concept ("werken" for evaluation, any "vergunning" for heritage) became the
+phrases that do mean it (README "Match quality" has the list and the effect).
 """
 
 from __future__ import annotations

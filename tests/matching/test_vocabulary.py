@@ -112,3 +112,28 @@ def test_debt_is_not_guilt():
     matcher = default_matcher()
     assert "schulden" in _ids(matcher, "Jongeren met schulden")
     assert "schulden" not in _ids(matcher, "Het schuldbeginsel in het strafrecht")
+
+
+@pytest.mark.parametrize(
+    ("concept", "means_it", "means_something_else"),
+    [
+        ("handhaving", "De politieagent in de wijk", "Politieke partijen in de raad"),
+        ("mobiliteit", "Drukte op het treinstation", "Een training voor vrijwilligers"),
+        ("fiets", "Veilig cycling naar school", "Een vaste cyclus van overleg"),
+        ("musea-collecties", "De collectie van het museum", "Een collectieve aanpak"),
+        ("water", "Boten op de trekvaart", "Wij willen vaart maken met de wijk"),
+        ("stages", "Stageplekken voor mbo-studenten", "Het intern overleg"),
+        ("stedenband", "Een erasmus uitwisseling", "Onderzoekers van Erasmus"),
+        ("evaluatie", "Wat werkt tegen eenzaamheid?", "Wij werken samen met bewoners"),
+        ("erfgoed", "Een monumentenvergunning", "Een vergunning voor een terras"),
+        ("kunst-cultuur", "Kunst in de openbare ruimte", "State of the art methoden"),
+    ],
+)
+def test_a_term_with_another_meaning_does_not_name_the_concept(
+    concept, means_it, means_something_else
+):
+    """False friends: a prefix that runs into another word, a homograph, or a word
+    too common to mean the concept would bring in offers on the wrong subject."""
+    matcher = default_matcher()
+    assert concept in _ids(matcher, means_it)
+    assert concept not in _ids(matcher, means_something_else)
