@@ -42,8 +42,9 @@ Engine 2027.6 keeps every weight and removes false friends from the concept
 vocabulary: prefixes that ran into other words (`politie*` caught "politiek",
 `train*` "training", `cycl*` "cyclus"), words with another meaning ("intern",
 "Erasmus", "arts", "art" in "state of the art") and words too common to name a
-concept ("werken" for evaluation, any "vergunning" for heritage) became the
-phrases that do mean it (README "Match quality" has the list and the effect).
+concept ("werken" for evaluation, any "vergunning" for heritage), and in the
+discipline bridge `event*` ("eventuele"), `merk*` ("merkt") and `natuur*`
+("natuurlijk"), became the phrases that do mean it (README "Match quality" has the list and the effect).
 """
 
 from __future__ import annotations

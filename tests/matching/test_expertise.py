@@ -127,3 +127,35 @@ def test_packaged_vocabulary_bridges_a_problem_to_a_discipline():
     )
     assert scores is not None
     assert scores[0] > scores[1]
+
+
+@pytest.mark.parametrize(
+    ("expertise", "offer_that_has_it", "offer_that_does_not"),
+    [
+        (
+            "toerisme-leisure",
+            "Wij organiseren events",
+            "Eventuele vragen beantwoorden wij",
+        ),
+        ("marketing", "Een merkstrategie voor de stad", "Je merkt het verschil"),
+        ("geschiedenis-erfgoed", "Onderzoek in de collectie", "Een collectieve aanpak"),
+    ],
+)
+def test_an_offer_word_with_another_meaning_is_no_expertise(
+    expertise, offer_that_has_it, offer_that_does_not
+):
+    entries = default_expertise()
+    column = [e.id for e in entries].index(expertise)
+    index = ExpertiseIndex.build(
+        [offer_that_has_it, offer_that_does_not], entries=entries
+    )
+    assert index.profiles[0, column] > 0
+    assert index.profiles[1, column] == 0
+
+
+def test_of_course_is_no_need_for_ecology():
+    """*natuurlijk* is "of course" far more often than "natural"."""
+    index = ExpertiseIndex.build(["Ecologie"], entries=default_expertise())
+    column = [e.id for e in default_expertise()].index("groen-ecologie")
+    assert index.need("Meer natuur in de wijk")[column] > 0
+    assert index.need("Natuurlijk willen we dat bewoners meedoen")[column] == 0
