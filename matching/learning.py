@@ -23,8 +23,10 @@ RankNet/Ranking-SVM family; SciPy L-BFGS, deterministic):
 - the guard: questions are split into folds; for each fold a model trained on the
   others reorders that fold's shown lists, and its MRR is compared with the shown
   (default) order. `fit` returns None, so callers keep the default engine, unless
-  the learned order beats the default by `margin`. The returned model is refitted
-  on all decisions.
+  the learned order beats the default by `margin` and puts the wanted offer higher
+  on at least `min_net_wins` more held-out questions than it puts it lower (a
+  sign-test view: one question that flips is no evidence). The returned model is
+  refitted on all decisions.
 
 Limits: it can only learn from what was shown (the top of the default ranking); it
 reweights the engine's evidence, it does not learn new evidence; with few decisions
@@ -442,6 +444,7 @@ def fit(
     l2: float = 0.05,
     folds: int = 5,
     margin: float = 0.005,
+    min_net_wins: int = 3,
     min_questions: int = 10,
     depth: int = 10,
     random_state: int = 0,
@@ -459,6 +462,8 @@ def fit(
         folds: Folds (by question) for the guard.
         margin: How much higher the held-out MRR of the learned order must be
             than that of the shown order.
+        min_net_wins: How many more held-out questions the learned order must
+            improve than worsen.
         min_questions: Fewer questions with a confirmed offer: keep the default.
         depth: How many of the default ranking's best offers the ranker reorders.
         random_state: Seed of the fold split.
@@ -477,21 +482,19 @@ def fit(
         q: int(f)
         for q, f in zip(questions, rng.permutation(len(questions)) % k, strict=True)
     }
-    held_default: list[_Prepared] = []
+    held_default: list[float] = []
     held_learned: list[float] = []
     for f in range(k):
         train = [i for i in items if fold_of.get(i.question, -1) != f]
         test = [i for i in items if fold_of.get(i.question, -1) == f]
         coef = _train(train, eta, max_weight, l2)
-        held_default.extend(test)
-        held_learned.extend(
-            _per_question_rr(test, coef)
-            if coef is not None
-            else _per_question_rr(test, None)
-        )
-    default_mrr = _mrr(held_default, None)
+        held_default.extend(_per_question_rr(test, None))
+        held_learned.extend(_per_question_rr(test, coef))
+    default_mrr = float(np.mean(held_default)) if held_default else 0.0
     learned_mrr = float(np.mean(held_learned)) if held_learned else 0.0
-    if learned_mrr < default_mrr + margin:
+    change = np.asarray(held_learned) - np.asarray(held_default)
+    net_wins = int((change > 1e-12).sum() - (change < -1e-12).sum())
+    if learned_mrr < default_mrr + margin or net_wins < min_net_wins:
         return None
     coef = _train(items, eta, max_weight, l2)
     if coef is None:
@@ -509,6 +512,7 @@ def fit(
         validation={
             "default_mrr": round(default_mrr, 4),
             "learned_mrr": round(learned_mrr, 4),
+            "net_wins": float(net_wins),
         },
     )
 

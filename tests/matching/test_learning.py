@@ -70,6 +70,15 @@ class TestFit:
         # The confirmed offer is always shown first: nothing to gain.
         assert fit([_decision(f"q{i}", best_rank=1) for i in range(20)]) is None
 
+    def test_guard_keeps_the_default_when_one_question_carries_the_gain(self):
+        # Nineteen questions where the default already shows the wanted offer
+        # first, one where the local offer third is wanted: the learned order can
+        # only win that one question back, which is no evidence.
+        decisions = [_decision(f"q{i}", best_rank=1) for i in range(19)]
+        decisions.append(_decision("q19"))
+        assert fit(decisions, margin=0.0) is None
+        assert fit(decisions, margin=0.0, min_net_wins=1) is not None
+
     def test_guard_keeps_the_default_with_too_few_questions(self):
         assert fit(_local_wins(5)) is None
 
@@ -124,8 +133,9 @@ class TestPositionBias:
                     ),
                 )
             mixed.append(d)
-        debiased = fit(mixed, eta=1.0, margin=-1.0)
-        naive = fit(mixed, eta=0.0, margin=-1.0)
+        no_guard = {"margin": -1.0, "min_net_wins": -len(mixed)}
+        debiased = fit(mixed, eta=1.0, **no_guard)
+        naive = fit(mixed, eta=0.0, **no_guard)
         assert debiased is not None
         assert naive is not None
         i = FEATURES.index("locality")
