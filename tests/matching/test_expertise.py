@@ -155,7 +155,8 @@ def test_an_offer_word_with_another_meaning_is_no_expertise(
 
 def test_of_course_is_no_need_for_ecology():
     """*natuurlijk* is "of course" far more often than "natural"."""
-    index = ExpertiseIndex.build(["Ecologie"], entries=default_expertise())
-    column = [e.id for e in default_expertise()].index("groen-ecologie")
+    entries = default_expertise()
+    index = ExpertiseIndex.build(["Ecologie"], entries=entries)
+    column = [e.id for e in entries].index("groen-ecologie")
     assert index.need("Meer natuur in de wijk")[column] > 0
     assert index.need("Natuurlijk willen we dat bewoners meedoen")[column] == 0
