@@ -131,6 +131,8 @@ class OfferIndex:
         locality: Where each offer's provider is (`matching.locality`).
         mentions: (n, n_names) neighbourhoods named in offer texts.
         mention_index: Neighbourhood slug -> column of `mentions`.
+        neighbourhood_names: Slug -> the names a text may call that neighbourhood
+            by (district name and buurt aliases); `mentions` looks for these.
         languages: (n,) language of each offer text (`"nl"` / `"en"`).
         language_masks: Language -> (n,) bool, the offers in that language.
         id_rank: (n,) rank of each offer id (tie-break).
@@ -148,6 +150,7 @@ class OfferIndex:
     locality: LocalityIndex
     mentions: sparse.csc_matrix
     mention_index: dict[str, int]
+    neighbourhood_names: Mapping[str, tuple[str, ...]]
     languages: npt.NDArray[np.str_]
     language_masks: dict[str, npt.NDArray[np.bool_]]
     id_rank: npt.NDArray[np.int64]
@@ -161,6 +164,7 @@ class OfferIndex:
         vectors: F32 | None,
         config: MatchConfig = DEFAULT_CONFIG,
         gazetteer: Gazetteer | None = None,
+        neighbourhood_names: Mapping[str, Sequence[str]] | None = None,
     ) -> OfferIndex:
         """Prepare an offer set for ranking.
 
@@ -171,6 +175,10 @@ class OfferIndex:
             config: Parameters of the lexical and topic models.
             gazetteer: Place tables (`Gazetteer.with_districts`); None for the
                 packaged ones.
+            neighbourhood_names: The city's neighbourhoods, slug -> names (its
+                district name and buurt aliases), so an offer that names one in
+                its text counts as near a question there; None for the packaged
+                Leiden names (`NEIGHBOURHOOD_NAMES`).
 
         Returns:
             The index.
@@ -189,15 +197,23 @@ class OfferIndex:
                     f"vectors must have shape ({len(offers)}, d), got {vectors.shape}"
                 )
         width = None if vectors is None else vectors.shape[1]
-        empty = cls._empty(config, gazetteer, width)
+        names = (
+            NEIGHBOURHOOD_NAMES if neighbourhood_names is None else neighbourhood_names
+        )
+        empty = cls._empty(config, gazetteer, width, names)
         return empty._spliced(offers, RowPlan.fresh(len(offers)), offers, vectors)
 
     @classmethod
     def _empty(
-        cls, config: MatchConfig, gazetteer: Gazetteer | None, width: int | None
+        cls,
+        config: MatchConfig,
+        gazetteer: Gazetteer | None,
+        width: int | None,
+        neighbourhood_names: Mapping[str, Sequence[str]],
     ) -> OfferIndex:
         """An index of no offers, with the parameters `build` would use."""
         dense = None if width is None else np.zeros((0, width), dtype=np.float32)
+        names = {slug: tuple(n) for slug, n in neighbourhood_names.items()}
         return cls(
             offers=(),
             vectors=dense,
@@ -227,8 +243,9 @@ class OfferIndex:
                 province_credit=config.locality_province,
                 campus_weight=config.locality_campus,
             ),
-            mentions=place_mentions([], NEIGHBOURHOOD_NAMES),
-            mention_index={slug: i for i, slug in enumerate(NEIGHBOURHOOD_NAMES)},
+            mentions=place_mentions([], names),
+            mention_index={slug: i for i, slug in enumerate(names)},
+            neighbourhood_names=names,
             languages=np.zeros(0, dtype="<U2"),
             language_masks={},
             id_rank=np.zeros(0, dtype=np.int64),
@@ -261,7 +278,7 @@ class OfferIndex:
                 vectors = center_languages(
                     source, languages, self.config.dense_language_shrink
                 )
-        names = dict(NEIGHBOURHOOD_NAMES)
+        names = dict(self.neighbourhood_names)
         for offer in offers:
             for slug in offer.neighbourhoods:
                 names.setdefault(slug, (slug.replace("-", " "),))
@@ -287,6 +304,7 @@ class OfferIndex:
                 lambda: [offer_text(o) for o in offers],
             ),
             mention_index={slug: i for i, slug in enumerate(names)},
+            neighbourhood_names=self.neighbourhood_names,
             languages=languages,
             language_masks={
                 language: np.asarray(languages == language) for language in ("nl", "en")

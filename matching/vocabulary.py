@@ -73,8 +73,9 @@ THEME_LABELS: dict[str, str] = {
 
 # Leiden's ten districts with the names people use for them: district names and
 # common buurt names (the same aliases as seeds/data/reference.json, e.g. De Kooi in
-# leiden-noord, Slaaghwijk in merenwijk). Slugs of other cities fall back to their
-# own slug as a name.
+# leiden-noord, Slaaghwijk in merenwijk): the names `OfferIndex.build` uses when it
+# is given none. The service passes each city's own names from its database; a slug
+# it does not know falls back to the slug as a name.
 NEIGHBOURHOOD_NAMES: dict[str, tuple[str, ...]] = {
     "binnenstad-noord": (
         "Binnenstad-Noord",

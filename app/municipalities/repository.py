@@ -46,6 +46,18 @@ def district_names(session: Session) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def neighbourhood_names(
+    session: Session, municipality_id: uuid.UUID
+) -> dict[str, list[str]]:
+    """One city's district slug -> every name of it (name and buurt aliases)."""
+    rows = session.execute(
+        select(Neighbourhood.slug, Neighbourhood.name, Neighbourhood.aliases)
+        .where(Neighbourhood.municipality_id == municipality_id)
+        .order_by(Neighbourhood.slug)
+    )
+    return {slug: [name, *(aliases or [])] for slug, name, aliases in rows}
+
+
 def focus_themes(session: Session, municipality_id: uuid.UUID, year: int) -> list[str]:
     """Slugs of the city's focus themes in one agenda year."""
     return list(

@@ -159,13 +159,18 @@ def _build(
         if encoder
         else None
     )
-    # Districts cities joined with (in the database) reach the locality evidence.
+    # Districts cities joined with (in the database) reach the locality evidence,
+    # and this city's district and buurt names the neighbourhood evidence.
     districts = {
         name: [n for names in hoods.values() for n in names]
         for name, hoods in municipality_repository.district_names(session).items()
     }
     return OfferIndex.build(
-        inputs, vectors, DEFAULT_CONFIG, gazetteer=city_gazetteer(districts)
+        inputs,
+        vectors,
+        DEFAULT_CONFIG,
+        gazetteer=city_gazetteer(districts),
+        neighbourhood_names=municipality_repository.neighbourhood_names(session, city),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.models import User
+from app.municipalities import repository as municipality_repository
 from tests.app.conftest import TEST_PASSWORD
 
 DELFT = {
@@ -373,3 +374,54 @@ def test_admin_page_adds_a_city_with_districts(client, make_user):
     )
     assert clash.status_code == 422
     assert "staat bij meer dan één wijk" in clash.text
+
+
+def test_a_joined_city_s_buurt_names_reach_the_ranking(
+    client, make_user, auth, session
+):
+    """Delft joined without SQL: an offer that names Poptahof (a buurt of Voorhof)
+    is near a Voorhof question, with the reason shown to the broker."""
+    admin = auth(make_user("admin"))
+    _onboard_delft(client, admin)
+    delft = municipality_repository.get_by_slug(session, "delft")
+    broker = auth(make_user("broker", municipality=delft))
+    provider = auth(make_user("provider", institution="Universiteit Leiden"))
+    offers = {}
+    for key, where in (("poptahof", "in de Poptahof"), ("elsewhere", "in de stad")):
+        made = client.post(
+            "/api/offers",
+            json={
+                "kind": "thesis",
+                "title": f"Scripties over hittestress ({key})",
+                "description": f"Masterstudenten meten hittestress {where}.",
+                "capacity": 1,
+                "themes": ["duurzaamheid-biodiversiteit"],
+                "municipality": "leiden",
+                "municipalities": ["leiden", "delft"],
+                "available_from": "2027-01-01",
+                "available_until": "2027-12-31",
+            },
+            headers=provider,
+        )
+        assert made.status_code == 201, made.text
+        offers[key] = made.json()["id"]
+    question = client.post(
+        "/api/questions",
+        json={
+            "title": "Hittestress in Voorhof",
+            "description": "Hoe verminderen we hittestress in de wijk?",
+            "themes": ["duurzaamheid-biodiversiteit"],
+            "neighbourhood": "voorhof",
+        },
+        headers=broker,
+    )
+    assert question.status_code == 201, question.text
+    listed = client.get(
+        f"/api/questions/{question.json()['id']}/candidates", headers=broker
+    )
+    assert listed.status_code == 200, listed.text
+    found = {c["offer"]["id"]: c for c in listed.json()["candidates"]}
+    assert found[offers["poptahof"]]["components"]["place"] == 0.5
+    assert "noemt de wijk" in found[offers["poptahof"]]["explanation"]
+    assert found[offers["elsewhere"]]["components"]["place"] == 0.0
+

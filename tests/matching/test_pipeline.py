@@ -305,3 +305,29 @@ def test_updated_ranks_as_a_build_of_the_changed_offer_set():
     with pytest.raises(InvalidQueryError):
         index.updated([added], None)
     assert len(index.updated([], None, removed=["bikes", "nobody"])) == 3
+
+
+def test_a_city_s_own_buurt_names_count_as_naming_its_neighbourhood():
+    """A city that joined later: its buurt aliases, not Leiden's, mark a place."""
+    utrecht = {"zuidwest": ("Zuidwest", "Kanaleneiland", "Transwijk")}
+    offers = [
+        offer("named", description="Studenten werken met bewoners in Kanaleneiland."),
+        offer("elsewhere", description="Studenten werken met bewoners in de stad."),
+    ]
+    q = question(neighbourhood="zuidwest")
+
+    def place(index: OfferIndex) -> dict[str, float]:
+        ranked = rank(q, None, index, reference_date=REFERENCE)
+        return {c.offer_id: c.components["place"] for c in ranked.candidates}
+
+    own = OfferIndex.build(offers, None, neighbourhood_names=utrecht)
+    assert place(own) == {"named": 0.5, "elsewhere": 0.0}
+    assert (
+        "noemt de wijk"
+        in rank(q, None, own, reference_date=REFERENCE).candidates[0].reasons
+    )
+    # The names stay with the index through an update.
+    moved = dataclasses.replace(offers[1], description="Ook actief in Transwijk.")
+    assert place(own.updated([moved], None)) == {"named": 0.5, "elsewhere": 0.5}
+    # Without them only Leiden's packaged names are known.
+    assert place(OfferIndex.build(offers, None)) == {"named": 0.0, "elsewhere": 0.0}
