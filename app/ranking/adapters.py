@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -94,8 +95,14 @@ def question_input(q: Question) -> QuestionInput:
     )
 
 
-def offer_input(o: Offer, today: date) -> OfferInput:
-    """The offer as the engine sees it on `today`: its current edition (yearly offers)."""
+def offer_input(o: Offer, today: date, city: uuid.UUID) -> OfferInput:
+    """The offer as the engine sees it on `today` for a question of `city`: its
+    current edition (yearly offers).
+
+    District slugs are unique only within a city, so a district of another city
+    than `city` is named `other-city/district`: it still ties the offer to that
+    place, and never to `city`'s district of the same slug.
+    """
     edition = current_edition(o, today)
     return OfferInput(
         id=str(o.id),
@@ -104,7 +111,10 @@ def offer_input(o: Offer, today: date) -> OfferInput:
         description=o.description,
         level=Level(o.level),
         themes=tuple(t.slug for t in o.themes),
-        neighbourhoods=tuple(n.slug for n in o.neighbourhoods),
+        neighbourhoods=tuple(
+            n.slug if n.municipality_id == city else f"{n.municipality.slug}/{n.slug}"
+            for n in o.neighbourhoods
+        ),
         remaining_capacity=edition.remaining_capacity,
         available_from=edition.available_from,
         available_until=edition.available_until,
@@ -153,17 +163,18 @@ def question_text_of(q: Question) -> str:
 
 
 def offer_text_of(o: Offer) -> str:
-    return offer_text(offer_input(o, date.min))
+    return offer_text(offer_input(o, date.min, o.municipality_id))
 
 
 def broken_rules(q: Question, o: Offer, today: date) -> list[str]:
     """The hard rules this pair breaks, as rule codes (empty when it may be proposed)."""
-    return list(check_offer(question_input(q), offer_input(o, today), today))
+    offer = offer_input(o, today, q.municipality_id)
+    return list(check_offer(question_input(q), offer, today))
 
 
 def broken_labels(q: Question, o: Offer, today: date) -> list[str]:
     """The Dutch labels of the rules this pair breaks (the intake names its date)."""
-    offer = offer_input(o, today)
+    offer = offer_input(o, today, q.municipality_id)
     return [rule_label(r, offer) for r in check_offer(question_input(q), offer, today)]
 
 

@@ -153,7 +153,7 @@ def _build(
     session: Session, encoder: Encoder | None, city: uuid.UUID, today: date
 ) -> OfferIndex:
     offers = repository.offer_pool(session, city)
-    inputs = [offer_input(o, today) for o in offers]
+    inputs = [offer_input(o, today, city) for o in offers]
     vectors = (
         embeddings.stored_offer_vectors(session, encoder, [o.id for o in inputs])
         if encoder
@@ -182,7 +182,7 @@ def _updated(
     changed: list[Offer],
 ) -> OfferIndex:
     index = cached.index
-    kept = [offer_input(o, cached.today) for o in changed if _belongs(o, city)]
+    kept = [offer_input(o, cached.today, city) for o in changed if _belongs(o, city)]
     removed = [
         str(o.id) for o in changed if not _belongs(o, city) and str(o.id) in cached.rows
     ]

@@ -425,3 +425,60 @@ def test_a_joined_city_s_buurt_names_reach_the_ranking(
     assert "noemt de wijk" in found[offers["poptahof"]]["explanation"]
     assert found[offers["elsewhere"]]["components"]["place"] == 0.0
 
+
+def test_a_district_of_the_same_slug_in_another_city_is_another_place(
+    client, make_user, auth, session
+):
+    """Two joined cities both have a "centrum": an offer tied to Zoetermeer's centre
+    that also serves Rijswijk is not in Rijswijk's centre."""
+    admin = auth(make_user("admin"))
+    for slug, name in (("zoetermeer", "Zoetermeer"), ("rijswijk", "Rijswijk")):
+        city = {
+            "slug": slug,
+            "name": name,
+            "districts": [{"slug": "centrum", "name": "Centrum", "aliases": []}],
+        }
+        made = client.post("/api/municipalities", json=city, headers=admin)
+        assert made.status_code == 201, made.text
+    rijswijk = municipality_repository.get_by_slug(session, "rijswijk")
+    broker = auth(make_user("broker", municipality=rijswijk))
+    provider = auth(make_user("provider", institution="De Haagse Hogeschool"))
+    offers = {}
+    for home in ("zoetermeer", "rijswijk"):
+        made = client.post(
+            "/api/offers",
+            json={
+                "kind": "course",
+                "title": f"Winkelstraten in het centrum ({home})",
+                "description": "Studenten onderzoeken leegstand in winkelstraten.",
+                "capacity": 1,
+                "themes": ["economie-werk"],
+                "municipality": home,
+                "municipalities": ["zoetermeer", "rijswijk"],
+                "neighbourhoods": ["centrum"],
+                "available_from": "2027-01-01",
+                "available_until": "2027-12-31",
+            },
+            headers=provider,
+        )
+        assert made.status_code == 201, made.text
+        offers[home] = made.json()["id"]
+    question = client.post(
+        "/api/questions",
+        json={
+            "title": "Leegstand in het centrum",
+            "description": "Waarom staan winkels in het centrum leeg?",
+            "themes": ["economie-werk"],
+            "neighbourhood": "centrum",
+        },
+        headers=broker,
+    )
+    assert question.status_code == 201, question.text
+    listed = client.get(
+        f"/api/questions/{question.json()['id']}/candidates", headers=broker
+    ).json()
+    found = {c["offer"]["id"]: c for c in listed["candidates"]}
+    assert found[offers["rijswijk"]]["components"]["place"] == 1.0
+    assert offers["zoetermeer"] not in found
+    excluded = {e["offer"]["id"]: e for e in listed["excluded"]}
+    assert excluded[offers["zoetermeer"]]["rule"] == "place"
