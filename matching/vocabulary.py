@@ -72,9 +72,9 @@ THEME_LABELS: dict[str, str] = {
 }
 
 # Leiden's ten districts with the names people use for them: district names and
-# common buurt names (the same aliases as seeds/data/reference.json, e.g. De Kooi in
-# leiden-noord, Slaaghwijk in merenwijk): the names `OfferIndex.build` uses when it
-# is given none. The service passes each city's own names from its database; a slug
+# common buurt names (a subset of the aliases in seeds/data/reference.json, e.g. De
+# Kooi in leiden-noord, Slaaghwijk in merenwijk): the names `OfferIndex.build` uses
+# when it is given none, as for the eval data sets. The service passes each city's own names from its database; a slug
 # it does not know falls back to the slug as a name.
 NEIGHBOURHOOD_NAMES: dict[str, tuple[str, ...]] = {
     "binnenstad-noord": (

@@ -3,10 +3,13 @@ each city's broker sees only its own questions, the programme office compares.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 from app.models import User
 from app.municipalities import repository as municipality_repository
+from tests.app import helpers
 from tests.app.conftest import TEST_PASSWORD
 
 DELFT = {
@@ -376,6 +379,23 @@ def test_admin_page_adds_a_city_with_districts(client, make_user):
     assert "staat bij meer dan één wijk" in clash.text
 
 
+def _candidates(
+    client: TestClient, broker: dict[str, str], **question: Any
+) -> dict[str, dict[str, Any]]:
+    """The broker's candidates for a new question, by offer id."""
+    made = client.post("/api/questions", json=question, headers=broker)
+    assert made.status_code == 201, made.text
+    listed = client.get(
+        f"/api/questions/{made.json()['id']}/candidates", headers=broker
+    )
+    assert listed.status_code == 200, listed.text
+    body = listed.json()
+    return {
+        **{c["offer"]["id"]: c for c in body["candidates"]},
+        **{e["offer"]["id"]: {"excluded": e} for e in body["excluded"]},
+    }
+
+
 def test_a_joined_city_s_buurt_names_reach_the_ranking(
     client, make_user, auth, session
 ):
@@ -386,41 +406,25 @@ def test_a_joined_city_s_buurt_names_reach_the_ranking(
     delft = municipality_repository.get_by_slug(session, "delft")
     broker = auth(make_user("broker", municipality=delft))
     provider = auth(make_user("provider", institution="Universiteit Leiden"))
-    offers = {}
-    for key, where in (("poptahof", "in de Poptahof"), ("elsewhere", "in de stad")):
-        made = client.post(
-            "/api/offers",
-            json={
-                "kind": "thesis",
-                "title": f"Scripties over hittestress ({key})",
-                "description": f"Masterstudenten meten hittestress {where}.",
-                "capacity": 1,
-                "themes": ["duurzaamheid-biodiversiteit"],
-                "municipality": "leiden",
-                "municipalities": ["leiden", "delft"],
-                "available_from": "2027-01-01",
-                "available_until": "2027-12-31",
-            },
-            headers=provider,
-        )
-        assert made.status_code == 201, made.text
-        offers[key] = made.json()["id"]
-    question = client.post(
-        "/api/questions",
-        json={
-            "title": "Hittestress in Voorhof",
-            "description": "Hoe verminderen we hittestress in de wijk?",
-            "themes": ["duurzaamheid-biodiversiteit"],
-            "neighbourhood": "voorhof",
-        },
-        headers=broker,
+    offers = {
+        key: helpers.offer(
+            client,
+            provider,
+            title=f"Scripties over hittestress ({key})",
+            description=f"Masterstudenten meten hittestress {where}.",
+            themes=["duurzaamheid-biodiversiteit"],
+            municipalities=["leiden", "delft"],
+        )["id"]
+        for key, where in (("poptahof", "in de Poptahof"), ("elsewhere", "in de stad"))
+    }
+    found = _candidates(
+        client,
+        broker,
+        title="Hittestress in Voorhof",
+        description="Hoe verminderen we hittestress in de wijk?",
+        themes=["duurzaamheid-biodiversiteit"],
+        neighbourhood="voorhof",
     )
-    assert question.status_code == 201, question.text
-    listed = client.get(
-        f"/api/questions/{question.json()['id']}/candidates", headers=broker
-    )
-    assert listed.status_code == 200, listed.text
-    found = {c["offer"]["id"]: c for c in listed.json()["candidates"]}
     assert found[offers["poptahof"]]["components"]["place"] == 0.5
     assert "noemt de wijk" in found[offers["poptahof"]]["explanation"]
     assert found[offers["elsewhere"]]["components"]["place"] == 0.0
@@ -443,42 +447,26 @@ def test_a_district_of_the_same_slug_in_another_city_is_another_place(
     rijswijk = municipality_repository.get_by_slug(session, "rijswijk")
     broker = auth(make_user("broker", municipality=rijswijk))
     provider = auth(make_user("provider", institution="De Haagse Hogeschool"))
-    offers = {}
-    for home in ("zoetermeer", "rijswijk"):
-        made = client.post(
-            "/api/offers",
-            json={
-                "kind": "course",
-                "title": f"Winkelstraten in het centrum ({home})",
-                "description": "Studenten onderzoeken leegstand in winkelstraten.",
-                "capacity": 1,
-                "themes": ["economie-werk"],
-                "municipality": home,
-                "municipalities": ["zoetermeer", "rijswijk"],
-                "neighbourhoods": ["centrum"],
-                "available_from": "2027-01-01",
-                "available_until": "2027-12-31",
-            },
-            headers=provider,
-        )
-        assert made.status_code == 201, made.text
-        offers[home] = made.json()["id"]
-    question = client.post(
-        "/api/questions",
-        json={
-            "title": "Leegstand in het centrum",
-            "description": "Waarom staan winkels in het centrum leeg?",
-            "themes": ["economie-werk"],
-            "neighbourhood": "centrum",
-        },
-        headers=broker,
+    offers = {
+        home: helpers.offer(
+            client,
+            provider,
+            title=f"Winkelstraten in het centrum ({home})",
+            description="Studenten onderzoeken leegstand in winkelstraten.",
+            themes=["economie-werk"],
+            municipality=home,
+            municipalities=["zoetermeer", "rijswijk"],
+            neighbourhoods=["centrum"],
+        )["id"]
+        for home in ("zoetermeer", "rijswijk")
+    }
+    found = _candidates(
+        client,
+        broker,
+        title="Leegstand in het centrum",
+        description="Waarom staan winkels in het centrum leeg?",
+        themes=["economie-werk"],
+        neighbourhood="centrum",
     )
-    assert question.status_code == 201, question.text
-    listed = client.get(
-        f"/api/questions/{question.json()['id']}/candidates", headers=broker
-    ).json()
-    found = {c["offer"]["id"]: c for c in listed["candidates"]}
     assert found[offers["rijswijk"]]["components"]["place"] == 1.0
-    assert offers["zoetermeer"] not in found
-    excluded = {e["offer"]["id"]: e for e in listed["excluded"]}
-    assert excluded[offers["zoetermeer"]]["rule"] == "place"
+    assert found[offers["zoetermeer"]]["excluded"]["rule"] == "place"
