@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
 from app.codes import (
     HOLDING_STATUSES,
     DecisionOutcome,
@@ -26,7 +25,7 @@ from app.codes import (
 from app.db import utcnow
 from app.env import Env
 from app.learning import service as decisions
-from app.matches import notices, repository
+from app.matches import events, notices, repository
 from app.matches.errors import (
     BrokerOrOwnerOnly,
     HardRuleBroken,
@@ -80,23 +79,6 @@ def get_visible_match(
     if user.role == Role.STAFF:
         raise BrokerOrOwnerOnly()
     raise MatchNotFound()
-
-
-def _record(
-    session: Session, m: Match, actor: User | None, action: str, **changes: Any
-) -> None:
-    audit.record_for(
-        session,
-        "match",
-        m,
-        actor=actor,
-        action=action,
-        changes={
-            "question_id": str(m.question_id),
-            "offer_id": str(m.offer_id),
-            **changes,
-        },
-    )
 
 
 def _require_accepting(q: Question) -> None:
@@ -166,7 +148,7 @@ def propose_match(
     except IntegrityError:
         _refuse_duplicate(repository.find(session, q.id, o.id))
         raise
-    _record(session, m, actor, "proposed", score=scored.score)
+    events.record(session, m, actor, "proposed", score=scored.score)
     if ask_provider:
         notices.proposal_made(session, m, env, broker=actor)
     session.commit()
@@ -271,6 +253,7 @@ def _step(
         # A yearly offer whose window ended moves on first: the place is taken in
         # the edition that is current now, and the match remembers which.
         offer_repository.roll_over(session, _offer_row(session, m.offer_id), today)
+        _require_rules_still_hold(session, q, m.offer_id, today)
     if takes and not offer_repository.take_place(session, m.offer_id):
         session.rollback()  # undo the status change before reading the offer
         full = offer_repository.get(session, m.offer_id)
@@ -288,7 +271,7 @@ def _step(
     if frees:
         offer_repository.free_place(session, m.offer_id, edition=m.edition)
     _reload_columns(session, m)
-    _record(
+    events.record(
         session,
         m,
         actor,
@@ -302,6 +285,36 @@ def _step(
     )
     sync_question_status(session, q, actor)
     return q
+
+
+# Not checked again when a proposal is taken: the place itself is `take_place`'s
+# (409 `OfferFull`), and the intake deadline held when the pair was proposed.
+_SETTLED_AT_PROPOSAL = frozenset({"capacity", "intake"})
+
+
+def _require_rules_still_hold(
+    session: Session, q: Question, offer_id: uuid.UUID, today: date
+) -> None:
+    """409 when the pair now breaks a hard rule it passed when it was proposed.
+
+    Between proposal and confirm the offer may be paused or archived, its yearly
+    window may have moved on, or the question's levels, window or place edited; a
+    confirm must not take a place for a pair that could no longer be proposed.
+    """
+    offer = _offer_row(session, offer_id)
+    broken = [
+        (rule, label)
+        for rule, label in zip(
+            broken_rules(q, offer, today), broken_labels(q, offer, today), strict=True
+        )
+        if rule not in _SETTLED_AT_PROPOSAL
+    ]
+    if broken:
+        title = offer.title
+        session.rollback()  # undo the status change
+        raise HardRuleBroken(
+            title, rules=[r for r, _ in broken], labels=[label for _, label in broken]
+        )
 
 
 def _offer_row(session: Session, offer_id: uuid.UUID) -> Offer:

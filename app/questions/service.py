@@ -16,6 +16,7 @@ from app.db import utcnow
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
 from app.jobs.registry import JobName
+from app.matches import events as match_events
 from app.matches import repository as match_repository
 from app.models import Match, Question, User
 from app.questions import articulation, lifecycle, repository
@@ -281,17 +282,42 @@ def transition_question(
             changed = articulation.changed_fields(submitted, _snapshot(q))
             if changed:
                 extra["articulation"] = changed
+    until = data.until if data.to == QuestionStatus.PARKED else None
     set_status(
-        session,
-        q,
-        data.to,
-        actor=actor,
-        note=data.note,
-        extra=extra,
-        until=data.until if data.to == QuestionStatus.PARKED else None,
+        session, q, data.to, actor=actor, note=data.note, extra=extra, until=until
     )
+    _end_proposals(session, q, expected, data.to, actor)
+    for part in repository.children(session, q.id):
+        # A split question's parts go where it goes, unless their own matches
+        # moved them on (work that is matched or under way stays).
+        part = repository.lock(session, part.id)
+        if (part.status, data.to) in lifecycle.MANUAL:
+            before = part.status
+            set_status(
+                session, part, data.to, actor=actor, note=_FOLLOWS_PARENT, until=until
+            )
+            _end_proposals(session, part, before, data.to, actor)
     session.commit()
     return q
+
+
+_FOLLOWS_PARENT = "volgt de gesplitste vraag"
+# Why a proposal ends when its question stops taking matches (the match's reason).
+_PROPOSAL_ENDS: dict[str, str] = {
+    QuestionStatus.WITHDRAWN: "de vraag is ingetrokken",
+    QuestionStatus.NOT_MATCHED: "de vraag is zonder koppeling afgesloten",
+    QuestionStatus.PARKED: "de vraag is geparkeerd",
+}
+
+
+def _end_proposals(
+    session: Session, q: Question, before: str, to: str, actor: User
+) -> None:
+    """Cancel the pending proposals of a question that stops taking matches."""
+    if before in lifecycle.TAKES_MATCHES and to not in lifecycle.TAKES_MATCHES:
+        match_events.cancel_proposals(
+            session, q.id, actor=actor, reason=_PROPOSAL_ENDS.get(to, to)
+        )
 
 
 def set_status(

@@ -34,6 +34,54 @@ def test_split_makes_one_open_sub_question_per_level(client, staff, broker, auth
     assert part.status_code == 409
 
 
+def test_the_parts_of_a_withdrawn_split_question_leave_the_portal_with_it(
+    client, staff, broker, provider, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh)
+    hbo, wo = sorted(
+        _split(client, bh, q["id"], ["hbo", "wo"]).json(),
+        key=lambda p: p["levels"][0],
+    )
+    waiting = propose(client, bh, hbo["id"], offer(client, auth(provider))["id"])
+    withdrawn = client.post(
+        f"/api/questions/{q['id']}/transition", json={"to": "withdrawn"}, headers=sh
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    for part in (hbo, wo):
+        got = client.get(f"/api/questions/{part['id']}", headers=bh).json()
+        assert got["status"] == "withdrawn"
+    listed = client.get("/api/portal/assignments").json()["items"]
+    assert [a for a in listed if q["title"] in a["title"]] == []
+    # The part's proposal no longer waits for the provider.
+    match = client.get(f"/api/matches/{waiting['id']}", headers=bh).json()
+    assert match["status"] == "cancelled"
+
+
+def test_a_part_with_matched_work_keeps_it_when_the_split_question_is_parked(
+    client, staff, broker, provider, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh)
+    hbo, wo = sorted(
+        _split(client, bh, q["id"], ["hbo", "wo"]).json(),
+        key=lambda p: p["levels"][0],
+    )
+    m = propose(client, bh, hbo["id"], offer(client, auth(provider))["id"])
+    assert client.post(f"/api/matches/{m['id']}/confirm", headers=bh).status_code == 200
+    parked = client.post(
+        f"/api/questions/{q['id']}/transition",
+        json={"to": "parked", "until": "2027-03-01"},
+        headers=bh,
+    )
+    assert parked.status_code == 200, parked.text
+    statuses = {
+        p["id"]: client.get(f"/api/questions/{p['id']}", headers=bh).json()["status"]
+        for p in (hbo, wo)
+    }
+    assert statuses == {hbo["id"]: "matched", wo["id"]: "parked"}
+
+
 def test_a_split_question_is_matched_through_its_parts_only(
     client, staff, broker, provider, auth
 ):

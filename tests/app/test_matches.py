@@ -342,6 +342,72 @@ class TestProposals:
         assert client.get("/api/matches", headers=hb).json()["total"] == 2
 
 
+class TestProposalsThatStopFitting:
+    """A proposal waits days for the provider; what changed meanwhile counts."""
+
+    def _proposed(self, client, staff, broker, provider, auth):
+        q = open_question(client, auth(staff), auth(broker))
+        o = offer(client, auth(provider), capacity=1)
+        return q, o, propose(client, auth(broker), q["id"], o["id"])
+
+    def _still_waiting(self, client, broker, auth, m, o):
+        shown = client.get(f"/api/matches/{m['id']}", headers=auth(broker)).json()
+        assert shown["status"] == "proposed"
+        got = client.get(f"/api/offers/{o['id']}", headers=auth(broker)).json()
+        assert got["remaining_capacity"] == 1  # no place taken
+
+    @pytest.mark.parametrize("status", ["archived", "paused"])
+    def test_an_offer_paused_or_archived_since_cannot_be_confirmed_or_accepted(
+        self, client, staff, broker, provider, auth, status
+    ):
+        _, o, m = self._proposed(client, staff, broker, provider, auth)
+        changed = client.patch(
+            f"/api/offers/{o['id']}", json={"status": status}, headers=auth(provider)
+        )
+        assert changed.status_code == 200, changed.text
+        confirmed = step(client, auth(broker), m["id"], "confirm")
+        assert confirmed.status_code == 409, confirmed.text
+        assert confirmed.json()["fields"] == {"offer_id": "inactive"}
+        accepted = client.post(f"/api/matches/{m['id']}/accept", headers=auth(provider))
+        assert accepted.status_code == 409, accepted.text
+        self._still_waiting(client, broker, auth, m, o)
+
+    def test_a_question_edited_to_exclude_the_level_cannot_be_confirmed(
+        self, client, staff, broker, provider, auth
+    ):
+        q, o, m = self._proposed(client, staff, broker, provider, auth)  # hbo offer
+        edited = client.patch(
+            f"/api/questions/{q['id']}", json={"levels": ["wo"]}, headers=auth(staff)
+        )
+        assert edited.status_code == 200, edited.text
+        confirmed = step(client, auth(broker), m["id"], "confirm")
+        assert confirmed.status_code == 409, confirmed.text
+        assert confirmed.json()["fields"] == {"offer_id": "level"}
+        self._still_waiting(client, broker, auth, m, o)
+
+    @pytest.mark.parametrize(
+        ("to", "actor"),
+        [("withdrawn", "staff"), ("not_matched", "broker"), ("parked", "broker")],
+    )
+    def test_a_question_that_stops_taking_matches_cancels_its_proposals(
+        self, client, staff, broker, provider, auth, to, actor
+    ):
+        q, _, m = self._proposed(client, staff, broker, provider, auth)
+        body = {"to": to} | ({"until": "2027-03-01"} if to == "parked" else {})
+        who = staff if actor == "staff" else broker
+        moved = client.post(
+            f"/api/questions/{q['id']}/transition", json=body, headers=auth(who)
+        )
+        assert moved.status_code == 200, moved.text
+        waiting = client.get(
+            "/api/matches", params={"status": "proposed"}, headers=auth(provider)
+        ).json()
+        assert waiting["total"] == 0, waiting
+        shown = client.get(f"/api/matches/{m['id']}", headers=auth(broker)).json()
+        assert shown["status"] == "cancelled"
+        assert shown["reason"].startswith("de vraag is")
+
+
 class TestHistoryAndSimilar:
     def test_events_show_question_and_match_history(self, client, broker, auth, world):
         q, offers = world
