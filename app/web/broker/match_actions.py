@@ -93,6 +93,7 @@ def reject(
             offer_id=offer_id,
             actor=user,
             env=env,
+            ask_provider=False,  # rejected at once: never ask the provider
         )
         return match_service.reject_match(session, match.id, data, actor=user, env=env)
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from app.models import Match
+from app.models import Match, OutboxMail
 from app.web.core import display
 from matching.config import COMPONENTS
 from tests.app.helpers import QUESTION, offer, open_question
@@ -133,6 +133,24 @@ class TestBrokerPages:
         )
         assert "De kandidaat is afgewezen." in done.text
         assert "reden: te groot" in done.text
+
+    def test_rejecting_a_candidate_never_asks_its_provider(
+        self, client, url, broker, provider, broker_world, session
+    ):
+        first, _, single = broker_world
+        login(client, broker)
+        token = csrf(client, url("broker_question_page", question_id=first["id"]))
+        done = client.post(
+            url("reject", question_id=first["id"]),
+            data={"csrf_token": token, "offer_id": single["id"], "reason": "te groot"},
+        )
+        assert "De kandidaat is afgewezen." in done.text
+        # Turned down in the same click: no "please accept or decline" mail.
+        session.expire_all()
+        asked = session.scalars(
+            select(OutboxMail.kind).where(OutboxMail.to_address == provider.email)
+        ).all()
+        assert "proposal_to_provider" not in asked
 
     @pytest.mark.parametrize("route", ["confirm", "reject"])
     @pytest.mark.parametrize("offer_id", ["", "geen-id"])
