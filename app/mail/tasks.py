@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.jobs.registry import JobContext
-from app.mail.delivery import deliver_due
+from app.mail.delivery import deliver_batches
 from app.mail.sender import make_sender
 
 BATCH_SIZE = 50
@@ -12,11 +12,10 @@ MAX_BATCHES = 20  # a run ends; the next tick or request carries on
 
 def deliver_mail(ctx: JobContext) -> int:
     """Send due outbox mail (new, retries, expired claims); returns the number sent."""
-    sender = make_sender(ctx.settings)
-    sent = 0
-    for _ in range(MAX_BATCHES):
-        report = deliver_due(ctx.session_factory, sender, now=ctx.now, batch=BATCH_SIZE)
-        sent += report.sent
-        if report.claimed < BATCH_SIZE:
-            break
-    return sent
+    return deliver_batches(
+        ctx.session_factory,
+        make_sender(ctx.settings),
+        now=ctx.now,
+        batch=BATCH_SIZE,
+        max_batches=MAX_BATCHES,
+    )

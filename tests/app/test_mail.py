@@ -8,8 +8,12 @@ import logging
 import re
 import smtplib
 import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from jinja2 import UndefinedError
@@ -17,6 +21,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.db import make_session_factory, utcnow
+from app.jobs.registry import JobContext
+from app.mail import delivery, tasks
 from app.mail.delivery import RetryPolicy, claim_due, deliver_due
 from app.mail.kinds import (
     MAIL_KINDS,
@@ -34,7 +40,7 @@ from app.mail.kinds import (
     QuestionReopened,
 )
 from app.mail.render import _environment, absolute_url, render_mail
-from app.mail.sender import LogSender, SmtpSender, make_sender
+from app.mail.sender import LogSender, OutgoingMail, SmtpSender, make_sender
 from app.mail.service import forget_address, purge_old_mail, queue_mail
 from app.models import OutboxMail
 from tests.app.mail_support import BASE_URL, SmtpServer, clean_tables, user_maker
@@ -460,6 +466,45 @@ class TestDelivery:
         assert message["Message-ID"] == f"<{claimed.mail.id}@kennisbrug.test>"
         [row] = rows(db)
         assert (row.status, row.attempts) == ("sent", 2)
+
+    def test_a_long_run_over_a_slow_server_keeps_its_claims_from_a_second_worker(
+        self, db, settings, now, monkeypatch
+    ):
+        """Each batch of a run claims from its own start: claims dated from the
+        run's start would have expired by the third batch over a relay that takes
+        4.5 s a mail, and a second worker would send those mails again."""
+        for n in range(150):
+            queue(db, settings, to=f"student{n}@b.example")
+        clock = [0.0]  # seconds since the run started, on delivery's clock
+        monkeypatch.setattr(
+            delivery, "time", SimpleNamespace(monotonic=lambda: clock[0])
+        )
+        delivered: Counter[str] = Counter()
+        second_worker: list[int] = []
+
+        class Relay:
+            def __init__(self, seconds_a_mail: float) -> None:
+                self.seconds = seconds_a_mail
+
+            @contextmanager
+            def connect(self) -> Iterator[Relay]:
+                yield self
+
+            def send(self, mail: OutgoingMail) -> None:
+                delivered[mail.to] += 1
+                clock[0] += self.seconds
+                # 11 minutes into the run, a second worker looks for due mail.
+                if self.seconds and clock[0] > 660 and not second_worker:
+                    at = now + timedelta(seconds=clock[0])
+                    second_worker.append(
+                        delivery.deliver_due(db, Relay(0), now=at).claimed
+                    )
+
+        monkeypatch.setattr(tasks, "make_sender", lambda _settings: Relay(4.5))
+        sent = tasks.deliver_mail(JobContext(db, settings, now))
+        assert second_worker == [0]  # it found nothing it could take over
+        assert [to for to, n in delivered.items() if n > 1] == []
+        assert sent == 150
 
     def test_login_uses_the_configured_credentials(self, db, settings, now):
         server = SmtpServer(credentials=("kennisbrug", "geheim"))
