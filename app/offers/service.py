@@ -348,16 +348,16 @@ def update_offer(
     data: OfferUpdate,
     *,
     actor: User,
-    today: date | None = None,
+    today: date,
 ) -> Offer:
     """Edit an offer, pause or archive it; capacity never below the places taken.
 
-    A yearly offer is first moved to its current edition (given `today`), so the
-    change applies to that edition; `recurrence: none` ends the series.
+    A yearly offer is first moved to its current edition, so the change applies
+    to that edition; `recurrence: none` ends the series.
     """
     o = get_visible_offer(session, offer_id, actor)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
-    if today is not None and repository.roll_over(session, o, today):
+    if repository.roll_over(session, o, today):
         o = repository.lock(session, o.id)
     before = _snapshot(o)
     changes = data.model_dump(exclude_unset=True)

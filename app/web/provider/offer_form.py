@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from app.config import Settings
 from app.errors import FieldError, FieldRequired
 from app.models import Offer, User
 from app.offers import service as offer_service
+from app.offers.editions import current_edition
 from app.offers.errors import NoPlaces
 from app.offers.schemas import OfferCreate, OfferUpdate
 from app.periods import repository as period_repository
@@ -81,8 +83,10 @@ def empty_state() -> FormState:
     )
 
 
-def state_of(offer: Offer) -> FormState:
-    """The form filled in with an offer's current values."""
+def state_of(offer: Offer, today: date) -> FormState:
+    """The form filled in with an offer's values, a yearly one's current edition:
+    its dates are the ones a save edits (the service rolls it over first)."""
+    edition = current_edition(offer, today)
     data: dict[str, FormValue] = {
         "kind": offer.kind,
         "title": offer.title,
@@ -95,18 +99,30 @@ def state_of(offer: Offer) -> FormState:
         "neighbourhoods": [n.slug for n in offer.neighbourhoods],
         "municipalities": [m.slug for m in offer.served],
     }
+    dates: dict[str, date | None] = {
+        "available_from": edition.available_from,
+        "available_until": edition.available_until,
+        "intake_deadline": edition.intake_deadline,
+    }
     for name in _CLEARABLE:
-        value = getattr(offer, name)
+        value: Any = dates[name] if name in dates else getattr(offer, name)
         data[name] = value.isoformat() if hasattr(value, "isoformat") else value or ""
     return FormState(data=data, labels=LABELS)
 
 
 def form_context(
-    session: Session, user: User, state: FormState, offer: Offer | None = None
+    session: Session,
+    user: User,
+    state: FormState,
+    offer: Offer | None = None,
+    *,
+    today: date,
 ) -> dict[str, Any]:
     return {
         "form": state,
         "offer": offer,
+        # A yearly offer's places are those of its current edition.
+        "edition": current_edition(offer, today) if offer else None,
         "kinds": options.KINDS,
         "levels": options.LEVELS,
         "languages": options.LANGUAGES,
@@ -211,7 +227,7 @@ def create_offer(
 
 
 def update_offer(
-    session: Session, offer: Offer, form: FormData, *, user: User
+    session: Session, offer: Offer, form: FormData, *, user: User, today: date
 ) -> OfferResult:
     data = read_form(form, lists=LIST_FIELDS, skip=("institution",))
     state = FormState(data=data, labels=LABELS)
@@ -224,7 +240,11 @@ def update_offer(
         session,
         state,
         lambda: offer_service.update_offer(
-            session, offer.id, OfferUpdate.model_validate(fields), actor=user
+            session,
+            offer.id,
+            OfferUpdate.model_validate(fields),
+            actor=user,
+            today=today,
         ),
         CHOICES,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.codes import OfferStatus
-from app.deps import SessionDep, SettingsDep
+from app.deps import SessionDep, SettingsDep, TodayDep
 from app.offers import service as offer_service
 from app.offers.schemas import OfferUpdate
 from app.web.core.actions import attempt
@@ -55,10 +55,12 @@ def offers_page(
 
 @router.get("/aanbod/nieuw")
 def new_offer_page(
-    request: Request, session: SessionDep, user: ProviderPage
+    request: Request, session: SessionDep, user: ProviderPage, today: TodayDep
 ) -> Response:
     """The form for a course, thesis places or research expertise."""
-    context = offer_form.form_context(session, user, offer_form.empty_state())
+    context = offer_form.form_context(
+        session, user, offer_form.empty_state(), today=today
+    )
     return render(request, "provider/offer_form.html", context)
 
 
@@ -69,11 +71,12 @@ def create_offer(
     settings: SettingsDep,
     user: ProviderPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
     """Register the offer; errors re-show what was typed."""
     result = offer_form.create_offer(session, form, user=user, settings=settings)
     if result.offer is None:
-        context = offer_form.form_context(session, user, result.state)
+        context = offer_form.form_context(session, user, result.state, today=today)
         return render(request, "provider/offer_form.html", context, status_code=422)
     flash(request, f"Het aanbod '{result.offer.title}' is geregistreerd.")
     return RedirectResponse(f"/aanbod/{result.offer.id}", status_code=303)
@@ -81,12 +84,16 @@ def create_offer(
 
 @router.get("/aanbod/{offer_id}")
 def offer_page(
-    request: Request, offer_id: uuid.UUID, session: SessionDep, user: ProviderPage
+    request: Request,
+    offer_id: uuid.UUID,
+    session: SessionDep,
+    user: ProviderPage,
+    today: TodayDep,
 ) -> Response:
     """One offer: its places, an edit form, pause or resume."""
     offer = offer_service.get_visible_offer(session, offer_id, user)
-    state = offer_form.state_of(offer)
-    context = offer_form.form_context(session, user, state, offer)
+    state = offer_form.state_of(offer, today)
+    context = offer_form.form_context(session, user, state, offer, today=today)
     return render(request, "provider/offer_form.html", context)
 
 
@@ -97,13 +104,16 @@ def update_offer(
     session: SessionDep,
     user: ProviderPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
     """Save changes; capacity never drops below the places already taken."""
     offer = offer_service.get_visible_offer(session, offer_id, user)
-    result = offer_form.update_offer(session, offer, form, user=user)
+    result = offer_form.update_offer(session, offer, form, user=user, today=today)
     if result.offer is None:
         offer = offer_service.get_visible_offer(session, offer_id, user)
-        context = offer_form.form_context(session, user, result.state, offer)
+        context = offer_form.form_context(
+            session, user, result.state, offer, today=today
+        )
         return render(request, "provider/offer_form.html", context, status_code=422)
     flash(request, "De wijzigingen zijn opgeslagen.")
     return RedirectResponse(f"/aanbod/{offer_id}", status_code=303)
@@ -116,6 +126,7 @@ def change_status(
     session: SessionDep,
     user: ProviderPage,
     form: CsrfForm,
+    today: TodayDep,
 ) -> Response:
     """Pause an offer (no new matches) or make it active again."""
     to = str(form.get("to") or "")
@@ -126,7 +137,9 @@ def change_status(
         attempt(
             request,
             session,
-            lambda: offer_service.update_offer(session, offer_id, update, actor=user),
+            lambda: offer_service.update_offer(
+                session, offer_id, update, actor=user, today=today
+            ),
             f"Het aanbod is {_STATUS_STEPS[to]}.",
         )
     return RedirectResponse(f"/aanbod/{offer_id}", status_code=303)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from app.models import Offer
@@ -98,6 +99,77 @@ class TestProviderPages:
         login(client, provider)
         page = client.get(url("offer_page", offer_id=created["id"]))
         assert page.status_code == 404
+
+
+_LAST_YEAR = {
+    "recurrence": "yearly",
+    "capacity": 2,
+    "available_from": "2026-02-01",
+    "available_until": "2026-07-01",
+    "intake_deadline": "2026-01-20",
+}
+
+
+class TestAYearlyOfferOnThePage:
+    """A yearly offer whose window ended shows and edits its current edition, as
+    the API does: last year's places are not this year's."""
+
+    @pytest.fixture
+    def last_year_full(self, client, auth, provider, session):
+        o = offer(client, auth(provider), **_LAST_YEAR)
+        row = session.get(Offer, uuid.UUID(o["id"]))
+        row.places_taken = 2  # the 2026 edition was full
+        session.commit()
+        return o
+
+    def _save(self, client, url, o, **fields):
+        path = url("offer_page", offer_id=o["id"])
+        data = {
+            "csrf_token": csrf(client, path),
+            "kind": "course",
+            "title": o["title"],
+            "description": o["description"],
+            "capacity": "2",
+            "language": "nl",
+            "recurrence": "yearly",
+            "themes": "gezondheid-welzijn",
+            "available_from": "2027-02-01",
+            "available_until": "2027-07-01",
+            "intake_deadline": "2027-01-20",
+            **fields,
+        }
+        return client.post(
+            url("provider_update_offer", offer_id=o["id"]),
+            data=data,
+            follow_redirects=False,
+        )
+
+    def test_the_page_shows_this_years_dates_and_free_places(
+        self, client, url, provider, last_year_full
+    ):
+        login(client, provider)
+        page = client.get(url("offer_page", offer_id=last_year_full["id"])).text
+        assert "2 van 2 vrij (0 bezet)" in re.sub(r"<[^>]+>", "", page)
+        assert 'value="2027-02-01"' in page
+        assert 'value="2026-02-01"' not in page
+
+    def test_saving_the_form_keeps_this_years_places_free(
+        self, client, url, auth, provider, last_year_full
+    ):
+        login(client, provider)
+        saved = self._save(client, url, last_year_full)
+        assert saved.status_code == 303, saved.text
+        got = client.get(f"/api/offers/{last_year_full['id']}", headers=auth(provider))
+        assert got.json()["remaining_capacity"] == 2
+
+    def test_lowering_capacity_counts_only_this_years_places(
+        self, client, url, auth, provider, last_year_full
+    ):
+        login(client, provider)
+        saved = self._save(client, url, last_year_full, capacity="1")
+        assert saved.status_code == 303, saved.text
+        got = client.get(f"/api/offers/{last_year_full['id']}", headers=auth(provider))
+        assert (got.json()["capacity"], got.json()["remaining_capacity"]) == (1, 1)
 
 
 class TestCsvImport:
