@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -71,10 +72,22 @@ def delete_finished_before(session: Session, before: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def delete_to(session: Session, email: str) -> int:
+def delete_to(
+    session: Session, email: str, user_ids: Collection[uuid.UUID] = ()
+) -> int:
+    """Delete the mails to `email` or to one of the accounts `user_ids`."""
+    to = func.lower(OutboxMail.to_address) == email.strip().lower()
     result = session.execute(
         delete(OutboxMail)
-        .where(func.lower(OutboxMail.to_address) == email.strip().lower())
+        .where(or_(to, OutboxMail.to_user_id.in_(user_ids)) if user_ids else to)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_all(session: Session) -> list[OutboxMail]:
+    return list(
+        session.scalars(
+            select(OutboxMail).order_by(OutboxMail.created_at, OutboxMail.id)
+        )
+    )

@@ -6,9 +6,13 @@ committed, and a rolled-back change leaves no mail behind.
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Collection
 from datetime import datetime
 from email.utils import parseaddr
 
+from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,7 +21,7 @@ from app.jobs.queue import request_run
 from app.jobs.registry import JobName
 from app.mail import repository
 from app.mail.kinds import MailContext
-from app.mail.render import render_mail
+from app.mail.render import MAX_SUBJECT, render_mail
 from app.models import OutboxMail, User
 
 
@@ -87,7 +91,49 @@ def purge_old_mail(session: Session, *, before: datetime) -> int:
     return repository.delete_finished_before(session, before)
 
 
-def forget_address(session: Session, email: str) -> int:
-    """Delete every mail to `email`, sent or not (erasure, AVG art. 17); the caller
-    commits."""
-    return repository.delete_to(session, email)
+def forget_address(
+    session: Session, email: str, *, user_ids: Collection[uuid.UUID] = ()
+) -> int:
+    """Delete every mail to `email` or to the accounts `user_ids` (also at an
+    earlier address), sent or not (erasure, AVG art. 17); the caller commits."""
+    return repository.delete_to(session, email, user_ids)
+
+
+def scrub_mentions(
+    session: Session, mentions: Collection[str], *, placeholder: str
+) -> int:
+    """Replace these names and addresses by `placeholder` in every mail, sent or
+    not (erasure, AVG art. 17); returns how many mails changed. The caller commits.
+
+    Mail to others that names the erased person (the match_confirmed mail names
+    the offer's contact) is scrubbed, not deleted: a pending mail still tells its
+    recipient what happened, without the person's data; a sent one is kept only
+    until the retention job purges it, and without that data meanwhile. Whole
+    words only, case-insensitive, in plain and HTML-escaped spelling.
+    """
+    pattern = _mention_pattern(mentions)
+    if pattern is None:
+        return 0
+    changed = 0
+    for mail in repository.list_all(session):
+        subject = pattern.sub(placeholder, mail.subject)[:MAX_SUBJECT]
+        text = pattern.sub(placeholder, mail.text_body)
+        html = pattern.sub(placeholder, mail.html_body)
+        if (subject, text, html) != (mail.subject, mail.text_body, mail.html_body):
+            mail.subject, mail.text_body, mail.html_body = subject, text, html
+            changed += 1
+    return changed
+
+
+def _mention_pattern(mentions: Collection[str]) -> re.Pattern[str] | None:
+    # Any run of whitespace inside a name matches (a wrapped text line).
+    spellings = {
+        r"\s+".join(map(re.escape, form.split()))
+        for m in mentions
+        for form in (m, str(escape(m)))
+        if form.strip()
+    }
+    if not spellings:
+        return None
+    words = "|".join(sorted(spellings, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)

@@ -51,13 +51,18 @@ def erase_command(
 ) -> None:
     """Delete a person's interests, anonymise their account and contact fields and
     scrub them from the audit log (questions, offers and matches stay)."""
+    from app.errors import AppError
     from app.privacy import service
 
     if not yes:
         typer.confirm(
             f"Erase every trace of {email}? This cannot be undone", abort=True
         )
-    report = _run(lambda s: service.erase_person(s, email, actor=None))
+    try:
+        report = _run(lambda s: service.erase_person(s, email, actor=None))
+    except AppError as exc:  # refused (the last active admin): nothing changed
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(report.model_dump_json(indent=2))
 
 

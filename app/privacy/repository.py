@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+import uuid
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Event, Interest, Offer, Question, User
@@ -46,26 +46,31 @@ def offers_with_contact(session: Session, email: str) -> list[Offer]:
     )
 
 
-def events_naming(
-    session: Session, needles: Iterable[str], actor_ids: Iterable[object]
-) -> list[Event]:
-    """Events whose changes contain any needle as text, or that the person made.
+def stream_events(session: Session) -> Iterator[Event]:
+    """Every audit event, oldest first, fetched in batches.
 
-    A coarse text match on the JSON (lower-cased), narrowed by the caller to exact
-    values: the audit log is small and this runs on a rare admin request.
+    The caller filters on the decoded `changes`: the stored JSON text may escape
+    non-ASCII ("\\u00d6" for "Ö") and no SQL lower() folds an escape's case, so a
+    text match misses spellings. A rare admin request scans the log once.
     """
-    text = func.lower(cast(Event.changes, String))
-    # Stored JSON may escape non-ASCII ("Zo\\u00eb"): look for both spellings.
-    forms = {f for n in needles if n for f in (n.lower(), json.dumps(n.lower())[1:-1])}
-    conditions = [text.contains(f, autoescape=True) for f in sorted(forms)]
-    ids = list(actor_ids)
-    if ids:
-        conditions.append(Event.actor_id.in_(ids))
-    if not conditions:
+    return iter(
+        session.scalars(
+            select(Event)
+            .order_by(Event.created_at, Event.id)
+            .execution_options(yield_per=500)
+        )
+    )
+
+
+def account_events(session: Session, user_ids: Collection[uuid.UUID]) -> list[Event]:
+    """The accounts' own history (created, updated): their earlier values."""
+    if not user_ids:
         return []
     return list(
         session.scalars(
-            select(Event).where(or_(*conditions)).order_by(Event.created_at, Event.id)
+            select(Event).where(
+                Event.entity_type == "user", Event.entity_id.in_(user_ids)
+            )
         )
     )
 

@@ -21,6 +21,7 @@ from app.models import Event, Offer, Question, User
 from app.privacy import repository
 from app.privacy.schemas import ErasureReport, PersonExport, PurgeReport
 from app.security import hash_password
+from app.users import service as user_service
 
 ERASED = "[verwijderd]"
 ERASED_NAME = "Verwijderde gebruiker"
@@ -43,12 +44,26 @@ def _contact_rows(session: Session, email: str) -> list[Question | Offer]:
     ]
 
 
-def _names(session: Session, email: str) -> set[str]:
-    """Every name stored beside this address: accounts, interests, contact fields."""
-    names = {u.name for u in repository.users_with_email(session, email)}
-    names |= {i.name for i in repository.interests_with_email(session, email)}
-    names |= {r.contact_name for r in _contact_rows(session, email) if r.contact_name}
-    return {n for n in names if n and n != ERASED_NAME}
+def _needles(session: Session, email: str) -> set[str]:
+    """Every name and address of the person, lower-cased: those stored beside this
+    address (accounts, interests, contact fields) and every earlier name and
+    address of their accounts, from the accounts' own audit history."""
+    accounts = repository.users_with_email(session, email)
+    values: set[str | None] = {email, *(u.name for u in accounts)}
+    values |= {i.name for i in repository.interests_with_email(session, email)}
+    values |= {r.contact_name for r in _contact_rows(session, email)}
+    for event in repository.account_events(session, [u.id for u in accounts]):
+        for key in ("name", "email"):
+            value = event.changes.get(key)
+            if isinstance(value, dict):  # an update: {"before": …, "after": …}
+                values |= {value.get("before"), value.get("after")}
+            else:  # the creation
+                values.add(value)
+    return {
+        v.strip().lower()
+        for v in values
+        if isinstance(v, str) and v.strip() and v not in (ERASED, ERASED_NAME)
+    }
 
 
 def _mentions(value: Any, needles: set[str]) -> bool:
@@ -71,13 +86,13 @@ def _scrubbed(value: Any, needles: set[str]) -> Any:
     return value
 
 
-def _events(session: Session, email: str, names: set[str]) -> list[Event]:
-    """Audit events made by the person, or with their address or name as a value."""
-    actors = [u.id for u in repository.users_with_email(session, email)]
-    needles = {email, *(n.lower() for n in names)}
+def _events(session: Session, email: str, needles: set[str]) -> list[Event]:
+    """Audit events made by the person, or with one of their names or addresses as
+    a value (matched in Python on the decoded JSON, whatever the case)."""
+    actors = {u.id for u in repository.users_with_email(session, email)}
     return [
         e
-        for e in repository.events_naming(session, {email, *names}, actors)
+        for e in repository.stream_events(session)
         if e.actor_id in actors or _mentions(e.changes, needles)
     ]
 
@@ -85,7 +100,7 @@ def _events(session: Session, email: str, names: set[str]) -> list[Event]:
 def export_person(session: Session, email: str) -> PersonExport:
     """Everything stored about the person with this address."""
     email = email.strip().lower()
-    names = _names(session, email)
+    needles = _needles(session, email)
     accounts = repository.users_with_email(session, email)
     own_ids = {u.id for u in accounts}
     return PersonExport(
@@ -121,18 +136,24 @@ def export_person(session: Session, email: str) -> PersonExport:
                 e, ("id", "entity_type", "entity_id", "action", "changes", "created_at")
             )
             | {"by_this_person": e.actor_id in own_ids}
-            for e in _events(session, email, names)
+            for e in _events(session, email, needles)
         ],
     )
 
 
 def erase_person(session: Session, email: str, *, actor: User | None) -> ErasureReport:
-    """Delete the person's interests, anonymise their account and contact fields and
-    scrub their name and address from the audit log, in one transaction."""
+    """Delete the person's interests and mail, anonymise their account and contact
+    fields and scrub their names and addresses (also earlier ones) from the audit
+    log and from mail to others, in one transaction.
+
+    Refused (409) for the actor's own account or the last active admin, as
+    `update_user` refuses deactivating them.
+    """
     email = email.strip().lower()
-    names = _names(session, email)
-    needles = {email, *(n.lower() for n in names)}
-    events = _events(session, email, names)
+    accounts = repository.users_with_email(session, email)
+    user_service.check_deactivation(session, accounts, actor=actor)
+    needles = _needles(session, email)
+    events = _events(session, email, needles)
     scrubbed = 0
     for event in events:
         cleaned = _scrubbed(event.changes, needles)
@@ -147,10 +168,12 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
         row.contact_name = None
         row.contact_email = None
         cleared += 1
-    accounts = repository.users_with_email(session, email)
     for user in accounts:
         _anonymise(user)
-    mails = mail_service.forget_address(session, email)
+    mails = mail_service.forget_address(
+        session, email, user_ids=[u.id for u in accounts]
+    )
+    mails_scrubbed = mail_service.scrub_mentions(session, needles, placeholder=ERASED)
     audit.record(
         session,
         actor=actor,
@@ -163,6 +186,7 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
             "contact_fields_cleared": cleared,
             "audit_events_scrubbed": scrubbed,
             "mails_deleted": mails,
+            "mails_scrubbed": mails_scrubbed,
         },
     )
     session.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -189,9 +190,26 @@ def _keep_admin_access(
     if user.id == actor.id and (deactivated or before["role"] != user.role):
         raise OwnAccess("is_active" if deactivated else "role")
     if before["is_active"] and (demoted or (deactivated and user.role == Role.ADMIN)):
-        admins = repository.active_with_role(session, Role.ADMIN)
-        if not any(u.id != user.id for u in admins):
-            raise LastAdmin()
+        _keep_an_admin(session, {user.id})
+
+
+def check_deactivation(
+    session: Session, users: Collection[User], *, actor: User | None
+) -> None:
+    """Refuse to deactivate these accounts (an erasure) under the rules of
+    `update_user`: not the actor's own account, and not the last active admins."""
+    active = {u.id for u in users if u.is_active}
+    if actor is not None and actor.id in active:
+        raise OwnAccess("is_active")
+    if any(u.role == Role.ADMIN for u in users if u.id in active):
+        _keep_an_admin(session, active)
+
+
+def _keep_an_admin(session: Session, leaving: set[uuid.UUID]) -> None:
+    """Refuse when no active admin would remain outside `leaving`."""
+    admins = repository.active_with_role(session, Role.ADMIN)
+    if all(u.id in leaving for u in admins):
+        raise LastAdmin()
 
 
 def end_all_sessions(session: Session, user: User) -> None:

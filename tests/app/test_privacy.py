@@ -14,8 +14,10 @@ from app.cli import cli
 from app.config import get_settings
 from app.db import utcnow
 from app.models import Event, Interest, OutboxMail, Question, User
+from app.privacy.service import erase_person
+from app.users.errors import LastAdmin
 from tests.app.conftest import TEST_PASSWORD
-from tests.app.helpers import open_question
+from tests.app.helpers import offer, open_question, propose, step
 
 EMAIL = "zoe.jansen@student.example"
 NAME = "Zoë Jansen"
@@ -111,6 +113,110 @@ def test_erase_removes_the_person_but_keeps_the_citys_records(
     assert again["accounts"] == again["interests"] == again["audit_events"] == []
 
 
+def _audit_text(session) -> str:
+    session.expire_all()
+    return " ".join(str(e.changes) for e in session.scalars(select(Event)))
+
+
+def _outbox_text(session) -> str:
+    session.expire_all()
+    return " ".join(
+        f"{m.to_address} {m.subject} {m.text_body} {m.html_body}"
+        for m in session.scalars(select(OutboxMail))
+    )
+
+
+def test_erase_removes_earlier_names_from_the_audit_log(
+    client, session, auth, admin, make_user
+):
+    piet = make_user("staff", email="piet@gemeente.example", name="Piet Klaassen")
+    renamed = client.patch(
+        f"/api/users/{piet.id}", json={"name": "P. Klaassen"}, headers=auth(admin)
+    )
+    assert renamed.status_code == 200
+    erased = client.post(
+        "/api/privacy/erase", json={"email": piet.email}, headers=auth(admin)
+    )
+    assert erased.status_code == 200
+    text = _audit_text(session)
+    assert "P. Klaassen" not in text
+    assert "Piet Klaassen" not in text  # the name before the rename
+
+
+def test_erase_removes_earlier_addresses_and_their_mail(
+    client, session, auth, admin, make_user
+):
+    old, new = "anna.oud@gemeente.example", "anna.nieuw@gemeente.example"
+    anna = make_user("staff", email=old, name="Anna de Vries")
+    reset = client.post("/api/auth/password-reset", json={"email": old})
+    assert reset.status_code == 202  # a mail to her account at the old address
+    moved = client.patch(
+        f"/api/users/{anna.id}", json={"email": new}, headers=auth(admin)
+    )
+    assert moved.status_code == 200
+    erased = client.post("/api/privacy/erase", json={"email": new}, headers=auth(admin))
+    assert erased.status_code == 200
+    assert old not in _audit_text(session)
+    assert old not in _outbox_text(session)
+
+
+def test_erase_finds_names_with_an_accented_capital_in_any_case(
+    client, session, auth, admin, staff, broker
+):
+    # Stored JSON escapes "Ö" as \u00d6, which no SQL lower() turns into \u00f6.
+    name, email = "Özlem Çelik", "ozlem.celik@gemeente.example"
+    q = open_question(client, auth(staff), auth(broker), contact_name=name)
+    patched = client.patch(
+        f"/api/questions/{q['id']}",
+        json={"contact_email": email, "contact_name": name.upper()},
+        headers=auth(staff),
+    )
+    assert patched.status_code == 200, patched.text
+    erased = client.post(
+        "/api/privacy/erase", json={"email": email}, headers=auth(admin)
+    )
+    assert erased.json()["contact_fields_cleared"] == 1
+    assert name.lower() not in _audit_text(session).lower()
+
+
+def test_erase_scrubs_the_person_from_mail_to_others(
+    client, session, auth, admin, staff, broker, provider
+):
+    contact = "docent.minor@hogeschool.example"
+    o = offer(
+        client, auth(provider), contact_name="Docent Minor", contact_email=contact
+    )
+    q = open_question(client, auth(staff), auth(broker))
+    m = propose(client, auth(broker), q["id"], o["id"])
+    assert step(client, auth(broker), m["id"], "confirm").status_code == 200
+    assert contact in _outbox_text(session)  # the owner's mail names her
+    erased = client.post(
+        "/api/privacy/erase", json={"email": contact}, headers=auth(admin)
+    )
+    assert erased.status_code == 200
+    text = _outbox_text(session)
+    assert contact not in text
+    assert "Docent Minor" not in text
+    # Scrubbed, not deleted: the owner still learns that the match was confirmed.
+    confirmed = session.scalars(
+        select(OutboxMail).where(OutboxMail.to_address == staff.email)
+    ).all()
+    assert any("Uw contactpersoon is [verwijderd]" in m.text_body for m in confirmed)
+
+
+def test_erase_keeps_an_active_admin(client, session, auth, admin):
+    own = client.post(
+        "/api/privacy/erase", json={"email": admin.email}, headers=auth(admin)
+    )
+    assert own.status_code == 409
+    assert own.json()["detail"] == "you cannot change your own is_active"
+    with pytest.raises(LastAdmin):  # the CLI has no actor, the rule still holds
+        erase_person(session, admin.email, actor=None)
+    session.rollback()
+    session.expire_all()
+    assert session.get(User, admin.id).is_active
+
+
 def test_erase_of_an_unknown_address_changes_nothing(client, session, auth, admin):
     before = session.scalar(select(func.count()).select_from(Event))
     answer = client.post(
@@ -174,6 +280,18 @@ def test_privacy_commands_on_a_fresh_database(tmp_path, monkeypatch):
             cli, ["privacy", "erase", "--email", EMAIL], input="n\n"
         )
         assert refused.exit_code == 1  # asked, and the answer was no
+        last = runner.invoke(cli, ["privacy", "erase", "--email", EMAIL, "--yes"])
+        assert last.exit_code == 1  # she is the only admin
+        assert "last active admin" in last.output
+        other = runner.invoke(
+            cli,
+            [
+                *("create-user", "--email", "beheer@x.example"),
+                *("--name", "Beheer", "--role", "admin"),
+            ],
+            input="een-lang-wachtwoord\neen-lang-wachtwoord\n",
+        )
+        assert other.exit_code == 0, other.output
         erased = runner.invoke(cli, ["privacy", "erase", "--email", EMAIL, "--yes"])
         assert erased.exit_code == 0, erased.output
         after = runner.invoke(cli, ["privacy", "export", "--email", EMAIL])
