@@ -297,9 +297,10 @@ def _require_rules_still_hold(
 ) -> None:
     """409 when the pair now breaks a hard rule it passed when it was proposed.
 
-    Between proposal and confirm the offer may be paused or archived, its yearly
-    window may have moved on, or the question's levels, window or place edited; a
-    confirm must not take a place for a pair that could no longer be proposed.
+    Between proposal and confirm the offer may be paused or archived or stop
+    serving the question's city, its yearly window may move on, or the question's
+    levels, window or place be edited; a confirm must not take a place for a pair
+    that could no longer be proposed.
     """
     offer = _offer_row(session, offer_id)
     broken = [
@@ -309,6 +310,8 @@ def _require_rules_still_hold(
         )
         if rule not in _SETTLED_AT_PROPOSAL
     ]
+    if not offer.serves(q.municipality_id):
+        broken.append(("city", "het aanbod bedient deze gemeente niet meer"))
     if broken:
         title = offer.title
         session.rollback()  # undo the status change

@@ -39,6 +39,18 @@ class OtherCity(PermissionDeniedError):
         super().__init__("brokers register offers for their own city only")
 
 
+class HomeCityOnly(PermissionDeniedError):
+    """A broker of a city an offer also serves uses it, but may not change it:
+    the home city and other served cities rely on it as it is."""
+
+    def __init__(self, home_city: str) -> None:
+        super().__init__(
+            f"only the provider or a broker of the offer's home city ({home_city}) "
+            "changes this offer"
+        )
+        self.home_city = home_city
+
+
 class ServedCitiesByProvider(FieldError):
     """A broker may not change which cities an offer serves: other cities rely on it."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,6 +21,7 @@ from app.models import Match, Offer, User
 from app.offers import repository
 from app.offers.errors import (
     CapacityBelowTaken,
+    HomeCityOnly,
     IntakeAfterStart,
     OfferNotFound,
     OtherCity,
@@ -226,6 +227,22 @@ def _set_field(session: Session, o: Offer, key: str, value: Any) -> None:
         setattr(o, key, value)
 
 
+def home_city(
+    named: str | None, served: Sequence[str] | None, *, actor: User, settings: Settings
+) -> str:
+    """The slug of a new offer's home city when a provider registers it (API, CSV
+    and page alike): the city named, else their own city unless the cities listed
+    leave it out, else the first city listed (a provider ticking only Delft means
+    Delft, not Delft and the default city), else the default city. A broker's
+    offer is always their own city's (`_municipality_for`)."""
+    own = actor.municipality.slug if actor.municipality else None
+    if named:
+        return named
+    if own and (not served or own in served):
+        return own
+    return served[0] if served else settings.default_municipality
+
+
 def _municipality_for(
     session: Session, data: OfferCreate, actor: User, settings: Settings
 ) -> uuid.UUID:
@@ -235,9 +252,12 @@ def _municipality_for(
         if data.municipality and data.municipality != actor.municipality.slug:
             raise OtherCity()
         return actor.municipality.id
-    own = actor.municipality.slug if actor.municipality else None
-    slug = data.municipality or own or settings.default_municipality
-    return vocab.resolve_municipality(session, slug).id
+    slug = home_city(
+        data.municipality, data.municipalities, actor=actor, settings=settings
+    )
+    # Not named: an unknown slug can only be the first one listed.
+    field = "municipality" if data.municipality else "municipalities"
+    return vocab.resolve_municipality(session, slug, field=field).id
 
 
 def create_offer(
@@ -356,6 +376,8 @@ def update_offer(
     to that edition; `recurrence: none` ends the series.
     """
     o = get_visible_offer(session, offer_id, actor)
+    if actor.role == Role.BROKER and o.municipality_id != actor.municipality_id:
+        raise HomeCityOnly(o.municipality.name)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
     if repository.roll_over(session, o, today):
         o = repository.lock(session, o.id)
@@ -377,6 +399,14 @@ BOOKING_STATUSES = (MatchStatus.PROPOSED, *HOLDING_STATUSES)
 
 
 def offer_bookings(session: Session, offer_id: uuid.UUID, *, user: User) -> list[Match]:
-    """Which questions hold (or are proposed for) the offer's places, with status."""
+    """Which questions hold (or are proposed for) the offer's places, with status.
+
+    A broker sees only their own city's questions: an offer serving several
+    cities must not show one city's questions to another (its free places still
+    count every city's).
+    """
     o = get_visible_offer(session, offer_id, user)
-    return match_repository.list_for_offer(session, o.id, BOOKING_STATUSES)
+    bookings = match_repository.list_for_offer(session, o.id, BOOKING_STATUSES)
+    if user.role == Role.BROKER:
+        return [m for m in bookings if m.municipality_id == user.municipality_id]
+    return bookings

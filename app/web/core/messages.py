@@ -57,6 +57,7 @@ from app.offers.errors import (
     FileTooLarge,
     HasNulCharacters,
     HeaderTooLong,
+    HomeCityOnly,
     ImportRejected,
     InstitutionRequired,
     IntakeAfterStart,
@@ -193,6 +194,10 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "U kunt alleen aanbod van uw eigen instelling registreren."
     ),
     OtherCity: lambda e: "U kunt alleen aanbod voor uw eigen gemeente registreren.",
+    HomeCityOnly: lambda e: (
+        "Dit aanbod komt uit een andere gemeente; uw gemeente gebruikt het mee. "
+        f"Alleen de aanbieder of de makelaar van {e.home_city} kan het wijzigen."
+    ),
     InstitutionRequired: lambda e: "Kies een instelling.",
     IntakeAfterStart: lambda e: (
         "De uiterste aanmelddatum ligt na de begindatum; "
