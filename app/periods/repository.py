@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AcademicPeriod, Offer
+from app.offers import repository as offer_repository
 
 
 def get(session: Session, period_id: uuid.UUID) -> AcademicPeriod | None:
@@ -32,13 +33,14 @@ def list_periods(
     municipality_id: uuid.UUID | None = None,
     institution_ids: list[uuid.UUID] | None = None,
 ) -> list[AcademicPeriod]:
-    """Periods by start date; of institutions with offers in a city, or of some."""
+    """Periods by start date; of institutions with offers serving a city (homed
+    there or shared with it, as the city's candidates are), or of some."""
     stmt = select(AcademicPeriod)
     if municipality_id is not None:
         stmt = stmt.where(
             AcademicPeriod.institution_id.in_(
                 select(Offer.institution_id).where(
-                    Offer.municipality_id == municipality_id
+                    offer_repository.serving(municipality_id)
                 )
             )
         )

@@ -3,6 +3,11 @@
 A yearly offer counts once per edition whose window overlaps the period: earlier
 editions with the places their matches held, the stored one with its places taken,
 later ones with every place free. An offer with several themes counts in each.
+
+A broker sees the offers serving their city (homed there or shared with it): a
+shared offer with its full capacity and the places taken by every city it serves,
+since one place is one place whichever city takes it; so free places are what the
+city can still use. An admin sees every offer once.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from app.models import (
     Theme,
 )
 from app.models.question import question_themes
+from app.offers import repository as offer_repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,9 @@ def first_confirmations(session: Session, s: Scope) -> list[tuple[datetime, date
 
 
 def _offer_conditions(s: Scope) -> list[ColumnElement[bool]]:
-    conditions = [Offer.municipality_id == s.municipality_id]
+    """Offers the city can use: homed there or serving it (`serving` is an IN, so
+    a shared offer is one row, never one per served city)."""
+    conditions = [offer_repository.serving(s.municipality_id)]
     if s.period_from is not None:
         conditions.append(
             or_(Offer.available_until.is_(None), Offer.available_until >= s.period_from)
@@ -155,6 +158,8 @@ def _offer_conditions(s: Scope) -> list[ColumnElement[bool]]:
 
 
 def capacity_by_institution(session: Session, s: Scope) -> list[tuple[str, int, int]]:
+    """(institution, capacity, places taken) of the offers serving the city; places
+    taken are every served city's, since the places are shared."""
     stmt = (
         select(
             Institution.name,
@@ -223,10 +228,11 @@ def lineage_rows(
 def offers_for_capacity(
     session: Session, municipality_id: uuid.UUID | None
 ) -> list[Offer]:
-    """Offers that are not archived, of one city (or of all, for an admin)."""
+    """Offers that are not archived and serve one city (homed there or shared with
+    it), or every offer once, for an admin."""
     stmt = select(Offer).where(Offer.status != OfferStatus.ARCHIVED)
     if municipality_id is not None:
-        stmt = stmt.where(Offer.municipality_id == municipality_id)
+        stmt = stmt.where(offer_repository.serving(municipality_id))
     return list(session.scalars(stmt.order_by(Offer.id)))
 
 

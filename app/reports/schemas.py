@@ -16,9 +16,13 @@ class CountRow(BaseModel):
 class CapacityRow(BaseModel):
     key: str
     label: str
-    offered: int = Field(description="Sum of the offers' capacity.")
+    offered: int = Field(
+        description="Sum of the capacity of the offers serving the city, a shared "
+        "offer in full."
+    )
     used: int = Field(
-        description="Places held by confirmed, running or completed matches."
+        description="Places held by confirmed, running or completed matches, of "
+        "every city a shared offer serves (its places are shared)."
     )
 
 

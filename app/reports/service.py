@@ -9,9 +9,13 @@ Definitions (also in the API description):
   not withdrawn), the share with at least one confirmed-or-later match.
 - Days to first match: per question, first `Match.confirmed_at` (even if that match
   was later cancelled) minus `submitted_at`; the median over those questions.
-- Capacity: offers whose window overlaps the period (all offers without one), any
-  status; offered = sum of capacity, used = sum of places taken; per semester of
-  `available_from` (S1 = August-January, S2 = February-July).
+- Capacity: offers serving the municipality (homed there or shared with it) whose
+  window overlaps the period (all offers without one), any status; offered = sum
+  of capacity, used = sum of places taken; per semester of `available_from`
+  (S1 = August-January, S2 = February-July). Places are shared across the cities
+  an offer serves, so each city counts a shared offer in full, with the places
+  taken by every city: offered - used is what the city can still use. Adding
+  cities' capacity up therefore counts a shared offer once per city.
 - Feedback: mean and count of owners' ratings on matches of questions in scope.
 """
 

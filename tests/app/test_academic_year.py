@@ -289,6 +289,18 @@ class TestPeriods:
         listed = client.get("/api/periods", headers=auth(provider)).json()
         assert [p["name"] for p in listed] == ["blok 3"]
 
+    def test_a_city_sees_the_periods_of_institutions_serving_it(
+        self, client, auth, provider, make_user, other_city
+    ):
+        made = client.post("/api/periods", json=self.BODY, headers=auth(provider))
+        assert made.status_code == 201, made.text
+        staff_zw = auth(make_user("staff", municipality=other_city))
+        assert client.get("/api/periods", headers=staff_zw).json() == []
+        offer(client, auth(provider), municipalities=["leiden", "zoeterwoude"])
+        listed = client.get("/api/periods", headers=staff_zw)
+        assert listed.status_code == 200, listed.text
+        assert [p["name"] for p in listed.json()] == ["blok 3"]
+
     def test_admins_name_the_institution(self, client, auth, admin):
         missing = client.post("/api/periods", json=self.BODY, headers=auth(admin))
         assert missing.status_code == 422

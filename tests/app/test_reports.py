@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from tests.app.helpers import offer, open_question, propose, step
 from tests.app.portal_world import add_match, add_offer, add_question, seed_demo
 
 CET = timezone(timedelta(hours=1))
@@ -228,6 +229,54 @@ class TestSummaryFigures:
         assert s["matches_total"] == sum(r["count"] for r in s["matches_by_level"])
         assert 0 < s["matched_share"]["share"] <= 1
         assert all(r["used"] <= r["offered"] for r in s["capacity_by_institution"])
+
+
+class TestSharedOfferCapacity:
+    """A Leiden offer that also serves Zoeterwoude: each city's report counts it in
+    full, with the places every city took (they are shared); its matches count
+    once, in the city of their question."""
+
+    @pytest.fixture
+    def shared(self, client, auth, provider, other_city):
+        return offer(
+            client, auth(provider), capacity=3, municipalities=["leiden", "zoeterwoude"]
+        )
+
+    def test_the_capacity_report_of_a_served_city_counts_the_offer(
+        self, client, auth, make_user, other_city, shared
+    ):
+        elsewhere = make_user("broker", municipality=other_city)
+        report = client.get(
+            "/api/reports/capacity",
+            params={"from": "2027-02-01", "until": "2027-06-30"},
+            headers=auth(elsewhere),
+        )
+        assert report.status_code == 200, report.text
+        assert [(g["capacity"], g["free"]) for g in report.json()["groups"]] == [(3, 3)]
+
+    def test_each_city_counts_the_places_every_city_took_and_matches_once(
+        self, client, auth, make_user, broker, admin, other_city, shared
+    ):
+        staff_zw = auth(make_user("staff", municipality=other_city))
+        broker_zw = auth(make_user("broker", municipality=other_city))
+        q = open_question(client, staff_zw, broker_zw, neighbourhood="dorp")
+        m = propose(client, broker_zw, q["id"], shared["id"])
+        assert step(client, broker_zw, m["id"], "confirm").status_code == 200
+        for headers, matches in ((broker_zw, 1), (auth(broker), 0)):
+            s = client.get(SUMMARY, headers=headers).json()
+            assert s["matches_total"] == matches
+            assert capacity(s["capacity_by_institution"]) == {
+                "Hogeschool Leiden": (3, 1)
+            }
+            assert capacity(s["capacity_by_semester"]) == {"2026-2027 S2": (3, 1)}
+        network = client.get("/api/reports/network", headers=auth(admin)).json()
+        assert network["totals"]["matches_total"] == 1
+        admin_view = client.get(
+            "/api/reports/capacity",
+            params={"from": "2027-02-01", "until": "2027-06-30"},
+            headers=auth(admin),
+        ).json()
+        assert [g["capacity"] for g in admin_view["groups"]] == [3]  # once, not twice
 
 
 @pytest.mark.parametrize(

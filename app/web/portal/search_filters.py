@@ -13,10 +13,13 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from app.errors import UnprocessableError, WindowReversed
+from app.models import Municipality
 from app.portal.errors import DayAndPeriodGiven
 from app.portal.service import PortalQuery
 from app.vocab import repository as vocab_repository
 from app.vocab import service as vocab
+from app.vocab.errors import UnknownMunicipality
+from app.web.core.error_pages import PageNotFoundError
 from app.web.portal.translations import KINDS, LEVELS, OUTPUTS, TEXTS, PortalLang
 
 
@@ -42,10 +45,34 @@ def _date(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def portal_city(session: Session, slug: str | None, default: str) -> Municipality:
+    """The city whose assignments a page shows, default the default city. An
+    unknown slug is a page that does not exist (404), not a filter message: the
+    address names no city, so there is no list to show a message above."""
+    try:
+        return vocab.resolve_municipality(session, (slug or "").strip() or default)
+    except UnknownMunicipality as exc:
+        raise PageNotFoundError(
+            f"De gemeente '{exc.slug}' doet niet mee aan Kennisbrug. Kies op het "
+            "studentenportaal een gemeente uit de lijst."
+        ) from exc
+
+
+def city_param(city: str, default: str) -> dict[str, str]:
+    """The city as a query parameter for links; none for the default city, so
+    its addresses stay as they were."""
+    return {} if city == default else {"municipality": city}
+
+
 def read_filters(
-    raw: dict[str, str | None], *, municipality: str, lang: PortalLang
+    raw: dict[str, str | None],
+    *,
+    municipality: str,
+    default_municipality: str,
+    lang: PortalLang,
 ) -> Filters:
-    """Clean the query string; bad dates or levels become a message, not a 400."""
+    """Clean the query string; bad dates or levels become a message, not a 400.
+    The links (pager, language switch) keep the city."""
     values = {k: (v or "").strip()[:200] for k, v in raw.items()}
     texts = TEXTS[lang]
     error = ""
@@ -67,15 +94,25 @@ def read_filters(
         q=values.get("q") or None,
         lang=lang,
     )
-    params = {k: v for k, v in values.items() if v}
+    params = city_param(municipality, default_municipality)
+    params |= {k: v for k, v in values.items() if v}
     return Filters(values=values, query=query, error=error, params=params)
 
 
-def page_context(session: Session, city: str, lang: PortalLang) -> dict[str, object]:
-    """What every portal page shows: words, choice lists and the language switch."""
-    municipality = vocab.resolve_municipality(session, city)
+def page_context(
+    session: Session, city: Municipality, default: str, lang: PortalLang
+) -> dict[str, object]:
+    """What every portal page shows: words, choice lists (the cities, the chosen
+    city's districts) and the language switch."""
     themes = vocab_repository.list_themes(session)
+    param = city_param(city.slug, default)
+    cities = vocab_repository.list_municipalities(session)
     return {
+        "city": city.slug,
+        "city_query": f"&{urlencode(param)}" if param else "",  # for fixed links
+        "cities": [
+            (m.slug, m.name) for m in sorted(cities, key=lambda m: m.name.casefold())
+        ],
         "t": TEXTS[lang],
         "lang": lang,
         "other_lang": "nl" if lang == "en" else "en",
@@ -87,7 +124,7 @@ def page_context(session: Session, city: str, lang: PortalLang) -> dict[str, obj
         ],
         "hoods": [
             (h.slug, h.name)
-            for h in vocab_repository.list_neighbourhoods(session, municipality.id)
+            for h in vocab_repository.list_neighbourhoods(session, city.id)
         ],
     }
 

@@ -28,6 +28,10 @@ router = APIRouter(
 _PAGE_SIZE = 10
 Text = Annotated[str | None, Query(max_length=200)]
 PageNo = Annotated[int, Query(ge=1, le=10_000)]
+City = Annotated[
+    str | None,
+    Query(max_length=100, description="City slug; default the default city."),
+]
 
 
 @router.get("/portaal")
@@ -43,14 +47,19 @@ def assignments_page(
     period_from: Annotated[str | None, Query(alias="from", max_length=20)] = None,
     until: Annotated[str | None, Query(max_length=20)] = None,
     lang: Text = None,
+    municipality: City = None,
     page: PageNo = 1,
 ) -> Response:
-    """Public open assignments with search, filters and a language switch."""
+    """Public open assignments of one city with search, filters and a language
+    switch."""
     chosen = pick(lang)
+    default = settings.default_municipality
+    city = search_filters.portal_city(session, municipality, default)
     raw = {"q": q, "level": level, "theme": theme, "neighbourhood": neighbourhood}
     f = search_filters.read_filters(
         {**raw, "from": period_from, "until": until},
-        municipality=settings.default_municipality,
+        municipality=city.slug,
+        default_municipality=default,
         lang=chosen,
     )
     items: list[AssignmentRead] = []
@@ -66,9 +75,7 @@ def assignments_page(
         request,
         "portal/assignments.html",
         {
-            **search_filters.page_context(
-                session, settings.default_municipality, chosen
-            ),
+            **search_filters.page_context(session, city, default, chosen),
             "filters": f.values,
             "error": f.error,
             "items": items,
@@ -91,13 +98,14 @@ def _assignment(
 ) -> Response:
     chosen = pick(lang)
     item = portal_service.get_assignment(session, question_id, lang=chosen)
+    default = settings.default_municipality
+    # The way back leads to the assignment's own city.
+    city = search_filters.portal_city(session, item.municipality, default)
     return render(
         request,
         "portal/assignment.html",
         {
-            **search_filters.page_context(
-                session, settings.default_municipality, chosen
-            ),
+            **search_filters.page_context(session, city, default, chosen),
             "item": item,
             "form": form,
             "retention_days": settings.interest_retention_days,
@@ -153,13 +161,17 @@ def results_page(
     theme: Text = None,
     neighbourhood: Text = None,
     lang: Text = None,
+    municipality: City = None,
     page: PageNo = 1,
 ) -> Response:
-    """What earlier assignments produced, by theme and neighbourhood."""
+    """What earlier assignments of one city produced, by theme and neighbourhood."""
     chosen = pick(lang)
+    default = settings.default_municipality
+    city = search_filters.portal_city(session, municipality, default)
     f = search_filters.read_filters(
         {"q": q, "theme": theme, "neighbourhood": neighbourhood},
-        municipality=settings.default_municipality,
+        municipality=city.slug,
+        default_municipality=default,
         lang=chosen,
     )
     results = None
@@ -173,9 +185,7 @@ def results_page(
         request,
         "portal/results.html",
         {
-            **search_filters.page_context(
-                session, settings.default_municipality, chosen
-            ),
+            **search_filters.page_context(session, city, default, chosen),
             "filters": f.values,
             "error": f.error,
             "results": results,

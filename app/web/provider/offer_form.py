@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.codes import Recurrence, Role
-from app.config import Settings
+from app.config import Settings, get_settings
 from app.errors import FieldError, FieldRequired
 from app.models import Offer, User
 from app.offers import service as offer_service
@@ -18,6 +19,9 @@ from app.offers.editions import current_edition
 from app.offers.errors import NoPlaces
 from app.offers.schemas import OfferCreate, OfferUpdate
 from app.periods import repository as period_repository
+from app.vocab import repository as vocab_repository
+from app.vocab import service as vocab
+from app.vocab.errors import UnknownMunicipality
 from app.web.core import options
 from app.web.core.display import date_nl
 from app.web.core.forms import (
@@ -129,9 +133,7 @@ def form_context(
         "recurrences": options.from_codes(Recurrence),
         "periods": _period_options(session, user, offer),
         "themes": options.themes(session),
-        "districts": options.districts(session, offer.municipality_id)
-        if offer
-        else options.districts(session, user.municipality_id),
+        "districts": _district_options(session, user, state, offer),
         "institutions": options.institutions(session)
         if user.role == Role.BROKER
         else [],
@@ -141,6 +143,42 @@ def form_context(
         if offer
         else [],
     }
+
+
+def _home_id(
+    session: Session, user: User, ticked: list[str], settings: Settings
+) -> uuid.UUID | None:
+    """The home city saving the form gives a new offer, by the service's own rule
+    (`offer_service.home_city`, as the API); None when the ticked city is unknown."""
+    if user.role != Role.PROVIDER:
+        return user.municipality_id
+    slug = offer_service.home_city(None, ticked, actor=user, settings=settings)
+    try:
+        return vocab.resolve_municipality(session, slug).id
+    except UnknownMunicipality:
+        return None
+
+
+def _district_options(
+    session: Session, user: User, state: FormState, offer: Offer | None
+) -> options.Options:
+    """The districts an offer can be tied to: those of its home city. A provider's
+    new offer has no home city until cities are ticked (the first one ticked
+    becomes it), so then every city's districts are offered, named with the city."""
+    if offer is not None:
+        return options.districts(session, offer.municipality_id)
+    ticked = state.values("municipalities")
+    if user.role != Role.PROVIDER or ticked:
+        # Ticked cities decide it, never the default city: `settings` is not read.
+        home = _home_id(session, user, ticked, get_settings())
+        if home is not None:
+            return options.districts(session, home)
+    cities = vocab_repository.list_municipalities(session)
+    return [
+        (h.slug, f"{h.name} ({city.name})" if len(cities) > 1 else h.name)
+        for city in cities
+        for h in vocab_repository.list_neighbourhoods(session, city.id)
+    ]
 
 
 def _served(data: dict[str, Any], user: User, home: str | None) -> dict[str, Any]:
@@ -217,9 +255,8 @@ def create_offer(
         CHOICES,
     )
     if offer is None:
-        problems: list[FieldError] = offer_service.field_problems(
-            session, user.municipality_id, fields
-        )
+        home = _home_id(session, user, fields.get("municipalities") or [], settings)
+        problems: list[FieldError] = offer_service.field_problems(session, home, fields)
         if _capacity(fields) == 0:
             problems.append(NoPlaces())
         add_problems(state, problems)

@@ -17,7 +17,7 @@ from tests.app.portal_world import (
     personal_strings,
     seed_demo,
 )
-from tests.app.web.support import csrf
+from tests.app.web.support import csrf, text_of
 
 # The production limits in memory, counted from zero: the interest limit is tested.
 pytestmark = pytest.mark.usefixtures("limiter")
@@ -97,6 +97,79 @@ class TestPortalPage:
         q = add_question(session, staff, title="Niet publiek", is_public=False)
         session.commit()
         assert client.get(url("assignment_page", question_id=q.id)).status_code == 404
+
+
+class TestPortalOfAnotherCity:
+    """`?municipality=` chooses the city; its assignments, its districts, and every
+    link keeps it."""
+
+    @pytest.fixture
+    def elsewhere(self, session, make_user, other_city):
+        return make_user("staff", municipality=other_city)
+
+    def test_a_chosen_city_shows_its_assignments_and_districts(
+        self, client, url, session, elsewhere, assignment
+    ):
+        q = add_question(session, elsewhere, title="Dorpshuis zoekt studenten",
+                         neighbourhood="dorp")  # fmt: skip
+        session.commit()
+        page = client.get(
+            url("assignments_page"), params={"municipality": "zoeterwoude"}
+        )
+        assert page.status_code == 200
+        shown = text_of(page.text)
+        assert "Dorpshuis zoekt studenten" in shown
+        assert "Éénzaamheid in de Kooi" not in shown  # Leiden's
+        assert (
+            '<label class="utrecht-form-label" for="zoek-city">Gemeente</label>'
+            in page.text
+        )
+        assert '<option value="zoeterwoude" selected>Zoeterwoude</option>' in page.text
+        assert 'value="dorp"' in page.text
+        assert 'value="leiden-noord"' not in page.text
+        assert "/resultaten?lang=nl&amp;municipality=zoeterwoude" in page.text
+        assert "municipality=zoeterwoude&amp;lang=en" in page.text  # language switch
+        detail = client.get(url("assignment_page", question_id=q.id))
+        assert "/portaal?lang=nl&amp;municipality=zoeterwoude" in detail.text  # back
+        default = client.get(url("assignments_page"))
+        assert "Dorpshuis zoekt studenten" not in text_of(default.text)
+        assert '<option value="leiden" selected>Leiden</option>' in default.text
+
+    def test_paging_keeps_the_city(self, client, url, session, elsewhere):
+        for n in range(11):
+            add_question(session, elsewhere, title=f"Opdracht {n:02d} in het dorp")
+        session.commit()
+        page = client.get(
+            url("assignments_page"), params={"municipality": "zoeterwoude"}
+        )
+        assert "11 opdrachten gevonden" in page.text
+        assert "?municipality=zoeterwoude&amp;lang=nl&amp;page=2" in page.text
+
+    def test_results_of_a_chosen_city(
+        self, client, url, session, elsewhere, provider, other_city
+    ):
+        q = add_question(session, elsewhere, title="Dorpsplein opnieuw ingericht",
+                         status="completed", neighbourhood="dorp")  # fmt: skip
+        o = add_offer(session, provider, title="Minor Ontwerp", places_taken=1,
+                      institution_name="Hogeschool Leiden", municipality=other_city)  # fmt: skip
+        add_match(session, q, o, status="completed", outcome_summary="Een nieuw plein.")
+        session.commit()
+        page = client.get(url("results_page"), params={"municipality": "zoeterwoude"})
+        assert page.status_code == 200
+        assert "Een nieuw plein." in page.text
+        assert (
+            "/resultaten?lang=nl&amp;municipality=zoeterwoude&amp;neighbourhood=dorp"
+            in page.text
+        )
+        assert "Een nieuw plein." not in client.get(url("results_page")).text
+
+    @pytest.mark.parametrize("route", ["assignments_page", "results_page"])
+    def test_an_unknown_city_is_a_dutch_404_page(self, client, url, route):
+        page = client.get(url(route), params={"municipality": "atlantis"})
+        assert page.status_code == 404
+        assert "De gemeente 'atlantis' doet niet mee aan Kennisbrug" in text_of(
+            page.text
+        )
 
 
 class TestInterestForm:

@@ -414,7 +414,7 @@ def test_provider_form_sets_the_served_cities(
             "title": "Vak voor twee steden",
             "description": "Studenten werken voor Leiden en Zoeterwoude.",
             "capacity": "1",
-            "municipalities": ["zoeterwoude"],
+            "municipalities": ["leiden", "zoeterwoude"],
             "language": "nl",
         },
         follow_redirects=False,
@@ -437,6 +437,69 @@ def test_provider_form_sets_the_served_cities(
     )
     session.refresh(row)
     assert [m.slug for m in row.served] == ["leiden"]  # none ticked: the home city
+
+
+class TestHomeCityOnThePage:
+    """The page homes a new offer as the API does (`offer_service.home_city`):
+    a provider ticking only Zoeterwoude registers a Zoeterwoude offer, tied to
+    Zoeterwoude's districts."""
+
+    def form(self, token: str, **fields: str | list[str]) -> dict[str, object]:
+        return {
+            "csrf_token": token,
+            "kind": "thesis",
+            "title": "Afstuderen op het dorpsplein",
+            "description": "Studenten onderzoeken het plein in het dorp.",
+            "capacity": "2",
+            "language": "nl",
+            "municipalities": ["zoeterwoude"],
+            **fields,
+        }
+
+    def test_ticking_only_another_city_homes_the_offer_there(
+        self, client, url, provider, session, auth, other_city
+    ):
+        login(client, provider)
+        token = csrf(client, url("new_offer_page"))
+        saved = client.post(
+            url("provider_create_offer"),
+            data=self.form(token, neighbourhoods=["dorp"]),
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303, text_of(saved.text)[:2000]
+        offer_id = saved.headers["location"].rsplit("/", 1)[1]
+        row = reloaded(session, Offer, offer_id)
+        assert row.municipality.slug == "zoeterwoude"
+        assert [m.slug for m in row.served] == ["zoeterwoude"]
+        assert [n.slug for n in row.neighbourhoods] == ["dorp"]
+        api = offer(client, auth(provider), municipalities=["zoeterwoude"])
+        assert (api["municipality"], api["municipalities"]) == (
+            "zoeterwoude",
+            ["zoeterwoude"],
+        )  # the same rule
+
+    def test_the_new_page_names_each_district_with_its_city(
+        self, client, url, provider, other_city
+    ):
+        login(client, provider)
+        page = text_of(client.get(url("new_offer_page")).text)
+        assert "Dorp (Zoeterwoude)" in page
+        assert "Leiden-Noord (Leiden)" in page
+        assert "De eerste stad die u aanvinkt wordt de thuisstad" in page
+
+    def test_a_reshown_form_offers_only_the_home_city_s_districts(
+        self, client, url, provider, other_city
+    ):
+        login(client, provider)
+        token = csrf(client, url("new_offer_page"))
+        page = client.post(
+            url("provider_create_offer"),
+            data=self.form(token, title="", neighbourhoods=["leiden-noord"]),
+        )
+        assert page.status_code == 422
+        assert 'value="dorp"' in page.text
+        assert 'value="leiden-noord"' not in page.text
+        assert "Kies een wijk (Dorp)" in errors_on(page.text)["neighbourhoods"]
 
 
 class TestOfferFormErrors:
