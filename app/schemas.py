@@ -56,6 +56,15 @@ def _in_range(value: date) -> date:
     return value
 
 
+def day_in_range(text: str) -> date:
+    """`text` as a date the API would accept (YYYY-MM-DD, 1900 to 2999), for pages
+    that read dates leniently; ValueError otherwise."""
+    value = date.fromisoformat(text)
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"{text} is outside {MIN_DATE} to {MAX_DATE}")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only), AfterValidator(_in_range)]
 """A calendar date as the API accepts it: YYYY-MM-DD, from 1900 to 2999."""
 

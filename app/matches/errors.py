@@ -90,9 +90,9 @@ class MatchStepNotAllowed(ConflictError):
         self, current: str, to: str, *, from_statuses: Collection[str]
     ) -> None:
         super().__init__(
-            f"cannot move a match from {current!r} to {to!r}; "
-            f"only from {' or '.join(repr(s) for s in sorted(from_statuses))}",
-            fields={"status": f"the match is now {current!r}"},
+            f"cannot move a match from '{current}' to '{to}'; "
+            "only from " + " or ".join(f"'{s}'" for s in sorted(from_statuses)),
+            fields={"status": f"the match is now '{current}'"},
         )
         self.current = current
         self.to = to

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AliasPath, AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import (
+    AliasPath,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    UrlConstraints,
+)
 
 from app.codes import RejectReason
 from app.models import Offer
@@ -57,8 +64,8 @@ class CompleteRequest(BaseModel):
     outcome_summary: str = Field(
         min_length=10, max_length=5_000, description="The result in plain language."
     )
-    result_url: AnyHttpUrl | None = Field(
-        default=None, description="Link to the result."
+    result_url: Annotated[AnyHttpUrl, UrlConstraints(max_length=500)] | None = Field(
+        default=None, description="Link to the result (at most 500 characters)."
     )
     rating: int | None = Field(
         default=None, ge=1, le=5, description="Owner's rating, 1-5."

@@ -222,6 +222,19 @@ class RowError:
         return f"row {self.row}.{self.column}" if self.column else f"row {self.row}"
 
 
+class CellsBeyondHeader(UnprocessableError):
+    """A row has more filled cells than the header has columns: usually a comma or
+    semicolon inside an unquoted text, which would silently cut that text."""
+
+    def __init__(self, columns: int, cells: int) -> None:
+        super().__init__(
+            f"the row has {cells} cells but the header only {columns} columns; "
+            "put text containing the delimiter between double quotes"
+        )
+        self.columns = columns
+        self.cells = cells
+
+
 class ImportRejected(UnprocessableError):
     """Rows have errors; nothing was written. `row_errors` lists them (capped)."""
 

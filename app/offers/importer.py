@@ -32,6 +32,7 @@ from app.models import Offer, User
 from app.offers import service
 from app.offers.errors import (
     BadHeader,
+    CellsBeyondHeader,
     EmptyFile,
     FileTooLarge,
     HasNulCharacters,
@@ -180,16 +181,30 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise NotCsv(str(exc)) from exc
     header = [h.strip().lower() for h in records[0]]
     _check_header(header)
-    rows = [
-        (number, {h: cell.strip() for h, cell in zip(header, cells, strict=False) if h})
+    numbered = [
+        (number, cells)
         for number, cells in enumerate(records[1:], start=2)
         if any(cell.strip() for cell in cells)
     ]
-    if not rows:
+    if not numbered:
         raise NoRows()
-    if len(rows) > MAX_ROWS:
-        raise TooManyRows(len(rows), MAX_ROWS)
-    return rows
+    if len(numbered) > MAX_ROWS:
+        raise TooManyRows(len(numbered), MAX_ROWS)
+    overfull: list[RowError] = []
+    for number, cells in numbered:
+        if any(cell.strip() for cell in cells[len(header) :]):
+            error = CellsBeyondHeader(len(header), len(cells))
+            overfull.append(
+                RowError(row=number, column="", message=str(error), error=error)
+            )
+    if overfull:
+        raise ImportRejected(
+            rows=len(numbered), row_errors=overfull, max_reported=MAX_REPORTED_ERRORS
+        )
+    return [
+        (number, {h: cell.strip() for h, cell in zip(header, cells, strict=False) if h})
+        for number, cells in numbered
+    ]
 
 
 def _value(column: str, text: str) -> Any:

@@ -84,7 +84,7 @@ class OfferCreate(_OfferFields):
         default=None, description="Defaults to the institution's level."
     )
     capacity: int = Field(ge=0, le=1_000)
-    status: Literal[OfferStatus.ACTIVE, OfferStatus.PAUSED] = OfferStatus.ACTIVE
+    status: Literal["active", "paused"] = "active"
     institution: str | None = Field(
         default=None,
         max_length=120,
@@ -93,7 +93,7 @@ class OfferCreate(_OfferFields):
     municipality: str | None = Field(
         default=None,
         max_length=60,
-        description="City served; defaults to the default city.",
+        description="Home city (slug). A provider who names none gets their own city, unless the cities listed leave it out, else the first city listed, else the default city; a broker's offer is their own city's.",
     )
 
 

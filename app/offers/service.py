@@ -59,6 +59,7 @@ _NOT_NULL = {
     "capacity",
     "status",
     "language",
+    "recurrence",
     "municipalities",
 }
 

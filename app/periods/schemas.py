@@ -6,7 +6,16 @@ import uuid
 from datetime import date
 from typing import Self
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AliasPath,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from app.codes import PeriodKind
 from app.schemas import IsoDate, ORMRead, window_reversed
@@ -33,6 +42,20 @@ class PeriodCreate(BaseModel):
         if self.ends_on < self.starts_on:
             raise window_reversed("starts_on", "ends_on")
         return self
+
+    @field_validator("intake_deadline")
+    @classmethod
+    def _intake_before_start(
+        cls, value: date | None, info: ValidationInfo
+    ) -> date | None:
+        """As for an offer, joining closes before the period starts: otherwise every
+        offer that picks the period is refused on a date its provider never typed."""
+        start = info.data.get("starts_on")
+        if value is not None and start is not None and start < value:
+            raise PydanticCustomError(
+                "intake_after_start", "must not be after starts_on"
+            )
+        return value
 
 
 class PeriodRead(ORMRead):

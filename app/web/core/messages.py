@@ -52,6 +52,7 @@ from app.municipalities.errors import DuplicateDistrictName, MunicipalityExists
 from app.offers.errors import (
     BadHeader,
     CapacityBelowTaken,
+    CellsBeyondHeader,
     EmptyFile,
     FileProblem,
     FileTooLarge,
@@ -194,6 +195,10 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "U kunt alleen aanbod van uw eigen instelling registreren."
     ),
     OtherCity: lambda e: "U kunt alleen aanbod voor uw eigen gemeente registreren.",
+    CellsBeyondHeader: lambda e: (
+        f"Deze rij heeft {e.cells} cellen, de kopregel maar {e.columns} kolommen. "
+        "Zet tekst met een komma of puntkomma tussen dubbele aanhalingstekens."
+    ),
     HomeCityOnly: lambda e: (
         "Dit aanbod komt uit een andere gemeente; uw gemeente gebruikt het mee. "
         f"Alleen de aanbieder of de makelaar van {e.home_city} kan het wijzigen."
@@ -367,6 +372,7 @@ _VALIDATION: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "url_scheme": lambda e: "Vul een geldig webadres in, beginnend met https://.",
     "url_type": lambda e: "Vul een geldig webadres in, beginnend met https://.",
     "window_reversed": lambda e: "De einddatum ligt vóór de begindatum.",
+    "intake_after_start": lambda e: "De inschrijfdeadline ligt na de begindatum.",
     "invisible_text": lambda e: "Gebruik zichtbare tekens, niet alleen spaties.",
 }
 

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from app.deps import SessionDep, TodayDep
 from app.reports import capacity
+from app.schemas import day_in_range
 from app.web.core.page_deps import BrokerPage
 from app.web.core.templating import render
 
@@ -22,7 +23,7 @@ FromText = Annotated[str | None, Query(alias="from", max_length=20)]
 
 def _day(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        return day_in_range(text) if text else None
     except ValueError:
         return None
 

@@ -17,6 +17,7 @@ from app.deps import SessionDep
 from app.reports import exports, figures
 from app.reports import service as report_service
 from app.reports.schemas import CapacityRow, CountRow, SummaryRead
+from app.schemas import day_in_range
 from app.web.core.page_deps import BrokerPage
 from app.web.core.templating import render
 
@@ -74,8 +75,8 @@ def _period(
 ) -> tuple[date | None, date | None, str]:
     """Lenient dates: empty is no filter; a bad or reversed period is a message."""
     try:
-        start = date.fromisoformat(raw_from) if raw_from else None
-        end = date.fromisoformat(raw_until) if raw_until else None
+        start = day_in_range(raw_from) if raw_from else None
+        end = day_in_range(raw_until) if raw_until else None
     except ValueError:
         return None, None, "Vul geldige datums in (dag-maand-jaar)."
     if start and end and end < start:

@@ -167,12 +167,15 @@ def change_status(
             "error",
         )
     else:
-        step = TransitionRequest.model_validate({"to": to, "note": note})
-        attempt(
+        attempt(  # validated inside: a too long reason is a message, not a 500
             request,
             session,
             lambda: question_service.transition_question(
-                session, question_id, step, actor=user, today=today
+                session,
+                question_id,
+                TransitionRequest.model_validate({"to": to, "note": note}),
+                actor=user,
+                today=today,
             ),
             f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
         )
