@@ -34,15 +34,19 @@ def test_split_makes_one_open_sub_question_per_level(client, staff, broker, auth
     assert part.status_code == 409
 
 
+def _split_in_hbo_and_wo(client, staff_headers, broker_headers):
+    """An open question and its hbo and wo parts."""
+    q = open_question(client, staff_headers, broker_headers)
+    parts = _split(client, broker_headers, q["id"], ["hbo", "wo"]).json()
+    hbo, wo = sorted(parts, key=lambda p: p["levels"][0])
+    return q, hbo, wo
+
+
 def test_the_parts_of_a_withdrawn_split_question_leave_the_portal_with_it(
     client, staff, broker, provider, auth
 ):
     sh, bh = auth(staff), auth(broker)
-    q = open_question(client, sh, bh)
-    hbo, wo = sorted(
-        _split(client, bh, q["id"], ["hbo", "wo"]).json(),
-        key=lambda p: p["levels"][0],
-    )
+    q, hbo, wo = _split_in_hbo_and_wo(client, sh, bh)
     waiting = propose(client, bh, hbo["id"], offer(client, auth(provider))["id"])
     withdrawn = client.post(
         f"/api/questions/{q['id']}/transition", json={"to": "withdrawn"}, headers=sh
@@ -62,11 +66,7 @@ def test_a_part_with_matched_work_keeps_it_when_the_split_question_is_parked(
     client, staff, broker, provider, auth
 ):
     sh, bh = auth(staff), auth(broker)
-    q = open_question(client, sh, bh)
-    hbo, wo = sorted(
-        _split(client, bh, q["id"], ["hbo", "wo"]).json(),
-        key=lambda p: p["levels"][0],
-    )
+    q, hbo, wo = _split_in_hbo_and_wo(client, sh, bh)
     m = propose(client, bh, hbo["id"], offer(client, auth(provider))["id"])
     assert client.post(f"/api/matches/{m['id']}/confirm", headers=bh).status_code == 200
     parked = client.post(
