@@ -316,7 +316,7 @@ def _end_proposals(
     """Cancel the pending proposals of a question that stops taking matches."""
     if before in lifecycle.TAKES_MATCHES and to not in lifecycle.TAKES_MATCHES:
         match_events.cancel_proposals(
-            session, q.id, actor=actor, reason=_PROPOSAL_ENDS.get(to, to)
+            session, q.id, actor=actor, reason=_PROPOSAL_ENDS[to]
         )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.codes import Recurrence, Role
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.errors import FieldError, FieldRequired
 from app.models import Offer, User
 from app.offers import service as offer_service
@@ -121,6 +121,7 @@ def form_context(
     offer: Offer | None = None,
     *,
     today: date,
+    settings: Settings,
 ) -> dict[str, Any]:
     return {
         "form": state,
@@ -133,7 +134,7 @@ def form_context(
         "recurrences": options.from_codes(Recurrence),
         "periods": _period_options(session, user, offer),
         "themes": options.themes(session),
-        "districts": _district_options(session, user, state, offer),
+        "districts": _district_options(session, user, state, offer, settings),
         "institutions": options.institutions(session)
         if user.role == Role.BROKER
         else [],
@@ -160,7 +161,11 @@ def _home_id(
 
 
 def _district_options(
-    session: Session, user: User, state: FormState, offer: Offer | None
+    session: Session,
+    user: User,
+    state: FormState,
+    offer: Offer | None,
+    settings: Settings,
 ) -> options.Options:
     """The districts an offer can be tied to: those of its home city. A provider's
     new offer has no home city until cities are ticked (the first one ticked
@@ -169,8 +174,7 @@ def _district_options(
         return options.districts(session, offer.municipality_id)
     ticked = state.values("municipalities")
     if user.role != Role.PROVIDER or ticked:
-        # Ticked cities decide it, never the default city: `settings` is not read.
-        home = _home_id(session, user, ticked, get_settings())
+        home = _home_id(session, user, ticked, settings)
         if home is not None:
             return options.districts(session, home)
     cities = vocab_repository.list_municipalities(session)

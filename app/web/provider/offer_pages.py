@@ -55,11 +55,15 @@ def offers_page(
 
 @router.get("/aanbod/nieuw")
 def new_offer_page(
-    request: Request, session: SessionDep, user: ProviderPage, today: TodayDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ProviderPage,
+    today: TodayDep,
 ) -> Response:
     """The form for a course, thesis places or research expertise."""
     context = offer_form.form_context(
-        session, user, offer_form.empty_state(), today=today
+        session, user, offer_form.empty_state(), today=today, settings=settings
     )
     return render(request, "provider/offer_form.html", context)
 
@@ -76,7 +80,9 @@ def create_offer(
     """Register the offer; errors re-show what was typed."""
     result = offer_form.create_offer(session, form, user=user, settings=settings)
     if result.offer is None:
-        context = offer_form.form_context(session, user, result.state, today=today)
+        context = offer_form.form_context(
+            session, user, result.state, today=today, settings=settings
+        )
         return render(request, "provider/offer_form.html", context, status_code=422)
     flash(request, f"Het aanbod '{result.offer.title}' is geregistreerd.")
     return RedirectResponse(f"/aanbod/{result.offer.id}", status_code=303)
@@ -87,13 +93,16 @@ def offer_page(
     request: Request,
     offer_id: uuid.UUID,
     session: SessionDep,
+    settings: SettingsDep,
     user: ProviderPage,
     today: TodayDep,
 ) -> Response:
     """One offer: its places, an edit form, pause or resume."""
     offer = offer_service.get_visible_offer(session, offer_id, user)
     state = offer_form.state_of(offer, today)
-    context = offer_form.form_context(session, user, state, offer, today=today)
+    context = offer_form.form_context(
+        session, user, state, offer, today=today, settings=settings
+    )
     return render(request, "provider/offer_form.html", context)
 
 
@@ -102,6 +111,7 @@ def update_offer(
     request: Request,
     offer_id: uuid.UUID,
     session: SessionDep,
+    settings: SettingsDep,
     user: ProviderPage,
     form: CsrfForm,
     today: TodayDep,
@@ -112,7 +122,7 @@ def update_offer(
     if result.offer is None:
         offer = offer_service.get_visible_offer(session, offer_id, user)
         context = offer_form.form_context(
-            session, user, result.state, offer, today=today
+            session, user, result.state, offer, today=today, settings=settings
         )
         return render(request, "provider/offer_form.html", context, status_code=422)
     flash(request, "De wijzigingen zijn opgeslagen.")
