@@ -74,6 +74,19 @@ class ConflictError(AppError):
     kind = "ConflictError"
 
 
+class EditedMeanwhile(ConflictError):
+    """Someone saved the record after the caller read it: their edit would be lost."""
+
+    def __init__(self, *, read: int, current: int) -> None:
+        super().__init__(
+            f"this was edited after you read it (you read version {read}, "
+            f"it is now {current}); read it again and reapply your change",
+            fields={"version": f"the current version is {current}"},
+        )
+        self.read = read
+        self.current = current
+
+
 class PayloadTooLargeError(AppError):
     status_code = 413
     kind = "PayloadTooLargeError"

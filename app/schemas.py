@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     EmailStr,
+    Field,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -106,6 +107,21 @@ def _email(value: object, handler: ValidatorFunctionWrapHandler) -> object:
 
 Email = Annotated[EmailStr, WrapValidator(_email)]
 """An e-mail address; invalid ones fail with the error type `email`."""
+
+
+ReadVersion = Annotated[
+    int | None,
+    Field(
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description=(
+            "The `version` you read. Send it so an edit someone saved in between "
+            "is not overwritten: then the answer is 409 `EditedMeanwhile`."
+        ),
+    ),
+]
+"""The edit version a PATCH is based on (optional; see `EditVersionMixin`)."""
 
 
 class ORMRead(BaseModel):

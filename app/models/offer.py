@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.codes import Language, Level, OfferKind, OfferStatus, Recurrence, check_in
 from app.db import Base
-from app.models.mixins import IdMixin, TimestampMixin
+from app.models.mixins import EditVersionMixin, IdMixin, TimestampMixin
 from app.models.user import User
 from app.models.vocabulary import Institution, Municipality, Neighbourhood, Theme
 
@@ -58,7 +58,7 @@ offer_municipalities = Table(
 )
 
 
-class Offer(IdMixin, TimestampMixin, Base):
+class Offer(IdMixin, TimestampMixin, EditVersionMixin, Base):
     """`places_taken` counts matches holding a place; the database refuses overbooking.
 
     It is kept next to `capacity` so that taking a place is one atomic conditional

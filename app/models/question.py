@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.codes import Level, QuestionStatus, check_in
 from app.db import Base, UTCDateTime
-from app.models.mixins import IdMixin, TimestampMixin
+from app.models.mixins import EditVersionMixin, IdMixin, TimestampMixin
 from app.models.user import User
 from app.models.vocabulary import Municipality, Neighbourhood, Theme
 
@@ -53,7 +53,7 @@ def _level_row(level: str) -> QuestionLevel:
     return QuestionLevel(level=level)
 
 
-class Question(IdMixin, TimestampMixin, Base):
+class Question(IdMixin, TimestampMixin, EditVersionMixin, Base):
     __tablename__ = "questions"
     __table_args__ = (
         CheckConstraint(check_in("status", QuestionStatus), name="status"),

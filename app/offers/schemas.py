@@ -22,6 +22,7 @@ from app.schemas import (
     Email,
     IsoDate,
     ORMRead,
+    ReadVersion,
     SlugOf,
     SlugsOf,
     require_visible,
@@ -104,6 +105,7 @@ class OfferUpdate(_OfferFields):
     level: Level | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000)
     status: OfferStatus | None = None
+    version: ReadVersion
 
 
 class OfferRead(ORMRead):
@@ -135,6 +137,7 @@ class OfferRead(ORMRead):
     contact_email: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Edit version; send it back with a PATCH.")
 
     @classmethod
     def at(cls, offer: Offer, today: date) -> OfferRead:

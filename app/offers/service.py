@@ -380,10 +380,11 @@ def update_offer(
     if actor.role == Role.BROKER and o.municipality_id != actor.municipality_id:
         raise HomeCityOnly(o.municipality.name)
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
-    if repository.roll_over(session, o, today):
+    if repository.roll_over(session, o, today):  # not an edit: the version stays
         o = repository.lock(session, o.id)
-    before = _snapshot(o)
     changes = data.model_dump(exclude_unset=True)
+    o.next_edit(changes.pop("version", None))
+    before = _snapshot(o)
     if "municipalities" in changes and actor.role != Role.PROVIDER:
         raise ServedCitiesByProvider()
     _apply(session, o, changes)

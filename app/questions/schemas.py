@@ -21,6 +21,7 @@ from app.schemas import (
     IsoDate,
     ListOf,
     ORMRead,
+    ReadVersion,
     SlugOf,
     SlugsOf,
     require_visible,
@@ -88,6 +89,7 @@ class SplitRequest(BaseModel):
 class QuestionUpdate(_QuestionFields):
     title: str | None = Field(default=None, min_length=3, max_length=200)
     description: str | None = Field(default=None, min_length=1, max_length=10_000)
+    version: ReadVersion
 
 
 class TransitionRequest(BaseModel):
@@ -128,3 +130,4 @@ class QuestionRead(ORMRead):
     parked_until: date | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Edit version; send it back with a PATCH.")

@@ -221,8 +221,10 @@ def update_question(
     q = repository.lock(session, q.id)  # decide on the latest status, see lock()
     if q.status not in lifecycle.EDITABLE:
         raise QuestionNotEditable(q.status, editable=lifecycle.EDITABLE)
+    changes = data.model_dump(exclude_unset=True)
+    q.next_edit(changes.pop("version", None))
     before = _snapshot(q)
-    _apply(session, q, data.model_dump(exclude_unset=True))
+    _apply(session, q, changes)
     audit.record_update(
         session, "question", q, actor=actor, before=before, after=_snapshot(q)
     )

@@ -74,6 +74,23 @@ class TestYearlyEditions:
         assert row.available_from == date(2027, 2, 1)
         assert _row(session, Match, m["id"]).edition == 1
 
+    def test_an_edit_of_the_shown_edition_is_no_stale_read(
+        self, client, session, auth, provider
+    ):
+        # The roll-over to this year's edition happens inside the save: it is not
+        # someone else's edit, so the version read before it still holds.
+        o = offer(client, auth(provider), **YEARLY_2026)
+        shown = client.get(f"/api/offers/{o['id']}", headers=auth(provider)).json()
+        assert (shown["edition"], shown["version"]) == (1, 1)
+        saved = client.patch(
+            f"/api/offers/{o['id']}",
+            json={"capacity": 4, "version": shown["version"]},
+            headers=auth(provider),
+        )
+        assert saved.status_code == 200, saved.text
+        assert (saved.json()["edition"], saved.json()["version"]) == (1, 2)
+        assert _row(session, Offer, o["id"]).edition == 1
+
     def test_the_job_rolls_over_once_and_an_old_match_frees_nothing(
         self, client, session, auth, staff, broker, provider, settings
     ):

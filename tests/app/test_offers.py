@@ -203,6 +203,25 @@ class TestListAndUpdate:
             == 422
         )
 
+    def test_an_edit_of_an_old_read_is_409_and_keeps_the_newer_edit(
+        self, client, provider, broker, auth
+    ):
+        offer = create(client, auth(provider))
+        url = f"/api/offers/{offer['id']}"
+        saved = client.patch(
+            url, json={"capacity": 5, "version": offer["version"]}, headers=auth(broker)
+        )
+        assert (saved.status_code, saved.json()["version"]) == (200, 2)
+        stale = client.patch(
+            url,
+            json={"capacity": 4, "version": offer["version"]},
+            headers=auth(provider),
+        )
+        assert stale.status_code == 409
+        assert stale.json()["error"] == "ConflictError"
+        assert "version" in stale.json()["fields"]
+        assert client.get(url, headers=auth(provider)).json()["capacity"] == 5
+
     def test_capacity_cannot_drop_below_places_taken(
         self, client, provider, auth, session
     ):

@@ -275,6 +275,46 @@ class TestUpdate:
         )
         assert response.status_code == 422
 
+    def test_an_edit_of_an_old_read_is_409_and_keeps_the_newer_edit(
+        self, client, staff, broker, auth
+    ):
+        question = create(client, auth(staff))
+        assert question["version"] == 1
+        url = f"/api/questions/{question['id']}"
+        first = client.patch(
+            url,
+            json={"title": "Titel van de makelaar", "version": 1},
+            headers=auth(broker),
+        )
+        assert first.status_code == 200
+        assert first.json()["version"] == 2
+        stale = client.patch(
+            url,
+            json={"title": "Titel van de eigenaar", "version": 1},
+            headers=auth(staff),
+        )
+        assert stale.status_code == 409
+        assert stale.json()["fields"] == {"version": "the current version is 2"}
+        assert client.get(url, headers=auth(staff)).json()["title"] == (
+            "Titel van de makelaar"
+        )
+        # Sent with the version now read, the same edit is saved.
+        again = client.patch(
+            url,
+            json={"title": "Titel van de eigenaar", "version": 2},
+            headers=auth(staff),
+        )
+        assert (again.status_code, again.json()["version"]) == (200, 3)
+
+    def test_the_version_is_optional_and_counts_each_edit(self, client, staff, auth):
+        question = create(client, auth(staff))
+        url = f"/api/questions/{question['id']}"
+        body = client.patch(url, json={"context": "Sinds 2025."}, headers=auth(staff))
+        assert body.json()["version"] == 2
+        refused = client.patch(url, json={"version": 0}, headers=auth(staff))
+        assert refused.status_code == 422
+        assert "version" in refused.json()["fields"]
+
     def test_withdrawn_question_cannot_be_edited(self, client, staff, auth):
         question = create(client, auth(staff))
         url = f"/api/questions/{question['id']}"

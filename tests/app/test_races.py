@@ -390,6 +390,66 @@ def test_capacity_edit_racing_confirms(arena: Arena):
     check_database(arena)
 
 
+def test_edits_of_one_read_racing(arena: Arena):
+    """Two people save an edit of the same version at once: one wins, the other
+    gets 409 and nothing of the winner's is overwritten (no lost update)."""
+    for _ in range(ROUNDS):
+        with Session(arena.engine) as s:
+            q = arena.question(s, "submitted")
+            o = arena.offer(s, capacity=3)
+            s.commit()
+            edits: list[tuple[type[Question | Offer], uuid.UUID, str, list[Call]]] = [
+                (
+                    Question,
+                    q.id,
+                    "title",
+                    [
+                        Call(
+                            "owner",
+                            "PATCH",
+                            f"/api/questions/{q.id}",
+                            {"title": "Titel van de eigenaar", "version": 1},
+                        ),
+                        Call(
+                            "broker",
+                            "PATCH",
+                            f"/api/questions/{q.id}",
+                            {"title": "Titel van de makelaar", "version": 1},
+                        ),
+                    ],
+                ),
+                (
+                    Offer,
+                    o.id,
+                    "capacity",
+                    [
+                        Call(
+                            "broker",
+                            "PATCH",
+                            f"/api/offers/{o.id}",
+                            {"capacity": 5, "version": 1},
+                        ),
+                        Call(
+                            "broker2",
+                            "PATCH",
+                            f"/api/offers/{o.id}",
+                            {"capacity": 6, "version": 1},
+                        ),
+                    ],
+                ),
+            ]
+        for model, row_id, name, calls in edits:
+            answers = arena.fire("edits of one version", calls)
+            (won,) = [a for a in answers if a.status_code == 200]
+            (lost,) = [a for a in answers if a.status_code == 409]
+            assert lost.json()["fields"] == {"version": "the current version is 2"}
+            assert won.json()["version"] == 2
+            with Session(arena.engine) as s:
+                assert getattr(s.get(model, row_id), name) == won.json()[name]
+    check_answers(arena)
+    check_database(arena)
+
+
 def test_duplicate_creates_racing(arena: Arena):
     """The same interest, account and proposal created by several requests at once."""
     for round_ in range(ROUNDS // 2):

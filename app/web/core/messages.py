@@ -25,6 +25,7 @@ from app.errors import (
     AppError,
     ConcurrentChange,
     DatabaseUnavailable,
+    EditedMeanwhile,
     FieldRequired,
     InvalidFields,
     NotFoundError,
@@ -198,6 +199,11 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     CellsBeyondHeader: lambda e: (
         f"Deze rij heeft {e.cells} cellen, de kopregel maar {e.columns} kolommen. "
         "Zet tekst met een komma of puntkomma tussen dubbele aanhalingstekens."
+    ),
+    EditedMeanwhile: lambda e: (
+        "Iemand anders heeft dit intussen gewijzigd en opgeslagen. Open de pagina "
+        "opnieuw om de nieuwste gegevens te zien en breng uw wijziging daarna "
+        "opnieuw aan."
     ),
     HomeCityOnly: lambda e: (
         "Dit aanbod komt uit een andere gemeente; uw gemeente gebruikt het mee. "

@@ -102,6 +102,7 @@ def state_of(offer: Offer, today: date) -> FormState:
         "themes": [t.slug for t in offer.themes],
         "neighbourhoods": [n.slug for n in offer.neighbourhoods],
         "municipalities": [m.slug for m in offer.served],
+        "version": str(offer.version),
     }
     dates: dict[str, date | None] = {
         "available_from": edition.available_from,

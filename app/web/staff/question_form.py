@@ -81,6 +81,7 @@ def state_of(question: Question) -> FormState:
         "themes": [t.slug for t in question.themes],
         "neighbourhood": question.neighbourhood.name if question.neighbourhood else "",
         "is_public": "1" if question.is_public else "",
+        "version": str(question.version),
     }
     for name in _CLEAR_TO_NONE:
         if name != "neighbourhood":

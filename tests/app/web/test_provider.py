@@ -73,6 +73,35 @@ class TestProviderPages:
         assert "weer actief" in page.text
         assert "Mijn aanbod" in client.get(url("offers_page")).text
 
+    def test_a_save_after_someone_elses_is_refused_in_dutch(
+        self, client, url, provider, broker, auth, session
+    ):
+        made = offer(client, auth(provider))
+        login(client, provider)
+        page = url("offer_page", offer_id=made["id"])
+        assert '<input type="hidden" name="version" value="1">' in client.get(page).text
+        token = csrf(client, page)
+        # The broker resizes the offer while the provider has the form open.
+        resized = client.patch(
+            f"/api/offers/{made['id']}", json={"capacity": 7}, headers=auth(broker)
+        )
+        assert resized.status_code == 200
+        stale = client.post(
+            url("provider_update_offer", offer_id=made["id"]),
+            data={
+                "csrf_token": token,
+                "kind": made["kind"],
+                "title": made["title"],
+                "description": made["description"],
+                "capacity": "2",
+                "language": "nl",
+                "version": "1",
+            },
+        )
+        assert stale.status_code == 422
+        assert "Iemand anders heeft dit intussen gewijzigd" in text_of(stale.text)
+        assert reloaded(session, Offer, made["id"]).capacity == 7
+
     def test_invalid_offer_keeps_values(self, client, url, provider, session):
         login(client, provider)
         before = offer_count(session)

@@ -234,6 +234,25 @@ class TestStaffEditsAndFeedback:
         question = reloaded(session, Question, question_id)
         assert question.title == "Hitte in de Slaaghwijk"
 
+    def test_a_save_after_someone_elses_is_refused_in_dutch(
+        self, client, url, staff, session
+    ):
+        question_id = self._draft(client, url, staff)
+        edit = url("edit_page", question_id=question_id)
+        form = client.get(edit).text
+        assert '<input type="hidden" name="version" value="1">' in form
+        token = csrf(client, edit)
+        # Meanwhile a colleague saves from another tab (the same form, version 1).
+        fields = {"csrf_token": token, "description": "Waar is het heet?"}
+        update = url("staff_update_question", question_id=question_id)
+        first = client.post(update, data={**fields, "title": "Eerste", "version": "1"})
+        assert "De wijzigingen zijn opgeslagen." in first.text
+        stale = client.post(update, data={**fields, "title": "Tweede", "version": "1"})
+        assert stale.status_code == 422
+        assert "Iemand anders heeft dit intussen gewijzigd" in text_of(stale.text)
+        assert 'value="Tweede"' in stale.text  # what was typed stays on the form
+        assert reloaded(session, Question, question_id).title == "Eerste"
+
     def test_a_question_in_progress_cannot_be_edited(
         self, client, url, staff, broker, provider, auth, session
     ):
