@@ -73,10 +73,10 @@ def delete_finished_before(session: Session, before: datetime) -> int:
 
 
 def delete_to(
-    session: Session, email: str, user_ids: Collection[uuid.UUID] = ()
+    session: Session, emails: Collection[str], user_ids: Collection[uuid.UUID] = ()
 ) -> int:
-    """Delete the mails to `email` or to one of the accounts `user_ids`."""
-    to = func.lower(OutboxMail.to_address) == email.strip().lower()
+    """Delete the mails to one of `emails` or to one of the accounts `user_ids`."""
+    to = func.lower(OutboxMail.to_address).in_({e.strip().lower() for e in emails})
     result = session.execute(
         delete(OutboxMail)
         .where(or_(to, OutboxMail.to_user_id.in_(user_ids)) if user_ids else to)

@@ -92,11 +92,11 @@ def purge_old_mail(session: Session, *, before: datetime) -> int:
 
 
 def forget_address(
-    session: Session, email: str, *, user_ids: Collection[uuid.UUID] = ()
+    session: Session, emails: Collection[str], *, user_ids: Collection[uuid.UUID] = ()
 ) -> int:
-    """Delete every mail to `email` or to the accounts `user_ids` (also at an
-    earlier address), sent or not (erasure, AVG art. 17); the caller commits."""
-    return repository.delete_to(session, email, user_ids)
+    """Delete every mail to one of `emails` or to the accounts `user_ids` (also at
+    an earlier address), sent or not (erasure, AVG art. 17); the caller commits."""
+    return repository.delete_to(session, emails, user_ids)
 
 
 def scrub_mentions(

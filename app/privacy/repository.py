@@ -16,31 +16,31 @@ def users_with_email(session: Session, email: str) -> list[User]:
     return list(session.scalars(select(User).where(func.lower(User.email) == email)))
 
 
-def interests_with_email(session: Session, email: str) -> list[Interest]:
+def interests_with_email(session: Session, emails: Collection[str]) -> list[Interest]:
     return list(
         session.scalars(
             select(Interest)
-            .where(func.lower(Interest.email) == email)
+            .where(func.lower(Interest.email).in_(emails))
             .order_by(Interest.created_at, Interest.id)
         )
     )
 
 
-def questions_with_contact(session: Session, email: str) -> list[Question]:
+def questions_with_contact(session: Session, emails: Collection[str]) -> list[Question]:
     return list(
         session.scalars(
             select(Question)
-            .where(func.lower(Question.contact_email) == email)
+            .where(func.lower(Question.contact_email).in_(emails))
             .order_by(Question.created_at, Question.id)
         )
     )
 
 
-def offers_with_contact(session: Session, email: str) -> list[Offer]:
+def offers_with_contact(session: Session, emails: Collection[str]) -> list[Offer]:
     return list(
         session.scalars(
             select(Offer)
-            .where(func.lower(Offer.contact_email) == email)
+            .where(func.lower(Offer.contact_email).in_(emails))
             .order_by(Offer.created_at, Offer.id)
         )
     )

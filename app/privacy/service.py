@@ -8,6 +8,8 @@ is exported or erased. Admin only (router), or `kennisbrug privacy` on the serve
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +19,7 @@ from app.audit import service as audit
 from app.db import utcnow
 from app.interests import repository as interest_repository
 from app.mail import service as mail_service
-from app.models import Event, Offer, Question, User
+from app.models import Event, Interest, Offer, Question, User
 from app.privacy import repository
 from app.privacy.schemas import ErasureReport, PersonExport, PurgeReport
 from app.security import hash_password
@@ -25,6 +27,13 @@ from app.users import service as user_service
 
 ERASED = "[verwijderd]"
 ERASED_NAME = "Verwijderde gebruiker"
+WITHHELD = "[andere persoon]"
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "user": ("name", "email"),
+    "question": ("contact_name", "contact_email"),
+    "offer": ("contact_name", "contact_email"),
+}
+"""The audited values, per entity type, that identify a person."""
 
 
 def _account(user: User) -> dict[str, Any]:
@@ -37,33 +46,61 @@ def _account(user: User) -> dict[str, Any]:
     }
 
 
-def _contact_rows(session: Session, email: str) -> list[Question | Offer]:
-    return [
-        *repository.questions_with_contact(session, email),
-        *repository.offers_with_contact(session, email),
-    ]
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """What identifies one person: their accounts, addresses and names.
+
+    `addresses`: the one asked for and every earlier address of its accounts (a
+    contact field or interest may still hold an old one); `needles`: every name
+    and address, lower-cased, to find them in the audit log and in mail.
+    """
+
+    accounts: list[User]
+    addresses: set[str]
+    needles: set[str]
 
 
-def _needles(session: Session, email: str) -> set[str]:
-    """Every name and address of the person, lower-cased: those stored beside this
-    address (accounts, interests, contact fields) and every earlier name and
-    address of their accounts, from the accounts' own audit history."""
+def _person(session: Session, email: str) -> _Person:
     accounts = repository.users_with_email(session, email)
-    values: set[str | None] = {email, *(u.name for u in accounts)}
-    values |= {i.name for i in repository.interests_with_email(session, email)}
-    values |= {r.contact_name for r in _contact_rows(session, email)}
-    for event in repository.account_events(session, [u.id for u in accounts]):
-        for key in ("name", "email"):
-            value = event.changes.get(key)
-            if isinstance(value, dict):  # an update: {"before": …, "after": …}
-                values |= {value.get("before"), value.get("after")}
-            else:  # the creation
-                values.add(value)
+    history = repository.account_events(session, [u.id for u in accounts])
+    addresses = {email} | _values(history, "email")
+    needles = addresses | _values(history, "name") | _names(accounts)
+    needles |= _names(repository.interests_with_email(session, addresses))
+    needles |= _names(_contact_rows(session, addresses))
+    return _Person(accounts=accounts, addresses=addresses, needles=needles)
+
+
+def _values(events: list[Event], key: str) -> set[str]:
+    """Every value `key` had in these account events (created, or before/after)."""
+    found: set[str | None] = set()
+    for event in events:
+        value = event.changes.get(key)
+        if isinstance(value, dict):  # an update: {"before": …, "after": …}
+            found |= {value.get("before"), value.get("after")}
+        else:  # the creation
+            found.add(value)
+    return _lowered(found)
+
+
+def _names(rows: Sequence[User | Interest | Question | Offer]) -> set[str]:
+    return _lowered(
+        {r.contact_name if isinstance(r, Question | Offer) else r.name for r in rows}
+    )
+
+
+def _lowered(values: set[str | None]) -> set[str]:
     return {
         v.strip().lower()
         for v in values
         if isinstance(v, str) and v.strip() and v not in (ERASED, ERASED_NAME)
     }
+
+
+def _contact_rows(session: Session, addresses: set[str]) -> list[Question | Offer]:
+    return [
+        *repository.questions_with_contact(session, addresses),
+        *repository.offers_with_contact(session, addresses),
+    ]
 
 
 def _mentions(value: Any, needles: set[str]) -> bool:
@@ -86,27 +123,47 @@ def _scrubbed(value: Any, needles: set[str]) -> Any:
     return value
 
 
-def _events(session: Session, email: str, needles: set[str]) -> list[Event]:
+def _withheld(event: Event, needles: set[str]) -> dict[str, Any]:
+    """The event's changes with other people's names and addresses withheld: an
+    export is the person's own data (AVG art. 15(4)), and the events an admin or
+    broker made also hold the accounts and contacts they edited."""
+    changes = dict(event.changes)
+    for key in PERSONAL_FIELDS.get(event.entity_type, ()):
+        if key in changes:
+            value = changes[key]
+            if isinstance(value, dict):  # an update: {"before": …, "after": …}
+                changes[key] = {k: _own(v, needles) for k, v in value.items()}
+            else:
+                changes[key] = _own(value, needles)
+    return changes
+
+
+def _own(value: Any, needles: set[str]) -> Any:
+    if isinstance(value, str) and value.strip().lower() not in needles:
+        return WITHHELD
+    return value
+
+
+def _events(session: Session, person: _Person) -> list[Event]:
     """Audit events made by the person, or with one of their names or addresses as
     a value (matched in Python on the decoded JSON, whatever the case)."""
-    actors = {u.id for u in repository.users_with_email(session, email)}
+    actors = {u.id for u in person.accounts}
     return [
         e
         for e in repository.stream_events(session)
-        if e.actor_id in actors or _mentions(e.changes, needles)
+        if e.actor_id in actors or _mentions(e.changes, person.needles)
     ]
 
 
 def export_person(session: Session, email: str) -> PersonExport:
-    """Everything stored about the person with this address."""
+    """Everything stored about the person with this address (or an earlier one)."""
     email = email.strip().lower()
-    needles = _needles(session, email)
-    accounts = repository.users_with_email(session, email)
-    own_ids = {u.id for u in accounts}
+    person = _person(session, email)
+    own_ids = {u.id for u in person.accounts}
     return PersonExport(
         email=email,
         exported_at=utcnow(),
-        accounts=[_account(u) for u in accounts],
+        accounts=[_account(u) for u in person.accounts],
         interests=[
             audit.snapshot(
                 i,
@@ -121,22 +178,25 @@ def export_person(session: Session, email: str) -> PersonExport:
                     "created_at",
                 ),
             )
-            for i in repository.interests_with_email(session, email)
+            for i in repository.interests_with_email(session, person.addresses)
         ],
         question_contacts=[
             audit.snapshot(q, ("id", "title", "contact_name", "contact_email"))
-            for q in repository.questions_with_contact(session, email)
+            for q in repository.questions_with_contact(session, person.addresses)
         ],
         offer_contacts=[
             audit.snapshot(o, ("id", "title", "contact_name", "contact_email"))
-            for o in repository.offers_with_contact(session, email)
+            for o in repository.offers_with_contact(session, person.addresses)
         ],
         audit_events=[
             audit.snapshot(
-                e, ("id", "entity_type", "entity_id", "action", "changes", "created_at")
+                e, ("id", "entity_type", "entity_id", "action", "created_at")
             )
-            | {"by_this_person": e.actor_id in own_ids}
-            for e in _events(session, email, needles)
+            | {
+                "changes": _withheld(e, person.needles),
+                "by_this_person": e.actor_id in own_ids,
+            }
+            for e in _events(session, person)
         ],
     )
 
@@ -150,30 +210,31 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
     `update_user` refuses deactivating them.
     """
     email = email.strip().lower()
-    accounts = repository.users_with_email(session, email)
+    person = _person(session, email)
+    accounts = person.accounts
     user_service.check_deactivation(session, accounts, actor=actor)
-    needles = _needles(session, email)
-    events = _events(session, email, needles)
     scrubbed = 0
-    for event in events:
-        cleaned = _scrubbed(event.changes, needles)
+    for event in _events(session, person):
+        cleaned = _scrubbed(event.changes, person.needles)
         if cleaned != event.changes:
             event.changes = cleaned
             scrubbed += 1
-    interests = repository.interests_with_email(session, email)
+    interests = repository.interests_with_email(session, person.addresses)
     for interest in interests:
         session.delete(interest)
     cleared = 0
-    for row in _contact_rows(session, email):
+    for row in _contact_rows(session, person.addresses):
         row.contact_name = None
         row.contact_email = None
         cleared += 1
     for user in accounts:
         _anonymise(user)
     mails = mail_service.forget_address(
-        session, email, user_ids=[u.id for u in accounts]
+        session, person.addresses, user_ids=[u.id for u in accounts]
     )
-    mails_scrubbed = mail_service.scrub_mentions(session, needles, placeholder=ERASED)
+    mails_scrubbed = mail_service.scrub_mentions(
+        session, person.needles, placeholder=ERASED
+    )
     audit.record(
         session,
         actor=actor,

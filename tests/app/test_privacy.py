@@ -160,6 +160,59 @@ def test_erase_removes_earlier_addresses_and_their_mail(
     assert old not in _outbox_text(session)
 
 
+def test_a_contact_field_with_an_earlier_address_is_found_and_cleared(
+    client, session, auth, admin, staff, broker, make_user
+):
+    old, new = "bram.oud@gemeente.example", "bram.nieuw@gemeente.example"
+    bram = make_user("staff", email=old, name="Bram Visser")
+    q = open_question(
+        client, auth(staff), auth(broker), contact_name="Bram", contact_email=old
+    )
+    moved = client.patch(
+        f"/api/users/{bram.id}", json={"email": new}, headers=auth(admin)
+    )
+    assert moved.status_code == 200
+    export = client.get(
+        "/api/privacy/export", params={"email": new}, headers=auth(admin)
+    ).json()
+    assert [c["id"] for c in export["question_contacts"]] == [q["id"]]
+    erased = client.post("/api/privacy/erase", json={"email": new}, headers=auth(admin))
+    assert erased.json()["contact_fields_cleared"] == 1
+    row = session.get(Question, uuid.UUID(q["id"]))
+    session.refresh(row)
+    assert (row.contact_name, row.contact_email) == (None, None)
+
+
+def test_an_export_withholds_the_people_the_person_edited(
+    client, auth, admin, broker, person
+):
+    # The admin created and renamed Zoë's account: those events are the admin's,
+    # but her name and address in them are hers, not part of the admin's data.
+    answer = client.get(
+        "/api/privacy/export", params={"email": admin.email}, headers=auth(admin)
+    )
+    assert answer.status_code == 200
+    data = answer.json()
+    mine = [e for e in data["audit_events"] if e["by_this_person"]]
+    renamed = [e for e in mine if e["entity_id"] == str(person["user"].id)]
+    assert renamed, "the admin's own edits are part of the admin's export"
+    text = answer.text
+    assert EMAIL not in text.lower()
+    assert "Zo" not in text  # neither "Zoë Jansen" nor "Zoë J." (any escaping)
+    assert renamed[0]["changes"]["name"] == {
+        "before": "[andere persoon]",
+        "after": "[andere persoon]",
+    }
+    # Zoë's own export still shows her names.
+    own = client.get(
+        "/api/privacy/export", params={"email": EMAIL}, headers=auth(admin)
+    ).json()
+    assert any(
+        e["changes"].get("name") == {"before": NAME, "after": "Zoë J."}
+        for e in own["audit_events"]
+    )
+
+
 def test_erase_finds_names_with_an_accented_capital_in_any_case(
     client, session, auth, admin, staff, broker
 ):
