@@ -560,6 +560,28 @@ def test_the_table_covers_every_registered_route(app):
     assert registered_routes(app) == set(API) | set(PAGES)
 
 
+PUBLIC_BY_DESIGN = {
+    "/openapi.json",
+    "/docs",
+    "/docs/oauth2-redirect",
+    "/redoc",
+    "/static/web",
+}
+"""Routes outside the table: the API's own documentation and the static files."""
+
+
+def test_only_documentation_and_static_files_are_outside_the_table(app, client):
+    # A route added as a plain Starlette route or mount would bypass the table.
+    outside = {
+        route.path
+        for route in app.routes
+        if not isinstance(route, APIRoute) and not hasattr(route, "original_router")
+    }
+    assert outside == PUBLIC_BY_DESIGN
+    for path in ("/openapi.json", "/docs", "/redoc", "/static/web/app.css"):
+        assert client.get(path).status_code == 200, path
+
+
 def _call(client: TestClient, method: str, path: str, **kwargs: Any):
     return client.request(method, path, follow_redirects=False, **kwargs)
 
