@@ -319,6 +319,7 @@ def generate_world(
                     TransitionRequest(to="open"),
                     actor=broker,
                     today=today,
+                    settings=settings,
                 )
     finally:
         engine.dispose()

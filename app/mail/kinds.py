@@ -85,6 +85,22 @@ class ProposalExpired(MailContext):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProposalCancelled(MailContext):
+    """The question of an unanswered proposal stopped taking matches (to the
+    provider who was asked), so they need not answer it any more."""
+
+    KIND: ClassVar[str] = "proposal_cancelled"
+
+    provider_name: str
+    municipality_name: str
+    question_title: str
+    offer_title: str
+    reason: str
+    proposals_path: str
+    parked_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MatchConfirmed(MailContext):
     """A match for their question is confirmed (to the question's owner)."""
 
@@ -170,6 +186,7 @@ MAIL_KINDS: tuple[type[MailContext], ...] = (
     ProposalAccepted,
     ProposalDeclined,
     ProposalExpired,
+    ProposalCancelled,
     MatchConfirmed,
     InterestConfirmation,
     BrokerDigest,

@@ -13,8 +13,12 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.codes import MatchStatus
+from app.config import Settings
 from app.db import utcnow
+from app.mail import kinds
+from app.mail.service import queue_mail
 from app.matches import repository
+from app.matches.notices import PROPOSALS_PATH
 from app.models import Match, User
 
 
@@ -37,7 +41,12 @@ def record(
 
 
 def cancel_proposals(
-    session: Session, question_id: uuid.UUID, *, actor: User, reason: str
+    session: Session,
+    question_id: uuid.UUID,
+    *,
+    actor: User,
+    reason: str,
+    settings: Settings,
 ) -> int:
     """Cancel the question's unanswered proposals; returns how many.
 
@@ -45,7 +54,8 @@ def cancel_proposals(
     parked): a provider could no longer accept them, so they must not wait in the
     provider's list, the bookings or the broker's digest, nor expire later with a
     mail saying the provider never answered. A proposal holds no place, so none is
-    freed. The caller holds the question's lock and commits.
+    freed. The provider who was asked is told, in the same transaction. The caller
+    holds the question's lock and commits.
     """
     now = utcnow()
     cancelled = 0
@@ -68,5 +78,29 @@ def cancel_proposals(
                 status={"before": MatchStatus.PROPOSED, "after": MatchStatus.CANCELLED},
                 reason=reason,
             )
+            _tell_provider(session, m, settings, reason=reason)
             cancelled += 1
     return cancelled
+
+
+def _tell_provider(
+    session: Session, m: Match, settings: Settings, *, reason: str
+) -> None:
+    """Mail the offer's owner, who was asked to answer (`notices.proposal_made`),
+    that the proposal needs no answer any more: otherwise it just vanishes."""
+    owner = m.offer.owner
+    queue_mail(
+        session,
+        settings=settings,
+        to=owner.email,
+        user=owner,
+        context=kinds.ProposalCancelled(
+            provider_name=owner.name,
+            municipality_name=m.question.municipality.name,
+            question_title=m.question.title,
+            offer_title=m.offer.title,
+            reason=reason,
+            proposals_path=PROPOSALS_PATH,
+            parked_until=m.question.parked_until,
+        ),
+    )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from app.audit.schemas import EventRead
 from app.codes import QuestionStatus
-from app.deps import BrokerUser, QuestionUser, SessionDep, TodayDep
+from app.deps import BrokerUser, QuestionUser, SessionDep, SettingsDep, TodayDep
 from app.errors import error_responses
 from app.matches.schemas import MatchRead
 from app.questions import service
@@ -108,6 +108,7 @@ def transition_question(
     question_id: uuid.UUID,
     data: TransitionRequest,
     session: SessionDep,
+    settings: SettingsDep,
     user: QuestionUser,
     today: TodayDep,
 ) -> QuestionRead:
@@ -115,9 +116,10 @@ def transition_question(
 
     The broker parks a question with `{"to": "parked", "until": "2027-09-01"}`.
     """
-    return QuestionRead.model_validate(
-        service.transition_question(session, question_id, data, actor=user, today=today)
+    q = service.transition_question(
+        session, question_id, data, actor=user, today=today, settings=settings
     )
+    return QuestionRead.model_validate(q)
 
 
 @router.post(

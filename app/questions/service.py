@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit import repository as audit_repository
 from app.audit import service as audit
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus, Role
+from app.config import Settings
 from app.db import utcnow
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
@@ -249,10 +250,12 @@ def transition_question(
     *,
     actor: User,
     today: date,
+    settings: Settings,
 ) -> Question:
     """Move a question one lifecycle step; invalid steps are 409, wrong actor 403.
 
     Parking needs `until`, a day after `today`, on which the question reopens.
+    `settings` render the mail to each provider whose proposal ends.
     """
     q = get_visible_question(session, question_id, actor)
     if data.to in lifecycle.MATCH_DRIVEN:
@@ -288,7 +291,7 @@ def transition_question(
     set_status(
         session, q, data.to, actor=actor, note=data.note, extra=extra, until=until
     )
-    _end_proposals(session, q, expected, data.to, actor)
+    _end_proposals(session, q, expected, data.to, actor, settings)
     for part in repository.children(session, q.id):
         # A split question's parts go where it goes, unless their own matches
         # moved them on (work that is matched or under way stays).
@@ -298,7 +301,7 @@ def transition_question(
             set_status(
                 session, part, data.to, actor=actor, note=_FOLLOWS_PARENT, until=until
             )
-            _end_proposals(session, part, before, data.to, actor)
+            _end_proposals(session, part, before, data.to, actor, settings)
     session.commit()
     return q
 
@@ -313,12 +316,18 @@ _PROPOSAL_ENDS: dict[str, str] = {
 
 
 def _end_proposals(
-    session: Session, q: Question, before: str, to: str, actor: User
+    session: Session,
+    q: Question,
+    before: str,
+    to: str,
+    actor: User,
+    settings: Settings,
 ) -> None:
-    """Cancel the pending proposals of a question that stops taking matches."""
+    """Cancel the pending proposals of a question that stops taking matches (and
+    mail their providers)."""
     if before in lifecycle.TAKES_MATCHES and to not in lifecycle.TAKES_MATCHES:
         match_events.cancel_proposals(
-            session, q.id, actor=actor, reason=_PROPOSAL_ENDS[to]
+            session, q.id, actor=actor, reason=_PROPOSAL_ENDS[to], settings=settings
         )
 
 

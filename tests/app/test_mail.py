@@ -11,7 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -34,6 +34,7 @@ from app.mail.kinds import (
     MatchConfirmed,
     PasswordReset,
     ProposalAccepted,
+    ProposalCancelled,
     ProposalDeclined,
     ProposalExpired,
     ProposalToProvider,
@@ -89,6 +90,15 @@ def sample(
             offer_title="Stadsklimaat (minor)",
             expired_on=date(2027, 1, 15),
             question_path="/makelaar/vragen/1",
+        ),
+        ProposalCancelled: ProposalCancelled(
+            provider_name="Piet Docent",
+            municipality_name="Leiden",
+            question_title=text,
+            offer_title="Stadsklimaat (minor)",
+            reason="de vraag is geparkeerd",
+            proposals_path="/aanbod/voorstellen",
+            parked_until=date(2027, 3, 1),
         ),
         MatchConfirmed: MatchConfirmed(
             owner_name="Gea Gemeente",
@@ -227,6 +237,21 @@ class TestTemplates:
         for bad in ("https://evil.example/", "//evil.example/x", "vragen/1"):
             with pytest.raises(ValueError, match="site path"):
                 absolute_url(BASE_URL, bad)
+
+    def test_a_cancelled_proposal_says_why_in_plain_dutch(self):
+        parked = render_mail(sample(ProposalCancelled), base_url=BASE_URL)
+        text = " ".join(parked.text.split())
+        assert "is vervallen: de vraag is geparkeerd tot 1 maart 2027." in text
+        assert "U hoeft niet meer op dit voorstel te reageren." in text
+        assert "geparkeerd tot 1 maart 2027." in parked.html
+        withdrawn = replace(
+            sample(ProposalCancelled),
+            reason="de vraag is ingetrokken",
+            parked_until=None,
+        )
+        text = " ".join(render_mail(withdrawn, base_url=BASE_URL).text.split())
+        assert "is vervallen: de vraag is ingetrokken. U hoeft" in text
+        assert "opnieuw een voorstel" not in text  # only a parked question returns
 
     def test_subjects_are_one_line(self):
         mail = render_mail(

@@ -35,7 +35,7 @@ from app.models import (
 from app.ranking.tasks import embed_changed_texts
 from app.security import create_token
 from tests.app.conftest import TEST_SECRET
-from tests.app.helpers import offer, open_question, propose
+from tests.app.helpers import offer, open_question, propose, step
 from tests.app.mail_support import SmtpServer
 from tests.live_server import live_server
 
@@ -102,6 +102,107 @@ class TestMailChoice:
             browser.post("/account/e-mail", data={"csrf_token": token[1]})
         session.expire_all()
         assert session.get(User, provider.id).wants_mail is False
+
+
+class TestProposalCancelled:
+    """A question that stops taking matches tells the provider it asked, once."""
+
+    def _ask(self, client, auth, staff, broker, provider, **offer_fields):
+        q = open_question(client, auth(staff), auth(broker))
+        o = offer(client, auth(provider), **offer_fields)
+        return q, o, propose(client, auth(broker), q["id"], o["id"])
+
+    def _move(self, client, who, q, to, **body):
+        moved = client.post(
+            f"/api/questions/{q['id']}/transition", json={"to": to, **body}, headers=who
+        )
+        assert moved.status_code == 200, moved.text
+
+    @pytest.mark.parametrize(
+        ("to", "actor", "body", "why"),
+        [
+            ("withdrawn", "staff", {}, "vervallen: de vraag is ingetrokken."),
+            (
+                "not_matched",
+                "broker",
+                {},
+                "vervallen: de vraag is zonder koppeling afgesloten.",
+            ),
+            (
+                "parked",
+                "broker",
+                {"until": "2027-03-01"},
+                "vervallen: de vraag is geparkeerd tot 1 maart 2027.",
+            ),
+        ],
+    )
+    def test_the_provider_hears_that_no_answer_is_needed(
+        self, client, session, auth, staff, broker, provider, to, actor, body, why
+    ):
+        q, o, _ = self._ask(client, auth, staff, broker, provider)
+        who = auth(staff if actor == "staff" else broker)
+        self._move(client, who, q, to, note="Het budget is geschrapt.", **body)
+        [mail] = outbox(session, "proposal_cancelled", provider.email)
+        assert mail.to_user_id == provider.id
+        assert mail.subject == f"Voorstel vervallen: {q['title']}"
+        text = " ".join(mail.text_body.split())
+        assert f'de vraag "{q["title"]}" van de gemeente Leiden' in text
+        assert f'uw aanbod "{o["title"]}"' in text
+        assert why in text
+        assert "U hoeft niet meer op dit voorstel te reageren." in text
+        assert "/aanbod/voorstellen" in text
+        assert "Het budget is geschrapt." not in text  # the city's own note stays in
+        assert q["title"] in mail.html_body
+
+    def test_a_question_without_a_waiting_proposal_mails_no_one(
+        self, client, session, auth, staff, broker
+    ):
+        q = open_question(client, auth(staff), auth(broker))
+        self._move(client, auth(staff), q, "withdrawn")
+        session.expire_all()
+        cancelled = select(OutboxMail).where(OutboxMail.kind == "proposal_cancelled")
+        assert list(session.scalars(cancelled)) == []
+
+    def test_an_answered_proposal_is_not_cancelled_by_mail(
+        self, client, session, auth, staff, broker, provider
+    ):
+        q, declined_offer, declined = self._ask(
+            client, auth, staff, broker, provider, title="Minor Zorg (vol)"
+        )
+        no = client.post(
+            f"/api/matches/{declined['id']}/decline",
+            json={"reason": "Ons blok zit vol.", "reason_code": "capacity"},
+            headers=auth(provider),
+        )
+        assert no.status_code == 200, no.text
+        waiting = offer(client, auth(provider), title="Praktijkopdracht ouderen")
+        propose(client, auth(broker), q["id"], waiting["id"])
+        self._move(client, auth(staff), q, "withdrawn")
+        [mail] = outbox(session, "proposal_cancelled", provider.email)
+        assert waiting["title"] in mail.text_body
+        assert declined_offer["title"] not in mail.text_body
+
+    def test_an_accepted_proposal_is_not_cancelled_by_mail(
+        self, client, session, auth, staff, broker, provider
+    ):
+        q, _, m = self._ask(client, auth, staff, broker, provider)
+        yes = client.post(f"/api/matches/{m['id']}/accept", headers=auth(provider))
+        assert yes.json()["status"] == "confirmed", yes.text
+        # The confirmed match holds the question; cancelling it reopens the question.
+        stopped = step(client, auth(broker), m["id"], "cancel", reason="Docent ziek")
+        assert stopped.status_code == 200, stopped.text
+        self._move(client, auth(staff), q, "withdrawn")
+        assert outbox(session, "proposal_cancelled", provider.email) == []
+
+    def test_a_provider_who_switched_mail_off_gets_none(
+        self, client, session, auth, staff, broker, provider
+    ):
+        from app.users.service import set_mail_preference
+
+        set_mail_preference(session, provider, wants_mail=False)
+        q, _, _ = self._ask(client, auth, staff, broker, provider)
+        self._move(client, auth(staff), q, "withdrawn")
+        assert outbox(session, "proposal_cancelled", provider.email) == []
 
 
 @pytest.mark.manual_jobs  # the test runs the job itself

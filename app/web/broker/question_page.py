@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.codes import HOLDING_STATUSES, Level, QuestionStatus, label, values
-from app.deps import EncoderDep, SessionDep, TodayDep
+from app.deps import EncoderDep, SessionDep, SettingsDep, TodayDep
 from app.interests import service as interest_service
 from app.learning import training
 from app.models import Question
@@ -147,6 +147,7 @@ def change_status(
     request: Request,
     question_id: uuid.UUID,
     session: SessionDep,
+    settings: SettingsDep,
     user: BrokerPage,
     form: CsrfForm,
     today: TodayDep,
@@ -173,6 +174,7 @@ def change_status(
                 TransitionRequest(to=QuestionStatus(to), note=note, until=until),
                 actor=user,
                 today=today,
+                settings=settings,
             ),
             f"De vraag heeft nu de status '{label(QuestionStatus, to)}'.",
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.codes import QuestionStatus, labels
-from app.deps import EncoderDep, SessionDep, TodayDep
+from app.deps import EncoderDep, SessionDep, SettingsDep, TodayDep
 from app.matches import service as match_service
 from app.matches.schemas import MatchRead
 from app.questions import service as question_service
@@ -151,6 +151,7 @@ def change_status(
     request: Request,
     question_id: uuid.UUID,
     session: SessionDep,
+    settings: SettingsDep,
     user: StaffPage,
     form: CsrfForm,
     today: TodayDep,
@@ -176,6 +177,7 @@ def change_status(
                 TransitionRequest.model_validate({"to": to, "note": note}),
                 actor=user,
                 today=today,
+                settings=settings,
             ),
             f"De vraag is {'ingediend' if to == 'submitted' else 'ingetrokken'}.",
         )
