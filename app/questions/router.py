@@ -12,6 +12,7 @@ from app.codes import QuestionStatus
 from app.deps import BrokerUser, QuestionUser, SessionDep, SettingsDep, TodayDep
 from app.errors import error_responses
 from app.matches.schemas import MatchRead
+from app.models import Match, Question, User
 from app.questions import service
 from app.questions.schemas import (
     QuestionCreate,
@@ -34,13 +35,31 @@ _ERRORS = error_responses(
 )
 
 
+# What only those who work on a question see (`service.works_on`).
+_CONTACT = ("contact_name", "contact_email")
+_MATCH_PRIVATE = ("reason", "remarks", "responded_by_id")
+
+
+def _read(q: Question, user: User) -> QuestionRead:
+    read = QuestionRead.model_validate(q)
+    if service.works_on(q, user):
+        return read
+    return read.model_copy(update=dict.fromkeys(_CONTACT))
+
+
+def _match_read(m: Match, user: User) -> MatchRead:
+    read = MatchRead.model_validate(m)
+    if service.works_on(m.question, user):
+        return read
+    return read.model_copy(update=dict.fromkeys(_MATCH_PRIVATE))
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, responses=_ERRORS)
 def create_question(
     data: QuestionCreate, session: SessionDep, user: QuestionUser
 ) -> QuestionRead:
     """Create a question in your municipality. Staff or broker."""
-    q = service.create_question(session, data, actor=user)
-    return QuestionRead.model_validate(q)
+    return _read(service.create_question(session, data, actor=user), user)
 
 
 @router.get("", responses=_ERRORS)
@@ -68,7 +87,7 @@ def list_questions(
         offset=offset,
     )
     return Page(
-        items=[QuestionRead.model_validate(r) for r in rows],
+        items=[_read(r, user) for r in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -80,9 +99,7 @@ def read_question(
     question_id: uuid.UUID, session: SessionDep, user: QuestionUser
 ) -> QuestionRead:
     """One question. Staff of its municipality or its broker."""
-    return QuestionRead.model_validate(
-        service.get_visible_question(session, question_id, user)
-    )
+    return _read(service.get_visible_question(session, question_id, user), user)
 
 
 @router.patch(
@@ -96,8 +113,7 @@ def update_question(
     user: QuestionUser,
 ) -> QuestionRead:
     """Edit a question that is not yet being worked on. Staff of its municipality or broker."""
-    q = service.update_question(session, question_id, data, actor=user)
-    return QuestionRead.model_validate(q)
+    return _read(service.update_question(session, question_id, data, actor=user), user)
 
 
 @router.post(
@@ -119,7 +135,7 @@ def transition_question(
     q = service.transition_question(
         session, question_id, data, actor=user, today=today, settings=settings
     )
-    return QuestionRead.model_validate(q)
+    return _read(q, user)
 
 
 @router.post(
@@ -132,7 +148,7 @@ def split_question(
 ) -> list[QuestionRead]:
     """Split into one sub-question per level, linked by `parent_id`. Broker."""
     return [
-        QuestionRead.model_validate(q)
+        _read(q, user)
         for q in service.split_question(session, question_id, data, actor=user)
     ]
 
@@ -143,7 +159,7 @@ def question_matches(
 ) -> list[MatchRead]:
     """A question's matches with their status. Staff of its city or the broker."""
     return [
-        MatchRead.model_validate(m)
+        _match_read(m, user)
         for m in service.question_matches(session, question_id, user=user)
     ]
 

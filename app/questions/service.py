@@ -157,6 +157,14 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
     return q
 
 
+def works_on(q: Question, user: User) -> bool:
+    """The broker and the question's owner work on it: they see its contact person
+    and the private texts of its matches (remarks, decline reasons). Colleagues
+    who may read the question see its text and its matches' status and outcome:
+    the intake form tells the owner the contact is for the broker only."""
+    return user.role == Role.BROKER or user.id == q.owner_id
+
+
 def get_visible_question(
     session: Session, question_id: uuid.UUID, user: User
 ) -> Question:

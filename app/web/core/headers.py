@@ -51,8 +51,12 @@ def apply_security_headers(headers: MutableHeaders, path: str) -> None:
         if name not in headers:
             headers[name] = value
     content_type = headers.get("content-type", "")
-    if content_type.startswith("text/html") and "cache-control" not in headers:
-        # Pages show personal work data: never keep them in shared caches.
+    shows_data = content_type.startswith("text/html") or (
+        path.startswith("/api/") and content_type.startswith("application/json")
+    )
+    if shows_data and "cache-control" not in headers:
+        # Pages and API answers hold personal work data (interests, accounts,
+        # contacts): no copy in a browser's disk cache or a shared proxy.
         headers["Cache-Control"] = "no-store"
 
 

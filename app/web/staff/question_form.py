@@ -45,6 +45,7 @@ LIST_FIELDS = ("levels", "themes")
 BOOLEAN_FIELDS = ("is_public",)
 # An edit that empties these fields clears them: "" for free text, None otherwise.
 _CLEAR_TO_EMPTY = ("context", "decision")
+CONTACT_FIELDS = ("contact_name", "contact_email")
 _CLEAR_TO_NONE = (
     "expected_output",
     "department",
@@ -69,8 +70,17 @@ def empty_state(user: User) -> FormState:
     )
 
 
-def state_of(question: Question) -> FormState:
-    """The form filled in with a question's current values."""
+def _clearable(question: Question, user: User) -> tuple[str, ...]:
+    """The optional fields the form shows (and an emptied one clears): a colleague
+    gets no contact fields, so their save leaves the contact as it is."""
+    if question_service.works_on(question, user):
+        return _CLEAR_TO_NONE
+    return tuple(n for n in _CLEAR_TO_NONE if n not in CONTACT_FIELDS)
+
+
+def state_of(question: Question, user: User) -> FormState:
+    """The form filled in with a question's current values; the contact person only
+    for those who work on it (`question_service.works_on`)."""
     data: dict[str, FormValue] = {
         "title": question.title,
         "description": question.description,
@@ -83,7 +93,7 @@ def state_of(question: Question) -> FormState:
         "is_public": "1" if question.is_public else "",
         "version": str(question.version),
     }
-    for name in _CLEAR_TO_NONE:
+    for name in _clearable(question, user):
         if name != "neighbourhood":
             value = getattr(question, name)
             data[name] = (
@@ -104,6 +114,7 @@ def form_context(
     return {
         "form": state,
         "question": question,
+        "shows_contact": question is None or question_service.works_on(question, user),
         "back": question_path(user, question.id) if question else "/vragen",
         "themes": options.themes(session),
         "levels": options.LEVELS,
@@ -150,7 +161,7 @@ def update_question(
     fields = payload(data, booleans=BOOLEAN_FIELDS)
     for name in _CLEAR_TO_EMPTY:
         fields.setdefault(name, "")
-    for name in _CLEAR_TO_NONE:
+    for name in _clearable(question, user):
         fields.setdefault(name, None)
     saved = save_form(
         session,

@@ -202,7 +202,7 @@ def edit_page(
         return RedirectResponse(
             question_form.question_path(user, question_id), status_code=303
         )
-    state = question_form.state_of(question)
+    state = question_form.state_of(question, user)
     context = question_form.form_context(session, user, state, question)
     return render(request, "staff/question_form.html", context)
 
