@@ -363,6 +363,14 @@ def _searchable(o: Offer) -> str:
     return f"{o.title} {o.description}"
 
 
+def home_city_refusal(o: Offer, actor: User) -> HomeCityOnly | None:
+    """A broker changes their own city's offers only, not those of a city whose
+    offer merely serves theirs: its home city's provider or broker decides."""
+    if actor.role == Role.BROKER and o.municipality_id != actor.municipality_id:
+        return HomeCityOnly(o.municipality.name)
+    return None
+
+
 def update_offer(
     session: Session,
     offer_id: uuid.UUID,
@@ -377,8 +385,8 @@ def update_offer(
     to that edition; `recurrence: none` ends the series.
     """
     o = get_visible_offer(session, offer_id, actor)
-    if actor.role == Role.BROKER and o.municipality_id != actor.municipality_id:
-        raise HomeCityOnly(o.municipality.name)
+    if (refusal := home_city_refusal(o, actor)) is not None:
+        raise refusal
     o = repository.lock(session, o.id)  # capacity is checked on the places taken now
     if repository.roll_over(session, o, today):  # not an edit: the version stays
         o = repository.lock(session, o.id)

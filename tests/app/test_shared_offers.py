@@ -12,7 +12,7 @@ from app.models import Municipality
 from app.municipalities import repository as municipality_repository
 from tests.app import helpers
 from tests.app.test_network import DELFT
-from tests.app.web.support import login, text_of
+from tests.app.web.support import csrf, login, text_of
 
 DELFT_QUESTION: dict[str, Any] = {
     "title": "Hittestress in Tanthof",
@@ -119,3 +119,47 @@ def test_only_the_home_city_s_broker_and_the_provider_change_a_shared_offer(
             f"/api/offers/{o['id']}", json={"capacity": 4}, headers=home
         )
         assert changed.status_code == 200, changed.text
+
+
+def test_a_served_city_s_broker_sees_the_offer_without_ways_to_change_it(
+    client, make_user, auth, delft, shared
+):
+    _, o = shared
+    path = f"/aanbod/{o['id']}"
+    notice = (
+        "Dit aanbod komt uit Leiden; uw gemeente gebruikt het mee, maar alleen de "
+        "aanbieder of de makelaar van Leiden kan het wijzigen."
+    )
+    login(client, make_user("broker", municipality=delft))
+    page = client.get(path)
+    assert page.status_code == 200
+    assert notice in text_of(page.text)
+    assert "3 van 3 vrij" in text_of(page.text)  # it still shows what it offers
+    assert f'action="{path}"' not in page.text
+    assert f'action="{path}/status"' not in page.text
+    assert "Wijzigingen opslaan" not in page.text
+    # A change sent anyway is still refused.
+    token = csrf(client, path)
+    saved = client.post(
+        path,
+        data={"csrf_token": token, "kind": "thesis", "title": o["title"],
+              "description": o["description"], "capacity": "9", "language": "nl"},
+    )  # fmt: skip
+    assert saved.status_code == 422
+    assert notice in text_of(saved.text)
+    paused = client.post(f"{path}/status", data={"csrf_token": token, "to": "paused"})
+    assert notice in text_of(paused.text)
+    seen = client.get(f"/api/offers/{o['id']}", headers=auth(make_user("broker")))
+    assert (seen.json()["status"], seen.json()["capacity"]) == ("active", 3)
+
+
+def test_the_home_city_s_broker_gets_the_form_and_the_status_buttons(
+    client, make_user, delft, shared
+):
+    _, o = shared
+    path = f"/aanbod/{o['id']}"
+    login(client, make_user("broker"))
+    page = client.get(path).text
+    assert f'action="{path}"' in page
+    assert f'action="{path}/status"' in page
+    assert "uw gemeente gebruikt het mee" not in text_of(page)

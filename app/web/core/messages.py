@@ -206,8 +206,8 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "opnieuw aan."
     ),
     HomeCityOnly: lambda e: (
-        "Dit aanbod komt uit een andere gemeente; uw gemeente gebruikt het mee. "
-        f"Alleen de aanbieder of de makelaar van {e.home_city} kan het wijzigen."
+        f"Dit aanbod komt uit {e.home_city}; uw gemeente gebruikt het mee, maar "
+        f"alleen de aanbieder of de makelaar van {e.home_city} kan het wijzigen."
     ),
     InstitutionRequired: lambda e: "Kies een instelling.",
     IntakeAfterStart: lambda e: (

@@ -32,6 +32,7 @@ from app.web.core.forms import (
     read_form,
     save_form,
 )
+from app.web.core.messages import dutch
 
 LABELS = {
     "kind": "Soort aanbod",
@@ -144,7 +145,15 @@ def form_context(
         "bookings": offer_service.offer_bookings(session, offer.id, user=user)
         if offer
         else [],
+        "home_city_only": home_city_only(offer, user),
     }
+
+
+def home_city_only(offer: Offer | None, user: User) -> str:
+    """Why a broker of a city the offer only serves gets no form and no pause
+    button (`offer_service.home_city_refusal`), said up front; "" for others."""
+    refusal = offer_service.home_city_refusal(offer, user) if offer else None
+    return dutch(refusal) if refusal else ""
 
 
 def _home_id(

@@ -97,7 +97,8 @@ def offer_page(
     user: ProviderPage,
     today: TodayDep,
 ) -> Response:
-    """One offer: its places, an edit form, pause or resume."""
+    """One offer: its places, an edit form, pause or resume (the last two not for
+    a broker of a city the offer only serves: they may not change it)."""
     offer = offer_service.get_visible_offer(session, offer_id, user)
     state = offer_form.state_of(offer, today)
     context = offer_form.form_context(
