@@ -1,11 +1,13 @@
 """The portal's search filters and the choice lists and words every portal page shows.
 
 A page never answers a bad query string with an error page: an empty date field is
-simply no filter, and an unknown value is shown as a message above the list.
+simply no filter, a district the chosen city does not have is dropped (it was chosen
+for the city before), and another unknown value is shown as a message above the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
@@ -13,7 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from app.errors import UnprocessableError, WindowReversed
-from app.models import Municipality
+from app.models import Municipality, Neighbourhood
 from app.portal.errors import DayAndPeriodGiven
 from app.portal.service import PortalQuery
 from app.vocab import repository as vocab_repository
@@ -68,12 +70,18 @@ def read_filters(
     raw: dict[str, str | None],
     *,
     municipality: str,
+    districts: Iterable[Neighbourhood],
     default_municipality: str,
     lang: PortalLang,
 ) -> Filters:
     """Clean the query string; bad dates or levels become a message, not a 400.
-    The links (pager, language switch) keep the city."""
+    A district not of the city's `districts` is dropped: the filter form sends the
+    one chosen for the previous city along when the visitor switches city. The
+    links (pager, language switch) keep the city."""
     values = {k: (v or "").strip()[:200] for k, v in raw.items()}
+    hood = values.get("neighbourhood")
+    if hood and vocab.match_neighbourhood(districts, hood) is None:
+        values["neighbourhood"] = ""
     texts = TEXTS[lang]
     error = ""
     try:

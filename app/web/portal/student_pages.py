@@ -14,6 +14,7 @@ from app.errors import UnprocessableError
 from app.portal import service as portal_service
 from app.portal.schemas import AssignmentRead
 from app.ratelimit import rate_limit
+from app.vocab import repository as vocab_repository
 from app.web.core.forms import FormState
 from app.web.core.page_deps import CsrfForm, PageUserOrNone
 from app.web.core.session import flash
@@ -59,6 +60,7 @@ def assignments_page(
     f = search_filters.read_filters(
         {**raw, "from": period_from, "until": until},
         municipality=city.slug,
+        districts=vocab_repository.list_neighbourhoods(session, city.id),
         default_municipality=default,
         lang=chosen,
     )
@@ -171,6 +173,7 @@ def results_page(
     f = search_filters.read_filters(
         {"q": q, "theme": theme, "neighbourhood": neighbourhood},
         municipality=city.slug,
+        districts=vocab_repository.list_neighbourhoods(session, city.id),
         default_municipality=default,
         lang=chosen,
     )

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from app.interests.service import confirmation_token
 from app.models import Interest
 from tests.app.portal_world import (
     add_match,
@@ -162,6 +163,47 @@ class TestPortalOfAnotherCity:
             in page.text
         )
         assert "Een nieuw plein." not in client.get(url("results_page")).text
+
+    @pytest.mark.parametrize("route", ["assignments_page", "results_page"])
+    def test_switching_city_drops_the_district_of_the_city_before(
+        self, client, url, session, elsewhere, route
+    ):
+        add_question(session, elsewhere, title="Dorpshuis zoekt studenten")
+        session.commit()
+        # The form sends the district still chosen for Leiden with the new city.
+        params = {"municipality": "zoeterwoude", "neighbourhood": "leiden-noord"}
+        page = client.get(url(route), params=params)
+        assert page.status_code == 200
+        assert "kies een waarde" not in page.text
+        assert "neighbourhood=leiden-noord" not in page.text  # nor in its links
+        assert '<option value="">Hele stad en alle wijken</option>' in page.text
+        if route == "assignments_page":
+            assert "Dorpshuis zoekt studenten" in text_of(page.text)
+        chosen = client.get(url(route), params={**params, "neighbourhood": "dorp"})
+        assert '<option value="dorp" selected>Dorp</option>' in chosen.text
+
+    def test_the_pages_after_signing_up_lead_back_to_the_assignment_s_city(
+        self, client, url, session, elsewhere, settings
+    ):
+        q = add_question(session, elsewhere, title="Dorpshuis zoekt studenten")
+        session.commit()
+        back = "/portaal?lang=nl&amp;municipality=zoeterwoude"
+        path = url("assignment_page", question_id=q.id)
+        sent = client.post(
+            url("portal_express_interest", question_id=q.id),
+            data=interest_form(csrf(client, path)),
+        )
+        assert "Bevestig je belangstelling met de link" in sent.text
+        assert back in sent.text
+        interest = session.scalars(select(Interest)).one()
+        token = confirmation_token(settings, interest)
+        confirm = f"/portaal/bevestigen?token={token}"
+        confirmed = client.post(
+            "/portaal/bevestigen",
+            data={"csrf_token": csrf(client, confirm), "token": token, "lang": "nl"},
+        )
+        assert "Je belangstelling is bevestigd" in confirmed.text
+        assert back in confirmed.text
 
     @pytest.mark.parametrize("route", ["assignments_page", "results_page"])
     def test_an_unknown_city_is_a_dutch_404_page(self, client, url, route):
