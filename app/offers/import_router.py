@@ -46,7 +46,8 @@ def import_offers(
     Columns: kind, title, description, capacity (required), level, available_from,
     available_until, intake_deadline, language, themes and neighbourhoods (items
     separated by '|'), contact_name, contact_email, status, institution (brokers),
-    municipality. Rows are numbered as in a spreadsheet (the header is row 1).
+    municipality. Blank lines above the header are skipped. Rows are numbered as
+    in a spreadsheet (the header is row 1, or lower below blank lines).
     """
     data = read_upload(file)
     offers = importer.import_offers(session, data, actor=user, settings=settings)

@@ -5,14 +5,16 @@ Format (documented for users on /aanbod/import, template at
 - UTF-8, with or without a byte-order mark; `;` or `,` between cells (whichever
   the header uses more).
 - First line: column names from COLUMNS, each once, in any order; `kind`, `title`,
-  `description` and `capacity` are required.
+  `description` and `capacity` are required. Blank lines above it (empty, or only
+  separators and spaces, as a spreadsheet saves empty rows) are skipped.
 - Lists (`themes`, `neighbourhoods`) separate their items with `|`.
 - Dates as 2027-02-01 (also 1-2-2027 as Dutch spreadsheets write them).
 - At most MAX_ROWS offers and MAX_BYTES bytes per file.
 
 Each row passes through OfferCreate and the same service logic as a single offer
 (stage_offer); errors are collected for all rows, keyed "row N.column" where N is
-the line number a spreadsheet shows (the header is row 1). One commit at the end.
+the row number a spreadsheet shows (the header is row 1, or lower below blank
+lines). One commit at the end.
 """
 
 from __future__ import annotations
@@ -146,6 +148,19 @@ def _header_line(text: str) -> str:
     return text if end == -1 else text[:end]
 
 
+# A line with nothing but separators and spaces: an empty spreadsheet row.
+_BLANK_LINE = re.compile(r"(?:[;,]|[^\S\n])*(?:\n|\Z)")
+
+
+def _after_blank_lines(text: str) -> tuple[str, int]:
+    """The text from its first line with content on, and how many blank lines
+    came before it: the rows below keep the numbers a spreadsheet shows."""
+    start = skipped = 0
+    while start < len(text) and (blank := _BLANK_LINE.match(text, start)):
+        start, skipped = blank.end(), skipped + 1
+    return text[start:], skipped
+
+
 def _delimiter(header: str) -> str:
     """`;` or `,`: whichever separates more cells of the header (outside quotes)."""
     counts = {";": 0, ",": 0}
@@ -170,8 +185,8 @@ def _check_header(header: list[str]) -> None:
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """The file's non-empty rows as (row number, {column: text}); 413/422 on bad files."""
-    text = _decode(data)
-    if not text.strip():
+    text, skipped = _after_blank_lines(_decode(data))
+    if not text:
         raise EmptyFile()
     delimiter = _delimiter(_header_line(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -183,7 +198,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     _check_header(header)
     numbered = [
         (number, cells)
-        for number, cells in enumerate(records[1:], start=2)
+        for number, cells in enumerate(records[1:], start=skipped + 2)
         if any(cell.strip() for cell in cells)
     ]
     if not numbered:

@@ -236,8 +236,8 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         f"hoogstens {e.max_rows}."
     ),
     HeaderTooLong: lambda e: (
-        f"De eerste regel is langer dan {e.max_chars} tekens; daar horen alleen "
-        "de kolomnamen."
+        f"De eerste regel met tekst is langer dan {e.max_chars} tekens; daar horen "
+        "alleen de kolomnamen."
     ),
     BadHeader: _bad_header,
     ImportRejected: lambda e: (

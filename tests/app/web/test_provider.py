@@ -311,6 +311,38 @@ class TestCsvImport:
         titles = session.scalars(select(Offer.title)).all()
         assert "Plaats, met komma" in titles
 
+    @pytest.mark.parametrize(
+        "above", [b"\n\n", b";;;;\r\n  \t\r\n", b",,,\n;\n \n"], ids=repr
+    )
+    def test_blank_lines_above_the_header_are_skipped(
+        self, client, provider, session, above
+    ):
+        login(client, provider)
+        before = offer_count(session)
+        response = self.upload(client, above + self.rows(2))
+        assert "Het aanbod is geïmporteerd: 2 rij(en)." in response.text
+        assert offer_count(session) == before + 2
+
+    def test_rows_below_blank_lines_keep_the_numbers_the_spreadsheet_shows(
+        self, client, provider, auth, session
+    ):
+        data = b";;;\n\n" + self.rows(3, bad={2: "veel"})  # the header on row 3
+        response = client.post(
+            "/api/offers/import",
+            files={"file": ("a.csv", data, "text/csv")},
+            headers=auth(provider),
+        )
+        assert response.status_code == 422
+        assert set(response.json()["fields"]) == {"row 5.capacity"}
+        login(client, provider)
+        page = text_of(self.upload(client, data).text)
+        assert "5 Capaciteit (capacity) Vul een heel getal in." in page
+
+    def test_a_file_of_blank_lines_is_empty(self, client, provider):
+        login(client, provider)
+        response = self.upload(client, b";;;\n \n,,")
+        assert "Het bestand is leeg." in text_of(response.text)
+
     def test_caps_on_bytes_and_rows(self, client, url, provider, monkeypatch):
         login(client, provider)
         token = csrf(client, url("import_page"))
