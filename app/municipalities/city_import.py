@@ -1,23 +1,20 @@
 """CSV onboarding: one row per district, grouped by city; all cities or none.
 
 Columns: municipality, municipality_name, district, district_name, aliases (buurt
-names separated by '|'). The same guards as the offer import (size, header, UTF-8).
+names separated by '|'). Read as the offer import reads its file (`app.csvimport`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app.csvimport import read_records
 from app.errors import FieldError, InvalidFields
 from app.models import Municipality, User
 from app.municipalities import service
 from app.municipalities.schemas import MunicipalityCreate
-from app.offers.errors import BadHeader, NoRows, NotCsv
-from app.offers.importer import _decode, _delimiter, _header_line
+from app.offers.errors import BadHeader, NoRows
 
 COLUMNS = ("municipality", "municipality_name", "district", "district_name", "aliases")
 
@@ -32,14 +29,7 @@ class RowInvalid(FieldError):
 
 def parse(data: bytes) -> list[MunicipalityCreate]:
     """The cities the file describes; 413/422 on a bad file, naming rows."""
-    text = _decode(data)
-    delimiter = _delimiter(_header_line(text))
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise NotCsv(str(exc)) from exc
-    if not records:
-        raise NoRows()
+    records, header_row = read_records(data)
     header = [h.strip().lower() for h in records[0]]
     missing = [c for c in COLUMNS[:4] if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
@@ -47,7 +37,7 @@ def parse(data: bytes) -> list[MunicipalityCreate]:
         raise BadHeader(unknown=unknown, missing=missing, repeated=[], columns=COLUMNS)
     cities: dict[str, dict[str, object]] = {}
     rows: dict[str, int] = {}
-    for number, cells in enumerate(records[1:], start=2):
+    for number, cells in enumerate(records[1:], start=header_row + 1):
         row = dict(zip(header, (c.strip() for c in cells), strict=False))
         if not any(row.values()):
             continue

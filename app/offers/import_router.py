@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, UploadFile, status
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from app.csvimport import MAX_BYTES
 from app.deps import OfferUser, SessionDep, SettingsDep
 from app.errors import error_responses
 from app.offers import importer
@@ -29,7 +30,7 @@ class ImportRead(BaseModel):
         {
             401: "not authenticated",
             403: "wrong role",
-            413: f"file larger than {importer.MAX_BYTES} bytes",
+            413: f"file larger than {MAX_BYTES} bytes",
             422: 'errors by row, e.g. {"fields": {"row 3.capacity": "..."}}; '
             "nothing was imported",
         }
@@ -58,7 +59,7 @@ def import_offers(
 
 def read_upload(file: StarletteUploadFile) -> bytes:
     """The upload's bytes; 413 as soon as it passes the cap (never read it all)."""
-    data = file.file.read(importer.MAX_BYTES + 1)
-    if len(data) > importer.MAX_BYTES:
-        raise FileTooLarge(importer.MAX_BYTES)
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileTooLarge(MAX_BYTES)
     return data

@@ -2,14 +2,13 @@
 
 Format (documented for users on /aanbod/import, template at
 /aanbod/import/sjabloon.csv):
-- UTF-8, with or without a byte-order mark; `;` or `,` between cells (whichever
-  the header uses more).
-- First line: column names from COLUMNS, each once, in any order; `kind`, `title`,
-  `description` and `capacity` are required. Blank lines above it (empty, or only
-  separators and spaces, as a spreadsheet saves empty rows) are skipped.
+- Read as `app.csvimport` reads a spreadsheet's CSV (UTF-8, `;` or `,`, blank
+  lines above the header skipped, at most MAX_BYTES).
+- First line with text: column names from COLUMNS, each once, in any order;
+  `kind`, `title`, `description` and `capacity` are required.
 - Lists (`themes`, `neighbourhoods`) separate their items with `|`.
 - Dates as 2027-02-01 (also 1-2-2027 as Dutch spreadsheets write them).
-- At most MAX_ROWS offers and MAX_BYTES bytes per file.
+- At most MAX_ROWS offers per file.
 
 Each row passes through OfferCreate and the same service logic as a single offer
 (stage_offer); errors are collected for all rows, keyed "row N.column" where N is
@@ -29,27 +28,21 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.csvimport import read_records
 from app.errors import AppError, InvalidFields
 from app.models import Offer, User
 from app.offers import service
 from app.offers.errors import (
     BadHeader,
     CellsBeyondHeader,
-    EmptyFile,
-    FileTooLarge,
-    HasNulCharacters,
-    HeaderTooLong,
     ImportRejected,
     NoRows,
-    NotCsv,
-    NotUtf8,
     RowError,
     TooManyRows,
 )
 from app.offers.schemas import OfferCreate
 from app.vocab import service as vocab
 
-MAX_BYTES = 1_000_000
 MAX_ROWS = 500
 MAX_REPORTED_ERRORS = 200
 LIST_SEPARATOR = "|"
@@ -119,60 +112,6 @@ def template_csv() -> str:
     return out.getvalue()
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise FileTooLarge(MAX_BYTES)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NotUtf8() from exc
-    if "\x00" in text:
-        # Spreadsheet binaries have them; PostgreSQL cannot store them in text.
-        raise HasNulCharacters()
-    return text
-
-
-MAX_HEADER_CHARS = 2_000  # the longest real header (every column) is ~200
-
-
-def _header_line(text: str) -> str:
-    """The first line, refused when it is too long to be a header of column names.
-
-    Bounded before any parsing: csv.Sniffer's regular expressions take quadratic
-    time on a crafted line (a 96 KB header took 40 s), which would block the
-    process for everyone.
-    """
-    end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
-    if end == -1 and len(text) > MAX_HEADER_CHARS:
-        raise HeaderTooLong(MAX_HEADER_CHARS)
-    return text if end == -1 else text[:end]
-
-
-# A line with nothing but separators and spaces: an empty spreadsheet row.
-_BLANK_LINE = re.compile(r"(?:[;,]|[^\S\n])*(?:\n|\Z)")
-
-
-def _after_blank_lines(text: str) -> tuple[str, int]:
-    """The text from its first line with content on, and how many blank lines
-    came before it: the rows below keep the numbers a spreadsheet shows."""
-    start = skipped = 0
-    while start < len(text) and (blank := _BLANK_LINE.match(text, start)):
-        start, skipped = blank.end(), skipped + 1
-    return text[start:], skipped
-
-
-def _delimiter(header: str) -> str:
-    """`;` or `,`: whichever separates more cells of the header (outside quotes)."""
-    counts = {";": 0, ",": 0}
-    quoted = False
-    for char in header:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return ";" if counts[";"] >= counts[","] else ","
-
-
 def _check_header(header: list[str]) -> None:
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
@@ -185,20 +124,12 @@ def _check_header(header: list[str]) -> None:
 
 def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """The file's non-empty rows as (row number, {column: text}); 413/422 on bad files."""
-    text, skipped = _after_blank_lines(_decode(data))
-    if not text:
-        raise EmptyFile()
-    delimiter = _delimiter(_header_line(text))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise NotCsv(str(exc)) from exc
+    records, header_row = read_records(data)
     header = [h.strip().lower() for h in records[0]]
     _check_header(header)
     numbered = [
         (number, cells)
-        for number, cells in enumerate(records[1:], start=skipped + 2)
+        for number, cells in enumerate(records[1:], start=header_row + 1)
         if any(cell.strip() for cell in cells)
     ]
     if not numbered:

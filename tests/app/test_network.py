@@ -233,6 +233,30 @@ def test_csv_import_is_all_or_nothing(client, make_user, auth):
     assert client.get("/api/municipalities/zeist/districts").status_code == 404
 
 
+def test_csv_import_skips_blank_lines_above_the_header_and_counts_them(
+    client, make_user, auth
+):
+    # A spreadsheet saves empty rows as separators only; the error names row 4,
+    # the row the spreadsheet shows, not the third line of what follows them.
+    admin = auth(make_user("admin"))
+    header = b"municipality;municipality_name;district;district_name\n"
+    good = b";;;\n\n" + header + b"delft;Delft;tanthof;Tanthof\n"
+    response = client.post(
+        "/api/municipalities/import",
+        files={"file": ("steden.csv", good, "text/csv")},
+        headers=admin,
+    )
+    assert response.status_code == 201, response.text
+    bad = b"\n" + header + b"zeist;Zeist;centrum;Centrum\nBad Slug;X;a;A\n"
+    response = client.post(
+        "/api/municipalities/import",
+        files={"file": ("steden.csv", bad, "text/csv")},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["row 4"]
+
+
 def test_broker_cannot_change_served_cities(client, make_user, auth, session):
     broker = auth(make_user("broker"))
     created = client.post(

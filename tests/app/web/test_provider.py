@@ -9,6 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from app import csvimport
 from app.models import Offer
 from app.offers import importer
 from tests.app.helpers import OFFER, offer
@@ -346,7 +347,7 @@ class TestCsvImport:
     def test_caps_on_bytes_and_rows(self, client, url, provider, monkeypatch):
         login(client, provider)
         token = csrf(client, url("import_page"))
-        big = b"kind;title;description;capacity\n" + b"x" * (importer.MAX_BYTES + 10)
+        big = b"kind;title;description;capacity\n" + b"x" * (csvimport.MAX_BYTES + 10)
         response = self.upload(client, big, token=token)
         assert response.status_code == 413
         assert "groter dan 1 MB" in response.text
@@ -422,7 +423,7 @@ class TestCsvImport:
         assert institutions == {"Universiteit Leiden", "Hogeschool Leiden"}
 
     def test_api_import_limits_and_access(self, client, provider, staff, auth):
-        big = b"kind;title\n" + b"x" * importer.MAX_BYTES
+        big = b"kind;title\n" + b"x" * csvimport.MAX_BYTES
         response = client.post(
             "/api/offers/import",
             files={"file": ("a.csv", big, "text/csv")},
