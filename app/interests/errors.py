@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from app.errors import ConflictError, FieldError, NotFoundError, allowed
@@ -18,14 +19,18 @@ class LevelNotAccepted(FieldError):
 
 
 class InvalidConfirmation(FieldError):
-    """A confirmation link that is not ours, too old, or for an erased interest."""
+    """A confirmation link that is not ours, too old, or for an erased interest.
 
-    def __init__(self) -> None:
+    `question_id`: the assignment of a genuine link that expired (to sign up again).
+    """
+
+    def __init__(self, question_id: uuid.UUID | None = None) -> None:
         super().__init__(
             "this confirmation link is invalid or has expired; sign up again",
             field="token",
             field_message="invalid or expired",
         )
+        self.question_id = question_id
 
 
 class InterestNotFound(NotFoundError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -132,11 +132,29 @@ def _ask_to_confirm(session: Session, interest: Interest, title: str, env: Env) 
     )
 
 
-def confirm_interest(session: Session, token: str, *, settings: Settings) -> Interest:
-    """Confirm the interest a mailed link names; confirming twice is harmless."""
+def _question_of(session: Session, payload: object) -> uuid.UUID | None:
+    """The assignment of the interest an expired (but genuine) link names."""
     try:
-        raw = _serializer(settings).loads(token, max_age=CONFIRM_HOURS * 3600)
-        interest_id = uuid.UUID(str(raw))
+        interest = repository.get(session, uuid.UUID(str(payload)))
+    except ValueError:
+        return None
+    return interest.question_id if interest else None
+
+
+def confirm_interest(session: Session, token: str, *, settings: Settings) -> Interest:
+    """Confirm the interest a mailed link names; confirming twice is harmless.
+
+    A genuine link that expired names its assignment in the refusal, so the page
+    can send the student back to it to sign up again.
+    """
+    serializer = _serializer(settings)
+    try:
+        interest_id = uuid.UUID(
+            str(serializer.loads(token, max_age=CONFIRM_HOURS * 3600))
+        )
+    except SignatureExpired as expired:
+        payload = serializer.load_payload(expired.payload) if expired.payload else None
+        raise InvalidConfirmation(_question_of(session, payload)) from None
     except (BadSignature, ValueError):
         raise InvalidConfirmation() from None
     interest = repository.get(session, interest_id)

@@ -6,14 +6,17 @@ import csv
 import io
 import re
 import socket
+import time
 from typing import Any
 
 import pytest
+from itsdangerous import TimestampSigner
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from app.errors import ServiceUnavailableError, TooManyRequestsError
 from app.interests.schemas import InterestCreate
+from app.interests.service import CONFIRM_HOURS, confirmation_token
 from app.models import Event, Interest, OutboxMail
 from app.ratelimit import RateLimiter
 from tests.app.portal_world import add_question, fresh_limiter, rate_limits
@@ -376,6 +379,32 @@ class TestDoubleOptIn:
         answer = client.post("/api/portal/interests/confirm", json={"token": token})
         assert answer.status_code == 422
         assert "token" in answer.json()["fields"]
+
+    def test_an_expired_link_sends_the_student_back_to_sign_up_again(
+        self, client, session, assignment, settings, monkeypatch
+    ):
+        post(client, assignment.id)
+        interest = session.scalars(select(Interest)).one()
+        # A link mailed CONFIRM_HOURS + 1 hours ago.
+        then = int(time.time()) - (CONFIRM_HOURS + 1) * 3600
+        with monkeypatch.context() as m:
+            m.setattr(TimestampSigner, "get_timestamp", lambda self: then)
+            token = confirmation_token(settings, interest)
+        page = client.get("/portaal/bevestigen", params={"token": token})
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert csrf
+        expired = client.post(
+            "/portaal/bevestigen",
+            data={"csrf_token": csrf[1], "token": token, "lang": "nl"},
+        )
+        assert expired.status_code == 422
+        assert f'href="/portaal/{assignment.id}?lang=nl"' in expired.text
+        assert "Meld je opnieuw aan voor deze opdracht" in expired.text
+        forged = client.post(
+            "/portaal/bevestigen",
+            data={"csrf_token": csrf[1], "token": "x.y.z", "lang": "nl"},
+        )
+        assert 'href="/portaal?lang=nl"' in forged.text  # no assignment to name
 
     def test_the_confirmation_page_confirms_with_a_button(
         self, client, session, auth, broker, assignment

@@ -47,7 +47,9 @@ def confirm_interest_from_page(
         interest = interest_service.confirm_interest(
             session, str(form.get("token") or ""), settings=settings
         )
-    except InvalidConfirmation:
+    except InvalidConfirmation as refused:
+        again = refused.question_id is not None  # a genuine link that expired
+        back = f"/portaal/{refused.question_id}" if again else "/portaal"
         return render(
             request,
             "portal/confirm.html",
@@ -56,6 +58,8 @@ def confirm_interest_from_page(
                 "lang": chosen,
                 "token": "",
                 "error": texts["confirm_invalid"],
+                "back": f"{back}?lang={chosen}",
+                "again": again,
             },
             status_code=422,
         )

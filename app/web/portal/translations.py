@@ -49,6 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "next": "Volgende pagina",
         "page": "Pagina {page} van {pages}",
         "back": "Terug naar alle opdrachten",
+        "sign_up_again": "Meld je opnieuw aan voor deze opdracht",
         "context": "Achtergrond",
         "form_title": "Ik heb interesse",
         "form_intro": "De kennismakelaar van de gemeente neemt contact met je op. Je "
@@ -129,6 +130,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "next": "Next page",
         "page": "Page {page} of {pages}",
         "back": "Back to all assignments",
+        "sign_up_again": "Sign up again for this assignment",
         "context": "Background",
         "form_title": "I am interested",
         "form_intro": "The municipality's knowledge broker will contact you. Your details "
