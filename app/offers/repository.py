@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,6 +41,13 @@ def serving(municipality_id: uuid.UUID) -> ColumnElement[bool]:
 
 def get(session: Session, offer_id: uuid.UUID) -> Offer | None:
     return session.get(Offer, offer_id)
+
+
+def list_by_ids(session: Session, offer_ids: Collection[uuid.UUID]) -> list[Offer]:
+    """The offers with these ids, in one query (and one per eager relationship)."""
+    if not offer_ids:
+        return []
+    return list(session.scalars(select(Offer).where(Offer.id.in_(set(offer_ids)))))
 
 
 def lock(session: Session, offer_id: uuid.UUID) -> Offer:

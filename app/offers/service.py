@@ -100,14 +100,11 @@ def contacts(
 ) -> dict[uuid.UUID, OfferContact]:
     """Whom to reach about each offer the user may see: its contact person and
     institution. Institutions have no website field, so the e-mail is the route."""
-    out: dict[uuid.UUID, OfferContact] = {}
-    for offer_id in offer_ids:
-        o = repository.get(session, offer_id)  # already loaded: no extra query
-        if o is not None and _can_see(user, o):
-            out[o.id] = OfferContact(
-                o.contact_name, o.contact_email, o.institution.name
-            )
-    return out
+    return {
+        o.id: OfferContact(o.contact_name, o.contact_email, o.institution.name)
+        for o in repository.list_by_ids(session, list(offer_ids))
+        if _can_see(user, o)
+    }
 
 
 def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:

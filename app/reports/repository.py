@@ -7,6 +7,7 @@ PostgreSQL spell date truncation differently); everything else is grouped here.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,9 +30,10 @@ from app.offers import repository as offer_repository
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """One municipality; questions submitted in [start, end) when those are given."""
+    """One municipality (None: every one, for the network report); questions
+    submitted in [start, end) when those are given."""
 
-    municipality_id: uuid.UUID
+    municipality_id: uuid.UUID | None
     start: datetime | None = None
     end: datetime | None = None
     # The period as dates, for offer windows (capacity).
@@ -40,7 +42,9 @@ class Scope:
 
 
 def _question_conditions(s: Scope) -> list[ColumnElement[bool]]:
-    conditions = [Question.municipality_id == s.municipality_id]
+    conditions = []
+    if s.municipality_id is not None:
+        conditions.append(Question.municipality_id == s.municipality_id)
     if s.start is not None:
         conditions.append(Question.submitted_at >= s.start)
     if s.end is not None:
@@ -53,12 +57,22 @@ def _question_ids(s: Scope) -> Select[uuid.UUID]:
 
 
 def count_by_status(session: Session, s: Scope) -> dict[str, int]:
+    return status_counts_per_city(session, s).get(s.municipality_id, {})
+
+
+def status_counts_per_city(
+    session: Session, s: Scope
+) -> dict[uuid.UUID | None, dict[str, int]]:
+    """Questions per status, per municipality (one query for every city)."""
     stmt = (
-        select(Question.status, func.count())
+        select(Question.municipality_id, Question.status, func.count())
         .where(*_question_conditions(s))
-        .group_by(Question.status)
+        .group_by(Question.municipality_id, Question.status)
     )
-    return dict(session.execute(stmt).all())
+    out: dict[uuid.UUID | None, dict[str, int]] = defaultdict(dict)
+    for city, status, n in session.execute(stmt):
+        out[city][status] = n
+    return out
 
 
 def count_by_theme(session: Session, s: Scope) -> dict[str, int]:
@@ -94,57 +108,95 @@ def count_holding_matches(
     session: Session, s: Scope, column: InstrumentedAttribute[str]
 ) -> dict[str, int]:
     """Matches holding a place, grouped by an Offer or Institution column."""
+    return holding_matches_per_city(session, s, column).get(s.municipality_id, {})
+
+
+def holding_matches_per_city(
+    session: Session, s: Scope, column: InstrumentedAttribute[str]
+) -> dict[uuid.UUID | None, dict[str, int]]:
+    """`count_holding_matches` per municipality, in one query."""
     stmt = (
-        select(column, func.count(Match.id))
+        select(Question.municipality_id, column, func.count(Match.id))
         .select_from(Match)
+        .join(Question, Question.id == Match.question_id)
         .join(Offer, Offer.id == Match.offer_id)
         .join(Institution, Institution.id == Offer.institution_id)
-        .where(
-            Match.status.in_(HOLDING_STATUSES),
-            Match.question_id.in_(_question_ids(s)),
-        )
-        .group_by(column)
+        .where(Match.status.in_(HOLDING_STATUSES), *_question_conditions(s))
+        .group_by(Question.municipality_id, column)
     )
-    return {str(key): n for key, n in session.execute(stmt)}
+    out: dict[uuid.UUID | None, dict[str, int]] = defaultdict(dict)
+    for city, key, n in session.execute(stmt):
+        out[city][str(key)] = n
+    return out
 
 
 def count_matched(
     session: Session, s: Scope, excluded_statuses: Sequence[str]
 ) -> tuple[int, int]:
     """(questions with a holding match, all questions) not in `excluded_statuses`."""
-    eligible = and_(*_question_conditions(s), Question.status.not_in(excluded_statuses))
-    total = (
-        session.scalar(select(func.count()).select_from(Question).where(eligible)) or 0
+    return matched_per_city(session, s, excluded_statuses).get(
+        s.municipality_id, (0, 0)
     )
-    matched = (
-        session.scalar(
-            select(func.count(func.distinct(Match.question_id)))
+
+
+def matched_per_city(
+    session: Session, s: Scope, excluded_statuses: Sequence[str]
+) -> dict[uuid.UUID | None, tuple[int, int]]:
+    """`count_matched` per municipality, in two queries."""
+    eligible = and_(*_question_conditions(s), Question.status.not_in(excluded_statuses))
+    totals = session.execute(
+        select(Question.municipality_id, func.count())
+        .where(eligible)
+        .group_by(Question.municipality_id)
+    )
+    matched = dict(
+        session.execute(
+            select(
+                Question.municipality_id, func.count(func.distinct(Match.question_id))
+            )
             .join(Question, Question.id == Match.question_id)
             .where(eligible, Match.status.in_(HOLDING_STATUSES))
-        )
-        or 0
+            .group_by(Question.municipality_id)
+        ).all()
     )
-    return matched, total
+    return {city: (matched.get(city, 0), total) for city, total in totals}
 
 
 def first_confirmations(session: Session, s: Scope) -> list[tuple[datetime, datetime]]:
     """(submitted_at, first confirmed_at) per question that ever had a confirmation."""
+    return first_confirmations_per_city(session, s).get(s.municipality_id, [])
+
+
+def first_confirmations_per_city(
+    session: Session, s: Scope
+) -> dict[uuid.UUID | None, list[tuple[datetime, datetime]]]:
+    """`first_confirmations` per municipality, in one query."""
     stmt = (
-        select(Question.submitted_at, func.min(Match.confirmed_at))
+        select(
+            Question.municipality_id,
+            Question.submitted_at,
+            func.min(Match.confirmed_at),
+        )
         .join(Match, Match.question_id == Question.id)
         .where(
             *_question_conditions(s),
             Question.submitted_at.is_not(None),
             Match.confirmed_at.is_not(None),
         )
-        .group_by(Question.id, Question.submitted_at)
+        .group_by(Question.id, Question.municipality_id, Question.submitted_at)
     )
-    return [(a, b) for a, b in session.execute(stmt) if a and b]
+    out: dict[uuid.UUID | None, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for city, submitted, confirmed in session.execute(stmt):
+        if submitted and confirmed:
+            out[city].append((submitted, confirmed))
+    return out
 
 
 def _offer_conditions(s: Scope) -> list[ColumnElement[bool]]:
     """Offers the city can use: homed there or serving it (`serving` is an IN, so
     a shared offer is one row, never one per served city)."""
+    if s.municipality_id is None:
+        raise ValueError("offer figures are per municipality")
     conditions = [offer_repository.serving(s.municipality_id)]
     if s.period_from is not None:
         conditions.append(
