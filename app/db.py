@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +54,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def serialise(session: Session, name: str) -> None:
+    """Let one transaction at a time pass this point for `name` (until it ends).
+
+    For a check over many rows that no single row lock covers (is another admin
+    left? which events name this person?): on PostgreSQL a transaction-level
+    advisory lock; SQLite already serialises writers (`BEGIN IMMEDIATE`). Reads
+    after it see what the previous holder committed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name}
+        )
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -49,6 +49,24 @@ def add(session: Session, interest: Interest) -> Interest:
     return interest
 
 
+def mark_confirmed(session: Session, interest_id: uuid.UUID, *, at: datetime) -> bool:
+    """Confirm once, in one guarded UPDATE; False if it was confirmed already or
+    is gone (erased or purged meanwhile)."""
+    result = session.execute(
+        update(Interest)
+        .where(Interest.id == interest_id, Interest.confirmed_at.is_(None))
+        .values(confirmed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+def exists(session: Session, interest_id: uuid.UUID) -> bool:
+    """Whether the row is still stored (not what this session remembers)."""
+    found = session.scalar(select(Interest.id).where(Interest.id == interest_id))
+    return found is not None
+
+
 def mark_handled(
     session: Session,
     interest_id: uuid.UUID,

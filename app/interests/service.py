@@ -160,8 +160,9 @@ def confirm_interest(session: Session, token: str, *, settings: Settings) -> Int
     interest = repository.get(session, interest_id)
     if interest is None:
         raise InvalidConfirmation()
-    if interest.confirmed_at is None:
-        interest.confirmed_at = utcnow()
+    # One guarded step: of two clicks at once one confirms (and is logged), and
+    # an erasure meanwhile makes the link invalid instead of a failed write.
+    if repository.mark_confirmed(session, interest.id, at=utcnow()):
         audit.record(
             session,
             actor=None,
@@ -172,6 +173,8 @@ def confirm_interest(session: Session, token: str, *, settings: Settings) -> Int
             changes={"question_id": str(interest.question_id)},
         )
         session.commit()
+    elif not repository.exists(session, interest.id):
+        raise InvalidConfirmation()
     return interest
 
 

@@ -106,12 +106,14 @@ def propose_match(
     actor: User,
     env: Env,
     ask_provider: bool = True,
+    commit: bool = True,
 ) -> Match:
     """Propose a pair, storing the score, its components and the engine version.
 
     The offer's owner is asked by mail to accept or decline before
     `respond_before` (KENNISBRUG_PROPOSAL_DAYS); `ask_provider=False` when the
-    broker confirms at once (arranged by phone).
+    broker confirms at once (arranged by phone). `commit=False` leaves the
+    proposal to the caller's transaction (a confirm that may still fail).
     """
     encoder, today = env.encoder, env.today
     q = question_service.get_visible_question(session, data.question_id, actor)
@@ -151,7 +153,8 @@ def propose_match(
     events.record(session, m, actor, "proposed", score=scored.score)
     if ask_provider:
         notices.proposal_made(session, m, env, broker=actor)
-    session.commit()
+    if commit:
+        session.commit()
     return m
 
 
@@ -163,6 +166,7 @@ def proposal_for_pair(
     actor: User,
     env: Env,
     ask_provider: bool = True,
+    commit: bool = True,
 ) -> Match:
     """The pair's match: the existing one, or a new proposal with its score."""
     existing = repository.find(session, question_id, offer_id)
@@ -175,6 +179,7 @@ def proposal_for_pair(
         actor=actor,
         env=env,
         ask_provider=ask_provider,
+        commit=commit,
     )
     # The next step loads the match with its question and offer (the relationships
     # are lazy="raise"); drop the half-loaded new instance so it is read afresh.
@@ -191,7 +196,11 @@ def confirm_pair(
     env: Env,
 ) -> Match:
     """Propose (unless proposed already) and confirm in one step (the broker's
-    button, the provider agreed already); 409 when the offer is full."""
+    button, the provider agreed already); 409 when the offer is full.
+
+    One transaction: a confirm refused on the last place leaves no new proposal
+    behind (the provider was never asked it).
+    """
     match = proposal_for_pair(
         session,
         question_id=question_id,
@@ -199,6 +208,7 @@ def confirm_pair(
         actor=actor,
         env=env,
         ask_provider=False,
+        commit=False,
     )
     return confirm_match(session, match.id, actor=actor, env=env)
 
@@ -255,8 +265,9 @@ def _step(
         offer_repository.roll_over(session, _offer_row(session, m.offer_id), today)
         _require_rules_still_hold(session, q, m.offer_id, today)
     if takes and not offer_repository.take_place(session, m.offer_id):
+        offer_id = m.offer_id  # a proposal made in this transaction goes too
         session.rollback()  # undo the status change before reading the offer
-        full = offer_repository.get(session, m.offer_id)
+        full = offer_repository.get(session, offer_id)
         assert full is not None  # the match's foreign key keeps it
         raise OfferFull(
             offer_id=full.id,

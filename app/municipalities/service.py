@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.db import serialise
 from app.models import Municipality, Neighbourhood, User
 from app.municipalities import repository
 from app.municipalities.errors import (
@@ -96,8 +97,13 @@ def focus_themes(session: Session, slug: str, year: int) -> list[str]:
 def set_focus_themes(
     session: Session, slug: str, year: int, themes: list[str], *, actor: User
 ) -> list[str]:
-    """Replace the city's focus themes of one agenda year."""
+    """Replace the city's focus themes of one agenda year.
+
+    One replacement at a time per city and year: two at once would each delete
+    the old set and both insert theirs, storing the union.
+    """
     city = get_municipality(session, slug)
+    serialise(session, f"focus-themes:{city.id}:{year}")
     before = repository.focus_themes(session, city.id, year)
     resolved = vocab.resolve_themes(session, themes)
     repository.replace_focus_themes(session, city.id, year, resolved)

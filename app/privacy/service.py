@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.db import utcnow
+from app.db import serialise, utcnow
 from app.interests import repository as interest_repository
 from app.mail import service as mail_service
 from app.models import Event, Interest, Offer, Question, User
@@ -210,6 +210,9 @@ def erase_person(session: Session, email: str, *, actor: User | None) -> Erasure
     `update_user` refuses deactivating them.
     """
     email = email.strip().lower()
+    # One erasure at a time: each rewrites whole events and mails from what it
+    # read, so two at once would put back what the other removed.
+    serialise(session, "erasure")
     person = _person(session, email)
     accounts = person.accounts
     user_service.check_deactivation(session, accounts, actor=actor)

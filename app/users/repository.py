@@ -15,6 +15,17 @@ def get(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
 
 
+def lock(session: Session, user_id: uuid.UUID) -> User:
+    """Re-read the account and hold its row until the transaction ends: two edits
+    (a role change, a password change and a reset link) decide one at a time."""
+    return session.scalars(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update(of=User)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def get_by_email(session: Session, email: str) -> User | None:
     return session.scalar(
         select(User).where(func.lower(User.email) == email.strip().lower())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.codes import Role
+from app.db import serialise
 from app.errors import FieldRequired
 from app.models import User
 from app.security import hash_password, verify_password
@@ -116,7 +117,7 @@ def update_user(
     may see changed). Nobody changes their own role or deactivates themselves, and
     the last active admin stays one.
     """
-    user = get_user(session, user_id)
+    user = repository.lock(session, get_user(session, user_id).id)
     before = audit.snapshot(user, _AUDITED)
     changes = data.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
@@ -206,7 +207,12 @@ def check_deactivation(
 
 
 def _keep_an_admin(session: Session, leaving: set[uuid.UUID]) -> None:
-    """Refuse when no active admin would remain outside `leaving`."""
+    """Refuse when no active admin would remain outside `leaving`.
+
+    One such check at a time: two admins deactivating each other at once would
+    each still count the other as active.
+    """
+    serialise(session, "admins")
     admins = repository.active_with_role(session, Role.ADMIN)
     if all(u.id in leaving for u in admins):
         raise LastAdmin()
@@ -247,6 +253,7 @@ def change_own_password(
 ) -> User:
     """The user sets a new password after giving the current one; every other
     session and token ends (the caller starts a fresh session for this one)."""
-    if not verify_password(current, user.password_hash):
+    # Checked on the locked row: a reset link used meanwhile made `current` stale.
+    if not verify_password(current, repository.lock(session, user.id).password_hash):
         raise WrongCurrentPassword()
     return update_user(session, user.id, UserUpdate(password=new), actor=user)
