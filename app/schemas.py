@@ -112,7 +112,6 @@ Email = Annotated[EmailStr, WrapValidator(_email)]
 ReadVersion = Annotated[
     int | None,
     Field(
-        default=None,
         ge=1,
         le=2_147_483_647,
         description=(

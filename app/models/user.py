@@ -8,11 +8,11 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
-from app.models.mixins import IdMixin, TimestampMixin
+from app.models.mixins import EditVersionMixin, IdMixin, TimestampMixin
 from app.models.vocabulary import Institution, Municipality
 
 
-class User(IdMixin, TimestampMixin, Base):
+class User(IdMixin, TimestampMixin, EditVersionMixin, Base):
     """Staff and brokers belong to a municipality, providers to an institution."""
 
     __tablename__ = "users"

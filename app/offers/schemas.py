@@ -105,7 +105,7 @@ class OfferUpdate(_OfferFields):
     level: Level | None = None
     capacity: int | None = Field(default=None, ge=0, le=1_000)
     status: OfferStatus | None = None
-    version: ReadVersion
+    version: ReadVersion = None
 
 
 class OfferRead(ORMRead):

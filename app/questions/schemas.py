@@ -89,7 +89,7 @@ class SplitRequest(BaseModel):
 class QuestionUpdate(_QuestionFields):
     title: str | None = Field(default=None, min_length=3, max_length=200)
     description: str | None = Field(default=None, min_length=1, max_length=10_000)
-    version: ReadVersion
+    version: ReadVersion = None
 
 
 class TransitionRequest(BaseModel):

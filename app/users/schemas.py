@@ -7,7 +7,7 @@ import uuid
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, field_validator
 
 from app.codes import Role
-from app.schemas import Email, ORMRead, SlugOf, require_visible
+from app.schemas import Email, ORMRead, ReadVersion, SlugOf, require_visible
 
 
 class UserCreate(BaseModel):
@@ -37,6 +37,7 @@ class UserUpdate(BaseModel):
     password: str | None = Field(default=None, min_length=10, max_length=200)
     is_active: bool | None = None
     department: str | None = Field(default=None, max_length=120)
+    version: ReadVersion = None
 
     _visible = field_validator("name")(require_visible)
 
@@ -52,3 +53,4 @@ class UserRead(ORMRead):
         default=None, validation_alias=AliasPath("institution", "name")
     )
     department: str | None
+    version: int = Field(description="Edit version; send it back with a PATCH.")

@@ -118,8 +118,9 @@ def update_user(
     the last active admin stays one.
     """
     user = repository.lock(session, get_user(session, user_id).id)
-    before = audit.snapshot(user, _AUDITED)
     changes = data.model_dump(exclude_unset=True)
+    user.next_edit(changes.pop("version", None))
+    before = audit.snapshot(user, _AUDITED)
     password = changes.pop("password", None)
     affiliation = {k: changes.pop(k) for k in _AFFILIATION if k in changes}
     for key, value in changes.items():

@@ -133,6 +133,7 @@ def account_page(
             "municipality": account.municipality.slug if account.municipality else "",
             "institution": account.institution.name if account.institution else "",
             "department": account.department or "",
+            "version": str(account.version),
         },
         labels=LABELS,
     )
@@ -150,9 +151,9 @@ def update_account(
     """Save the edit; errors name every field and what was typed stays. A new role
     or affiliation logs the user out everywhere (the service does that)."""
     account = user_service.get_user(session, user_id)
-    data = {k: v for k, v in read_form(form).items() if k in _EDITED}
+    data = {k: v for k, v in read_form(form).items() if k in (*_EDITED, "version")}
     state = FormState(data=data, labels=LABELS)
-    fields = {name: data.get(name) or None for name in _EDITED}
+    fields = {name: data.get(name) or None for name in (*_EDITED, "version")}
     saved = save_form(
         session,
         state,

@@ -95,6 +95,42 @@ def test_admin_edits_an_account_and_sees_every_refusal_in_dutch(
     assert staff.session_version == 1  # a new role: logged out everywhere
 
 
+def test_a_save_from_an_old_copy_of_the_form_is_refused_in_dutch(
+    client, admin, staff, leiden, session, auth
+):
+    login(client, admin)
+    form = client.get(f"/beheer/{staff.id}")
+    assert '<input type="hidden" name="version" value="1">' in form.text
+    token = csrf(client, f"/beheer/{staff.id}")
+    # Another admin renames the account while this form is open (API, version 1).
+    renamed = client.patch(
+        f"/api/users/{staff.id}",
+        json={"name": "Naam van de ander", "version": 1},
+        headers=auth(admin),
+    )
+    assert (renamed.status_code, renamed.json()["version"]) == (200, 2)
+    stale = client.post(
+        f"/beheer/{staff.id}",
+        data={
+            "csrf_token": token,
+            "email": staff.email,
+            "name": "Mijn naam",
+            "role": "staff",
+            "municipality": leiden.slug,
+            "version": "1",
+        },
+    )
+    assert stale.status_code == 422
+    assert "Iemand anders heeft dit intussen gewijzigd" in text_of(stale.text)
+    session.refresh(staff)
+    assert staff.name == "Naam van de ander"
+    again = client.patch(
+        f"/api/users/{staff.id}", json={"name": "X", "version": 1}, headers=auth(admin)
+    )
+    assert again.status_code == 409
+    assert again.json()["fields"] == {"version": "the current version is 2"}
+
+
 def test_an_admin_cannot_lock_themselves_out(client, admin, session):
     login(client, admin)
     token = csrf(client, f"/beheer/{admin.id}")
