@@ -35,8 +35,7 @@ _ERRORS = error_responses(
 )
 
 
-# What only those who work on a question see (`service.works_on`).
-_CONTACT = ("contact_name", "contact_email")
+# What of its matches only those who work on a question see (`service.works_on`).
 _MATCH_PRIVATE = ("reason", "remarks", "responded_by_id")
 
 
@@ -44,7 +43,7 @@ def _read(q: Question, user: User) -> QuestionRead:
     read = QuestionRead.model_validate(q)
     if service.works_on(q, user):
         return read
-    return read.model_copy(update=dict.fromkeys(_CONTACT))
+    return read.model_copy(update=dict.fromkeys(service.CONTACT_FIELDS))
 
 
 def _match_read(m: Match, user: User) -> MatchRead:

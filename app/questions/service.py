@@ -157,6 +157,10 @@ def create_question(session: Session, data: QuestionCreate, *, actor: User) -> Q
     return q
 
 
+CONTACT_FIELDS = ("contact_name", "contact_email")
+"""The question's contact person: only for those who `works_on` it."""
+
+
 def works_on(q: Question, user: User) -> bool:
     """The broker and the question's owner work on it: they see its contact person
     and the private texts of its matches (remarks, decline reasons). Colleagues

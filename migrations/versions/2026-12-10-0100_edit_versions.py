@@ -1,4 +1,4 @@
-"""edit versions of questions and offers: an edit made on an old read is refused
+"""edit versions of questions, offers and accounts: an edit on an old read is refused
 
 Revision ID: 5b8d2e7f4a19
 Revises: 3f1a9c0d2b77
@@ -15,7 +15,7 @@ down_revision: str | None = "3f1a9c0d2b77"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ("questions", "offers")
+TABLES = ("questions", "offers", "users")
 
 
 def upgrade() -> None:

@@ -45,7 +45,6 @@ LIST_FIELDS = ("levels", "themes")
 BOOLEAN_FIELDS = ("is_public",)
 # An edit that empties these fields clears them: "" for free text, None otherwise.
 _CLEAR_TO_EMPTY = ("context", "decision")
-CONTACT_FIELDS = ("contact_name", "contact_email")
 _CLEAR_TO_NONE = (
     "expected_output",
     "department",
@@ -75,7 +74,7 @@ def _clearable(question: Question, user: User) -> tuple[str, ...]:
     gets no contact fields, so their save leaves the contact as it is."""
     if question_service.works_on(question, user):
         return _CLEAR_TO_NONE
-    return tuple(n for n in _CLEAR_TO_NONE if n not in CONTACT_FIELDS)
+    return tuple(n for n in _CLEAR_TO_NONE if n not in question_service.CONTACT_FIELDS)
 
 
 def state_of(question: Question, user: User) -> FormState:
