@@ -222,6 +222,32 @@ class RowError:
         return f"row {self.row}.{self.column}" if self.column else f"row {self.row}"
 
 
+class OfferExists(FieldError):
+    """The row registers an offer the institution already has (same kind, title
+    and period): usually a file imported a second time."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(
+            f"'{title}' is already registered for this institution with the same "
+            "kind and period; remove the row, or edit that offer",
+            field="title",
+            field_message="already registered (same institution, kind, title and period)",
+        )
+        self.title = title
+
+
+class RepeatedRow(FieldError):
+    """Two rows of one file register the same offer."""
+
+    def __init__(self, first_row: int) -> None:
+        super().__init__(
+            f"the same offer as row {first_row} (kind, title and period)",
+            field="title",
+            field_message=f"the same offer as row {first_row}",
+        )
+        self.first_row = first_row
+
+
 class CellsBeyondHeader(UnprocessableError):
     """A row has more filled cells than the header has columns: usually a comma or
     semicolon inside an unquoted text, which would silently cut that text."""

@@ -48,7 +48,9 @@ def import_offers(
     available_until, intake_deadline, language, themes and neighbourhoods (items
     separated by '|'), contact_name, contact_email, status, institution (brokers),
     municipality. Blank lines above the header are skipped. Rows are numbered as
-    in a spreadsheet (the header is row 1, or lower below blank lines).
+    in a spreadsheet (the header is row 1, or lower below blank lines). A row that
+    registers an offer again (the institution has one of that kind, title and
+    period, or an earlier row does) is an error, so a file sent twice adds nothing.
     """
     data = read_upload(file)
     offers = importer.import_offers(session, data, actor=user, settings=settings)

@@ -13,7 +13,9 @@ Format (documented for users on /aanbod/import, template at
 Each row passes through OfferCreate and the same service logic as a single offer
 (stage_offer); errors are collected for all rows, keyed "row N.column" where N is
 the row number a spreadsheet shows (the header is row 1, or lower below blank
-lines). One commit at the end.
+lines). A row that registers an offer again (the institution already has one of
+that kind, title and period, or an earlier row does) is an error too, so a file
+uploaded twice adds nothing. One commit at the end.
 """
 
 from __future__ import annotations
@@ -29,14 +31,17 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.csvimport import read_records
+from app.db import serialise
 from app.errors import AppError, InvalidFields
 from app.models import Offer, User
-from app.offers import service
+from app.offers import repository, service
 from app.offers.errors import (
     BadHeader,
     CellsBeyondHeader,
     ImportRejected,
     NoRows,
+    OfferExists,
+    RepeatedRow,
     RowError,
     TooManyRows,
 )
@@ -221,6 +226,50 @@ def _more_problems(
     ]
 
 
+def _key(offer: Offer) -> tuple[object, ...]:
+    """What makes two offers the same: institution, kind, title and period."""
+    title = " ".join(offer.title.split()).casefold()
+    return (
+        offer.institution_id,
+        offer.kind,
+        title,
+        offer.available_from,
+        offer.available_until,
+    )
+
+
+def _duplicates(session: Session, staged: list[tuple[int, Offer]]) -> list[RowError]:
+    """Rows that register an offer again: one the institution already has (a file
+    imported twice), or one an earlier row of the file registers.
+
+    Imports for an institution run one at a time from here on, so two uploads of
+    the same file at once cannot both pass.
+    """
+    institutions = sorted({o.institution_id for _, o in staged}, key=str)
+    for institution_id in institutions:
+        serialise(session, f"offer-import:{institution_id}")
+    new = {id(o) for _, o in staged}
+    existing = {
+        _key(o)
+        for o in repository.of_institutions(session, institutions)
+        if id(o) not in new
+    }
+    first_row: dict[tuple[object, ...], int] = {}
+    found: list[RowError] = []
+    for number, offer in staged:
+        key = _key(offer)
+        error: AppError | None = None
+        if key in existing:
+            error = OfferExists(offer.title)
+        elif key in first_row:
+            error = RepeatedRow(first_row[key])
+        else:
+            first_row[key] = number
+        if error is not None:
+            found.extend(_service_errors(number, error))
+    return found
+
+
 def import_offers(
     session: Session, data: bytes, *, actor: User, settings: Settings
 ) -> list[Offer]:
@@ -228,6 +277,7 @@ def import_offers(
     rows = read_rows(data)
     errors: list[RowError] = []
     offers: list[Offer] = []
+    staged: list[tuple[int, Offer]] = []
     for number, cells in rows:
         fields = _row_input(cells)
         try:
@@ -237,11 +287,13 @@ def import_offers(
             errors += found + _more_problems(session, number, fields, actor, found)
             continue
         try:
-            offers.append(
-                service.stage_offer(session, create, actor=actor, settings=settings)
-            )
+            offer = service.stage_offer(session, create, actor=actor, settings=settings)
         except AppError as exc:
             errors.extend(_service_errors(number, exc))
+            continue
+        offers.append(offer)
+        staged.append((number, offer))
+    errors += _duplicates(session, staged)
     if errors:
         session.rollback()
         raise ImportRejected(

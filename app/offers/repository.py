@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.codes import Recurrence
+from app.codes import OfferStatus, Recurrence
 from app.models import Offer, Theme
 from app.models.offer import offer_municipalities, offer_themes
 from app.offers.editions import current_edition
@@ -48,6 +48,22 @@ def list_by_ids(session: Session, offer_ids: Collection[uuid.UUID]) -> list[Offe
     if not offer_ids:
         return []
     return list(session.scalars(select(Offer).where(Offer.id.in_(set(offer_ids)))))
+
+
+def of_institutions(
+    session: Session, institution_ids: Collection[uuid.UUID]
+) -> list[Offer]:
+    """Every offer of these institutions that is not archived, in one query."""
+    if not institution_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Offer).where(
+                Offer.institution_id.in_(set(institution_ids)),
+                Offer.status != OfferStatus.ARCHIVED,
+            )
+        )
+    )
 
 
 def lock(session: Session, offer_id: uuid.UUID) -> Offer:

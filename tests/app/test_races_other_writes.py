@@ -31,6 +31,7 @@ from app.models import (
     Institution,
     Interest,
     Match,
+    Offer,
     OutboxMail,
     Theme,
     User,
@@ -557,3 +558,47 @@ def test_confirm_link_clicked_twice_at_once_is_confirmed_once(
         doubled += confirmations != 1
     check_answers(arena)
     verdict(doubled, ROUNDS, "one interest was confirmed more than once")
+
+
+# -- offer import ------------------------------------------------------------------
+def upload(arena: Arena, who: str, data: bytes) -> Send:
+    """A prepared CSV upload to the offer import, as `who`."""
+    client = httpx.Client(
+        base_url=arena.base_url,
+        timeout=60,
+        headers={"Authorization": f"Bearer {token(arena, who)}"},
+    )
+
+    def send() -> httpx.Response:
+        with client:
+            return client.post(
+                "/api/offers/import", files={"file": ("aanbod.csv", data, "text/csv")}
+            )
+
+    return send
+
+
+def test_one_file_uploaded_twice_at_once_registers_its_offers_once(
+    arena: Arena,
+) -> None:
+    """A double click on "Importeren" sends the file twice: one upload registers
+    the offers, the other is refused row by row (offers.importer._duplicates)."""
+    with Session(arena.engine) as s:
+        institution = s.get_one(Institution, arena.institution_id).name
+    doubled = 0
+    for round_ in range(ROUNDS):
+        title = f"Racecursus {round_}"
+        data = (
+            "kind;title;description;capacity;institution\n"
+            f"course;{title};Studenten werken aan een vraag.;1;{institution}\n"
+        ).encode()
+
+        answers = race([upload(arena, "broker", data), upload(arena, "broker2", data)])
+        no_server_errors("import twice", answers)
+        with Session(arena.engine) as s:
+            registered = s.scalar(
+                select(func.count()).select_from(Offer).where(Offer.title == title)
+            )
+        codes = sorted(a.status_code for a in answers)
+        doubled += registered != 1 or codes != [201, 422]
+    verdict(doubled, ROUNDS, "the file's offer was not registered exactly once")

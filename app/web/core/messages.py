@@ -68,8 +68,10 @@ from app.offers.errors import (
     NoRows,
     NotCsv,
     NotUtf8,
+    OfferExists,
     OtherCity,
     OtherInstitution,
+    RepeatedRow,
     ServedCitiesByProvider,
     TooManyRows,
 )
@@ -196,6 +198,14 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "U kunt alleen aanbod van uw eigen instelling registreren."
     ),
     OtherCity: lambda e: "U kunt alleen aanbod voor uw eigen gemeente registreren.",
+    OfferExists: lambda e: (
+        f"'{e.title}' staat al in Kennisbrug voor deze instelling, met dezelfde "
+        "soort en periode. Haal de rij weg, of wijzig het bestaande aanbod."
+    ),
+    RepeatedRow: lambda e: (
+        f"Deze rij beschrijft hetzelfde aanbod als rij {e.first_row}; "
+        "laat er één staan."
+    ),
     CellsBeyondHeader: lambda e: (
         f"Deze rij heeft {e.cells} cellen, de kopregel maar {e.columns} kolommen. "
         "Zet tekst met een komma of puntkomma tussen dubbele aanhalingstekens."

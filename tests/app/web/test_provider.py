@@ -422,6 +422,54 @@ class TestCsvImport:
         institutions = {o["institution"] for o in response.json()["offers"]}
         assert institutions == {"Universiteit Leiden", "Hogeschool Leiden"}
 
+    def test_a_file_uploaded_again_adds_nothing_and_says_why(
+        self, client, provider, session
+    ):
+        login(client, provider)
+        assert "geïmporteerd: 2 rij(en)" in self.upload(client, self.rows(2)).text
+        before = offer_count(session)
+        again = self.upload(client, self.rows(3))
+        assert again.status_code == 422
+        text = text_of(again.text)
+        assert "'Cursus 1' staat al in Kennisbrug voor deze instelling" in text
+        assert "'Cursus 2' staat al in Kennisbrug" in text
+        assert "Cursus 3" not in text  # the new row is fine
+        assert offer_count(session) == before
+
+    def test_api_names_rows_that_repeat_an_offer(self, client, provider, auth):
+        def post(data: bytes):
+            return client.post(
+                "/api/offers/import",
+                files={"file": ("a.csv", data, "text/csv")},
+                headers=auth(provider),
+            )
+
+        assert post(self.rows(1)).status_code == 201
+        header = "kind;title;description;capacity;available_from"
+        data = "\n".join(
+            [
+                header,
+                "course;  cursus   1 ;Zelfde titel, andere schrijfwijze.;2;1-2-2027",
+                "course;Cursus 1;Zelfde cursus, volgend jaar.;2;1-2-2028",
+                "thesis;Cursus 1;Andere soort aanbod.;2;1-2-2027",
+                "course;Cursus 9;Nieuw.;2;1-2-2027",
+                "course;Cursus 9;Nog eens dezelfde.;1;2027-02-01",
+            ]
+        ).encode()
+        response = post(data)
+        assert response.status_code == 422
+        assert response.json()["fields"] == {
+            "row 2.title": "already registered (same institution, kind, title and period)",
+            "row 6.title": "the same offer as row 5",
+        }
+        # Another period or kind is another offer.
+        assert (
+            post(
+                data.rsplit(b"\n", 1)[0].replace(b"  cursus   1 ", b"Cursus 8")
+            ).status_code
+            == 201
+        )
+
     def test_api_import_limits_and_access(self, client, provider, staff, auth):
         big = b"kind;title\n" + b"x" * csvimport.MAX_BYTES
         response = client.post(
