@@ -269,7 +269,7 @@ def _anonymise(user: User) -> None:
     user.department = None
     user.is_active = False
     user.password_hash = hash_password(uuid.uuid4().hex)  # nobody knows it
-    user.session_version += 1
+    user.session_version = User.session_version + 1  # the stored one
 
 
 # An interest nobody confirmed (double opt-in) is kept this long, then deleted.

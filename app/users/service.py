@@ -147,7 +147,7 @@ def update_user(
     access_changed = any(before[k] != after[k] for k in _ACCESS)
     if password or access_changed or (before["is_active"] and not user.is_active):
         # What the user may do changed: every session and token ends.
-        user.session_version += 1
+        user.session_version = User.session_version + 1  # the stored one
     audit.record(
         session,
         actor=actor,
@@ -221,7 +221,7 @@ def _keep_an_admin(session: Session, leaving: set[uuid.UUID]) -> None:
 
 def end_all_sessions(session: Session, user: User) -> None:
     """Log out everywhere: every token and session cookie of the user stops working."""
-    user.session_version += 1
+    user.session_version = User.session_version + 1  # the stored one
     audit.record(
         session,
         actor=user,

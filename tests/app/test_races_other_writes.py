@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.codes import MatchStatus
@@ -36,7 +36,9 @@ from app.models import (
     Theme,
     User,
 )
+from app.privacy.service import erase_person
 from app.security import PASSWORD_RESET, create_token
+from app.users.service import end_all_sessions
 from tests.app import test_races
 from tests.app.conftest import _PASSWORD_HASH, TEST_PASSWORD, TEST_SECRET
 from tests.app.test_races import Arena, Call, check_answers, check_database
@@ -602,3 +604,48 @@ def test_one_file_uploaded_twice_at_once_registers_its_offers_once(
         codes = sorted(a.status_code for a in answers)
         doubled += registered != 1 or codes != [201, 422]
     verdict(doubled, ROUNDS, "the file's offer was not registered exactly once")
+
+
+# -- session versions --------------------------------------------------------------
+def _version(arena: Arena, user_id: uuid.UUID) -> int:
+    with Session(arena.engine) as s:
+        return s.get_one(User, user_id).session_version
+
+
+def _bump_meanwhile(arena: Arena, user_id: uuid.UUID) -> None:
+    """What a reset link does while another request holds the account: the new
+    login it allows carries the raised version."""
+    with Session(arena.engine) as s:
+        s.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(session_version=User.session_version + 1)
+        )
+        s.commit()
+
+
+@pytest.mark.parametrize("step", ["logout everywhere", "erasure"])
+def test_ending_sessions_raises_the_stored_version_not_the_one_read(
+    arena: Arena, step: str
+) -> None:
+    """ "Overal uitloggen" and an erasure end every session, also one begun after
+    the request read the account (users.service.end_all_sessions and
+    privacy.service._anonymise wrote the version they had read plus one)."""
+    if arena.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers: no other write can come in between")
+    user_id = add_user(arena, "staff", f"leaver-{step.replace(' ', '-')}")
+    before = _version(arena, user_id)
+    with Session(arena.engine) as s:
+        user = s.get_one(User, user_id)
+        email = user.email
+        _bump_meanwhile(arena, user_id)
+        if step == "erasure":
+            erase_person(s, email, actor=None)
+        else:
+            end_all_sessions(s, user)
+    assert _version(arena, user_id) == before + 2
+    if step == "erasure":  # the arena finds its accounts by address: not this one
+        with Session(arena.engine) as s:
+            s.execute(delete(Event).where(Event.entity_id == user_id))
+            s.execute(delete(User).where(User.id == user_id))
+            s.commit()
