@@ -1,7 +1,9 @@
 """The allocation proposal: the best total set of pairs for all open questions.
 
-Ranks every question against the city's offers with the candidates pipeline, keeps
-each question's top candidates that pass the hard rules, and lets the min-cost-flow
+Ranks every question against the city's offers as its candidate list does (the
+city's learned model and focus themes included, so a pair's score and explanation
+are the ones the broker sees there), keeps each question's top candidates that pass
+the hard rules, and lets the min-cost-flow
 solver in `matching.allocation` pick pairs within every offer's remaining capacity.
 Nothing is confirmed: the broker does that.
 """
@@ -20,14 +22,15 @@ from app.matches import repository
 from app.matches.errors import NotAllocatable
 from app.matches.schemas import OfferSummary
 from app.models import Question, User
+from app.municipalities import repository as municipality_repository
 from app.questions import lifecycle
 from app.questions import service as question_service
 from app.ranking import embeddings
 from app.ranking import repository as ranking_repository
-from app.ranking.adapters import DEFAULT_CONFIG, Encoder, allocate, question_input, rank
+from app.ranking.adapters import DEFAULT_CONFIG, Encoder, allocate
 from app.ranking.index import city_index
 from app.ranking.schemas import AllocationPair, AllocationRead
-from app.ranking.service import warning_for
+from app.ranking.service import learned_ranker, rank_in_pool, warning_for
 
 # Candidates per question handed to the solver: enough to route around full offers.
 _TOP_K = 20
@@ -79,14 +82,20 @@ def propose_allocation(
     pair_o: list[int] = []
     pair_s: list[float] = []
     explanations: dict[tuple[int, int], str] = {}
+    learned = learned_ranker(session, user.municipality_id)
+    focus = municipality_repository.focus_themes(
+        session, user.municipality_id, today.year
+    )
     for qk, q in enumerate(questions):
-        ranking = rank(
-            question_input(q),
+        ranking = rank_in_pool(
+            pool,
+            q,
             vectors[qk],
-            index,
-            reference_date=today,
+            today=today,
             limit=_TOP_K,
             excluded_limit=0,
+            reranker=learned[0] if learned else None,
+            focus=focus,
         )
         for c in ranking.candidates:
             ok = pool.rows[c.offer_id]

@@ -5,7 +5,7 @@ similar questions, all from the same pipeline `kennisbrug eval` measures.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -122,6 +122,16 @@ def _focused(
 ) -> Ranking:
     """The ranking with the city's focus themes of this agenda year applied."""
     focus = municipality_repository.focus_themes(session, q.municipality_id, today.year)
+    return _with_focus(ranking, q, offer_themes, focus, today.year)
+
+
+def _with_focus(
+    ranking: Ranking,
+    q: Question,
+    offer_themes: Mapping[str, Sequence[str]],
+    focus: Collection[str],
+    year: int,
+) -> Ranking:
     if not focus:
         return ranking
     return Ranking(
@@ -130,7 +140,7 @@ def _focused(
             offer_themes=offer_themes,
             question_themes=[t.slug for t in q.themes],
             focus=focus,
-            year=today.year,
+            year=year,
         ),
         excluded=ranking.excluded,
     )
@@ -154,6 +164,38 @@ def rank_question(
     """The question ranked against its city's cached offer index."""
     pool = city_index(session, encoder, q.municipality_id, today)
     vector = question_vector(session, encoder, q)
+    focus = municipality_repository.focus_themes(session, q.municipality_id, today.year)
+    return QuestionRanking(
+        ranking=rank_in_pool(
+            pool,
+            q,
+            vector,
+            today=today,
+            limit=limit,
+            excluded_limit=excluded_limit,
+            reranker=reranker,
+            focus=focus,
+        ),
+        pool=pool,
+        dense=vector is not None,
+    )
+
+
+def rank_in_pool(
+    pool: CityIndex,
+    q: Question,
+    vector: F32 | None,
+    *,
+    today: date,
+    limit: int,
+    excluded_limit: int,
+    reranker: LearnedRanker | None,
+    focus: Collection[str],
+) -> Ranking:
+    """The question ranked as its candidate list ranks it: the engine (reordered
+    by the city's learned model, if any) and the city's focus themes of the
+    agenda year. The allocation ranks every open question this way too, with the
+    city's model and focus read once."""
     ranking = rank(
         question_input(q),
         vector,
@@ -165,14 +207,8 @@ def rank_question(
         reranker=reranker,
     )
     themes = _themes_of(pool, [c.offer_id for c in ranking.candidates])
-    ranking = _focused(session, q, themes, ranking, today)
-    return QuestionRanking(
-        ranking=Ranking(
-            candidates=ranking.candidates[:limit], excluded=ranking.excluded
-        ),
-        pool=pool,
-        dense=vector is not None,
-    )
+    ranking = _with_focus(ranking, q, themes, focus, today.year)
+    return Ranking(candidates=ranking.candidates[:limit], excluded=ranking.excluded)
 
 
 def stored_similarity_vectors(

@@ -509,6 +509,31 @@ class TestAllocation:
         assert client.get("/api/matches", headers=hb).json()["total"] == 0
         assert {o["id"] for o in others} | {q["id"]} >= served
 
+    def test_pairs_carry_the_candidate_lists_score_and_focus_reason(
+        self, client, broker, auth, make_user, world
+    ):
+        """The broker compares a proposed pair with the question's candidate list:
+        same score, same explanation, the city's focus themes included."""
+        q, _ = world
+        hb = auth(broker)
+        focus = client.put(
+            "/api/municipalities/leiden/focus-themes/2027",
+            json={"themes": ["gezondheid-welzijn"]},
+            headers=auth(make_user("admin")),
+        )
+        assert focus.status_code == 200, focus.text
+        body = client.post(
+            "/api/allocation", json={"question_ids": [q["id"]]}, headers=hb
+        ).json()
+        listed = client.get(f"/api/questions/{q['id']}/candidates", headers=hb).json()
+        shown = {c["offer"]["id"]: c for c in listed["candidates"]}
+        assert body["pairs"]
+        for pair in body["pairs"]:
+            candidate = shown[pair["offer"]["id"]]
+            assert pair["score"] == pytest.approx(candidate["score"], abs=1e-4)
+            assert pair["explanation"] == candidate["explanation"]
+            assert "speerpunt 2027" in pair["explanation"]
+
     def test_a_closed_question_is_422(self, client, broker, staff, auth):
         draft = client.post(
             "/api/questions",
