@@ -95,8 +95,12 @@ class InProcessRunner:
         jobs += [job for job in due if job not in jobs]
         for job in jobs:
             try:
+                # Each job gets the time it starts, not the pass's: a mail job
+                # after a slow one would otherwise date its claims from the past,
+                # so they expire at once and another worker sends them again.
                 self._registry.run(
-                    job, JobContext(self._session_factory, self._settings, now)
+                    job,
+                    JobContext(self._session_factory, self._settings, self._clock()),
                 )
             except Exception:  # logged by the registry; the loop goes on
                 continue

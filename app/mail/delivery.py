@@ -8,6 +8,9 @@ dies between the two leaves a claim that expires; the mail is then sent again
 (at least once across crashes, exactly once in normal operation). A failure puts
 the mail back to 'pending' at `next_attempt_at` (exponential backoff), or 'failed'
 after the last attempt or a permanent refusal (5xx for this message).
+Each mail is read again just before it is sent: one erased meanwhile is not
+sent, a scrubbed one goes out scrubbed, and non-essential mail to a user who
+switched mail off meanwhile is marked 'failed' unsent.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 import smtplib
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,6 +111,35 @@ def claim_due(
             claimed.append(_Claimed(mail, row.attempts, until))
         session.commit()
     return claimed
+
+
+OPTED_OUT = "not sent: the recipient switched off mail that is not essential"
+
+
+def _recheck(
+    session_factory: sessionmaker[Session], item: _Claimed
+) -> tuple[_Claimed | None, bool]:
+    """Read the claimed mail again just before sending it.
+
+    A batch is claimed up front and sent over minutes; meanwhile an erasure may
+    have deleted the mail or scrubbed a name from it (AVG art. 17), and its
+    recipient may have switched mail off. Returns the mail as stored now (None:
+    gone or taken over, send nothing) and whether it is now unwanted (not
+    essential, and the recipient's account switched mail off).
+    """
+    with session_factory() as session:
+        held = repository.still_held(session, item.mail.id, item.claimed_until)
+        if held is None:
+            return None, False
+        row, wants_mail = held
+        mail = OutgoingMail(
+            id=row.id,
+            to=row.to_address,
+            subject=row.subject,
+            text=row.text_body,
+            html=row.html_body,
+        )
+        return replace(item, mail=mail), not row.is_essential and not wants_mail
 
 
 def _finish(
@@ -242,6 +274,22 @@ def deliver_due(
                     _release(session_factory, claimed[index:], report)
                     done.update(rest.mail.id for rest in claimed[index:])
                     break
+                current, unwanted = _recheck(session_factory, item)
+                if current is None:  # erased or taken over meanwhile
+                    done.add(item.mail.id)
+                    continue
+                if unwanted:
+                    _finish(
+                        session_factory,
+                        current,
+                        status=MailStatus.FAILED,
+                        claimed_until=None,
+                        last_error=OPTED_OUT,
+                    )
+                    done.add(item.mail.id)
+                    report.failed += 1
+                    continue
+                item = current
                 try:
                     transport.send(item.mail)
                 except smtplib.SMTPServerDisconnected as exc:

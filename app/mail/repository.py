@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.codes import MailStatus
-from app.models import OutboxMail
+from app.models import OutboxMail, User
 
 
 def has_dedupe_key(session: Session, dedupe_key: str) -> bool:
@@ -58,6 +58,27 @@ def update_claimed(
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def still_held(
+    session: Session, mail_id: uuid.UUID, held_until: datetime
+) -> tuple[OutboxMail, bool] | None:
+    """The mail as stored now, if this worker still holds it, and whether its
+    recipient's account still wants mail that is not essential; None if it was
+    deleted (erasure) or taken over."""
+    row = session.execute(
+        select(OutboxMail, User.wants_mail)
+        .outerjoin(User, User.id == OutboxMail.to_user_id)
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.status == MailStatus.SENDING,
+            OutboxMail.claimed_until == held_until,
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    mail, wants_mail = row
+    return mail, wants_mail is not False
 
 
 def delete_finished_before(session: Session, before: datetime) -> int:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.codes import MatchStatus, QuestionStatus, Role
-from app.env import Env
+from app.env import AMSTERDAM, Env
 from app.mail.kinds import BrokerDigest, DigestItem, DigestSection
 from app.mail.service import queue_mail
 from app.matches import repository
@@ -39,7 +39,7 @@ def _sections(session: Session, broker: User, today: date) -> tuple[DigestSectio
                     title=m.question.title,
                     path=f"/makelaar/vragen/{m.question_id}",
                     detail=f"{m.offer.title} ({m.offer.institution.short_name})",
-                    since=m.created_at.date(),
+                    since=m.created_at.astimezone(AMSTERDAM).date(),
                 )
                 for m in proposed
             ),
@@ -51,7 +51,9 @@ def _sections(session: Session, broker: User, today: date) -> tuple[DigestSectio
                     title=q.title,
                     path=f"/makelaar/vragen/{q.id}",
                     detail=q.department or "",
-                    since=q.submitted_at.date() if q.submitted_at else None,
+                    since=q.submitted_at.astimezone(AMSTERDAM).date()
+                    if q.submitted_at
+                    else None,
                 )
                 for q in submitted
             ),
