@@ -15,7 +15,7 @@ from datetime import date
 from app.codes import Recurrence
 from app.models import Offer
 
-__all__ = ["Edition", "current_edition", "shift_years"]
+__all__ = ["Edition", "current_edition", "edition_window", "shift_years"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +35,18 @@ class Edition:
 
 
 def shift_years(value: date | None, years: int) -> date | None:
-    """The same day `years` later; 29 February becomes 28 February."""
+    """The same day `years` later; 29 February becomes 28 February.
+
+    Forward, 29 February becomes 28 February even in a leap year: the nightly
+    job stores each edition's dates and moves them one year at a time (2028-02-29,
+    2029-02-28, ... 2032-02-28), so a reader shifting the stored dates by several
+    years at once must land on the same day, or the edition shown on a date would
+    depend on whether the job ran.
+    """
     if value is None or years == 0:
         return value
+    if years > 0 and (value.month, value.day) == (2, 29):
+        return value.replace(year=value.year + years, day=28)
     try:
         return value.replace(year=value.year + years)
     except ValueError:
@@ -73,4 +82,15 @@ def current_edition(offer: Offer, today: date) -> Edition:
         intake_deadline=shift_years(offer.intake_deadline, years),
         places_taken=0,
         capacity=offer.capacity,
+    )
+
+
+def edition_window(offer: Offer, number: int) -> tuple[date | None, date | None]:
+    """The dates of edition `number` of the offer (a match keeps its own edition's
+    dates after the offer came round to a new year): the stored window moved by
+    the years between the stored edition and that one."""
+    years = number - offer.edition if offer.recurrence == Recurrence.YEARLY else 0
+    return (
+        shift_years(offer.available_from, years),
+        shift_years(offer.available_until, years),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from app.errors import (
@@ -80,6 +81,22 @@ class IntakeAfterStart(FieldError):
             field="intake_deadline",
             field_message="must not be after available_from",
         )
+
+
+class WindowEnded(FieldError):
+    """An edit would leave a yearly offer's window over: its places would count as
+    those of a next edition, free again, while the current edition's are taken.
+    Usually a form read before the offer came round to its new year."""
+
+    def __init__(self, *, current_from: date | None, current_until: date) -> None:
+        super().__init__(
+            "a yearly offer's window is that of its current edition "
+            f"(now until {current_until.isoformat()}); it cannot have ended",
+            field="available_until",
+            field_message="must not have ended for a yearly offer",
+        )
+        self.current_from = current_from
+        self.current_until = current_until
 
 
 class NoPlaces(FieldError):

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.codes import OfferStatus, Recurrence
@@ -101,10 +101,17 @@ def _filtered(f: OfferFilter) -> Select[Offer]:
             )
         )
     if f.available_on:
+        # A yearly offer may run on the day in a later edition than its row
+        # holds: the caller reads those against their current edition.
         day = f.available_on
         stmt = stmt.where(
-            or_(Offer.available_from.is_(None), Offer.available_from <= day),
-            or_(Offer.available_until.is_(None), Offer.available_until >= day),
+            or_(
+                Offer.recurrence == Recurrence.YEARLY,
+                and_(
+                    or_(Offer.available_from.is_(None), Offer.available_from <= day),
+                    or_(Offer.available_until.is_(None), Offer.available_until >= day),
+                ),
+            )
         )
     return stmt
 

@@ -69,6 +69,7 @@ def list_offers(
         q=q,
         limit=limit,
         offset=offset,
+        today=today,
     )
     return Page(
         items=[OfferRead.at(r, today) for r in rows],

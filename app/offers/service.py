@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.codes import HOLDING_STATUSES, MatchStatus, Role
+from app.codes import HOLDING_STATUSES, MatchStatus, Recurrence, Role
 from app.config import Settings
 from app.errors import FieldError, FieldRequired, WindowReversed, raise_all
 from app.jobs.queue import request_run
@@ -19,6 +19,7 @@ from app.jobs.registry import JobName
 from app.matches import repository as match_repository
 from app.models import Match, Offer, User
 from app.offers import repository
+from app.offers.editions import Edition, current_edition
 from app.offers.errors import (
     CapacityBelowTaken,
     HomeCityOnly,
@@ -27,6 +28,7 @@ from app.offers.errors import (
     OtherCity,
     OtherInstitution,
     ServedCitiesByProvider,
+    WindowEnded,
 )
 from app.offers.repository import OfferFilter
 from app.offers.schemas import OfferCreate, OfferUpdate
@@ -123,6 +125,10 @@ def _apply(session: Session, o: Offer, changes: dict[str, Any]) -> None:
                 errors.append(exc)
             else:  # the period's dates, unless the request names its own deadline
                 o.available_from, o.available_until = period.starts_on, period.ends_on
+                # Empty dates sent beside the period mean "from the period", as on
+                # create: they must not blank the window just copied.
+                changes.pop("available_from", None)
+                changes.pop("available_until", None)
                 if changes.get("intake_deadline") is None:
                     changes["intake_deadline"] = period.intake_deadline
     for key, value in changes.items():
@@ -332,8 +338,14 @@ def list_offers(
     q: str | None,
     limit: int,
     offset: int,
+    today: date,
 ) -> tuple[list[Offer], int]:
-    """A page of the offers the caller may see, newest first."""
+    """A page of the offers the caller may see, newest first.
+
+    `available_on` is read against each offer's current edition, the window the
+    list shows; a yearly offer's stored row may still hold an earlier year's, so
+    that filter runs in Python over the rows the database narrowed down.
+    """
     if theme:
         vocab.resolve_themes(session, [theme], field="theme")
     f = OfferFilter(
@@ -345,15 +357,33 @@ def list_offers(
         statuses=statuses,
         available_on=available_on,
     )
+
+    def everything() -> list[Offer]:
+        rows = repository.list_all(session, f)
+        if available_on is None:
+            return rows
+        return [o for o in rows if _runs_on(current_edition(o, today), available_on)]
+
+    def page() -> tuple[list[Offer], int]:
+        if available_on is None:
+            return repository.list_page(session, f, limit=limit, offset=offset)
+        rows = sorted(everything(), key=lambda o: (o.created_at, o.id), reverse=True)
+        return rows[offset : offset + limit], len(rows)
+
     return vocab.searched_page(
         q,
-        page=lambda: repository.list_page(session, f, limit=limit, offset=offset),
-        everything=lambda: repository.list_all(session, f),
+        page=page,
+        everything=everything,
         text_of=_searchable,
         newest=lambda row: row.created_at,
         limit=limit,
         offset=offset,
     )
+
+
+def _runs_on(edition: Edition, day: date) -> bool:
+    start, until = edition.available_from, edition.available_until
+    return (start is None or start <= day) and (until is None or until >= day)
 
 
 def _searchable(o: Offer) -> str:
@@ -392,13 +422,28 @@ def update_offer(
     before = _snapshot(o)
     if "municipalities" in changes and actor.role != Role.PROVIDER:
         raise ServedCitiesByProvider()
+    current = (o.recurrence, o.available_from, o.available_until)
     _apply(session, o, changes)
+    _keep_the_edition(o, current, today)
     audit.record_update(
         session, "offer", o, actor=actor, before=before, after=_snapshot(o)
     )
     request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return o
+
+
+def _keep_the_edition(
+    o: Offer, before: tuple[str, date | None, date | None], today: date
+) -> None:
+    """Refuse an edit that leaves a yearly series' window over (`WindowEnded`):
+    the row holds the current edition's places, which an ended window would hand
+    out again as a new edition's."""
+    recurrence, start, until = before
+    yearly = recurrence == Recurrence.YEARLY == o.recurrence
+    ended = o.available_until is not None and o.available_until < today
+    if yearly and ended and until is not None:
+        raise WindowEnded(current_from=start, current_until=until)
 
 
 # A provider's bookings: the places taken plus the proposals waiting on them.

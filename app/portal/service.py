@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.codes import HOLDING_STATUSES, MatchStatus, QuestionStatus
 from app.errors import WindowReversed
 from app.models import Match, Question
+from app.offers.editions import edition_window
 from app.portal import repository
 from app.portal.errors import AssignmentNotFound, DayAndPeriodGiven
 from app.portal.repository import PublicFilter
@@ -60,8 +61,17 @@ def assignment_read(
 ) -> AssignmentRead:
     """The public view of an open question, with the places it runs in."""
     read = AssignmentRead.model_validate(q, context={"lang": lang})
-    read.placements = [Placement.model_validate(m.offer) for m in matches]
+    read.placements = [_placement(m) for m in matches]
     return read
+
+
+def _placement(m: Match) -> Placement:
+    """The place with the dates of the match's own edition, not the offer's
+    current one (a yearly offer moves on to its next year)."""
+    start, until = edition_window(m.offer, m.edition)
+    return Placement.model_validate(m.offer).model_copy(
+        update={"available_from": start, "available_until": until}
+    )
 
 
 def _searchable(q: Question) -> str:

@@ -24,7 +24,7 @@ from app.codes import Level as LevelCode
 from app.codes import Recurrence, Role, label
 from app.errors import WindowReversed
 from app.models import Offer, User
-from app.offers.editions import shift_years
+from app.offers.editions import edition_window
 from app.questions.errors import NoMunicipality
 from app.reports import repository
 
@@ -68,13 +68,37 @@ def _windows(
         yield _Window(first, last, offer.places_taken)
         return
     number = 0
-    while (start := shift_years(first, number - offer.edition)) and start <= until:
+    while True:
+        start, end = edition_window(offer, number)
+        if start is None or start > until:
+            return
         if number < offer.edition:
             taken = held.get((offer.id, number), 0)
         else:
             taken = offer.places_taken if number == offer.edition else 0
-        yield _Window(start, shift_years(last, number - offer.edition), taken)
+        yield _Window(start, end, taken)
         number += 1
+
+
+def editions_in(
+    session: Session,
+    city: uuid.UUID | None,
+    period_from: date | None,
+    until: date | None,
+    *,
+    archived: bool = False,
+) -> Iterator[tuple[Offer, _Window]]:
+    """Every edition of the city's offers whose window overlaps the period (open
+    ends: no bound), with the places it held. Without an end, a yearly offer's
+    editions up to its current one."""
+    offers = repository.offers_for_capacity(session, city, archived=archived)
+    held = repository.places_held_by_edition(session, [o.id for o in offers])
+    start = period_from or date.min
+    for offer in offers:
+        bound = until or offer.available_from or date.max
+        for window in _windows(offer, held, bound):
+            if _overlaps(window, start, until or date.max):
+                yield offer, window
 
 
 def capacity_report(
@@ -88,16 +112,14 @@ def capacity_report(
         if user.municipality_id is None:
             raise NoMunicipality()
         city = user.municipality_id
-    offers = repository.offers_for_capacity(session, city)
-    held = repository.places_held_by_edition(session, [o.id for o in offers])
     totals: dict[tuple[str, str, str | None], list[int]] = {}
     theme_labels: dict[str | None, str] = {None: NO_THEME}
-    for offer in offers:
-        capacity = taken = 0
-        for window in _windows(offer, held, until):
-            if _overlaps(window, period_from, until):
-                capacity += offer.capacity
-                taken += window.taken
+    per_offer: dict[uuid.UUID, tuple[Offer, list[_Window]]] = {}
+    for offer, window in editions_in(session, city, period_from, until):
+        per_offer.setdefault(offer.id, (offer, []))[1].append(window)
+    for offer, windows in per_offer.values():
+        capacity = offer.capacity * len(windows)
+        taken = sum(w.taken for w in windows)
         if capacity == 0:
             continue
         themes: list[str | None] = [t.slug for t in offer.themes] or [None]

@@ -209,35 +209,6 @@ def _offer_conditions(s: Scope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def capacity_by_institution(session: Session, s: Scope) -> list[tuple[str, int, int]]:
-    """(institution, capacity, places taken) of the offers serving the city; places
-    taken are every served city's, since the places are shared."""
-    stmt = (
-        select(
-            Institution.name,
-            func.coalesce(func.sum(Offer.capacity), 0),
-            func.coalesce(func.sum(Offer.places_taken), 0),
-        )
-        .join(Institution, Institution.id == Offer.institution_id)
-        .where(*_offer_conditions(s))
-        .group_by(Institution.name)
-    )
-    return [(name, int(c), int(t)) for name, c, t in session.execute(stmt)]
-
-
-def capacity_by_start(session: Session, s: Scope) -> list[tuple[date | None, int, int]]:
-    stmt = (
-        select(
-            Offer.available_from,
-            func.coalesce(func.sum(Offer.capacity), 0),
-            func.coalesce(func.sum(Offer.places_taken), 0),
-        )
-        .where(*_offer_conditions(s))
-        .group_by(Offer.available_from)
-    )
-    return [(d, int(c), int(t)) for d, c, t in session.execute(stmt)]
-
-
 def feedback(session: Session, s: Scope) -> tuple[float | None, int]:
     stmt = select(func.avg(Match.rating), func.count(Match.rating)).where(
         Match.rating.is_not(None), Match.question_id.in_(_question_ids(s))
@@ -278,11 +249,14 @@ def lineage_rows(
 
 
 def offers_for_capacity(
-    session: Session, municipality_id: uuid.UUID | None
+    session: Session, municipality_id: uuid.UUID | None, *, archived: bool = False
 ) -> list[Offer]:
-    """Offers that are not archived and serve one city (homed there or shared with
-    it), or every offer once, for an admin."""
-    stmt = select(Offer).where(Offer.status != OfferStatus.ARCHIVED)
+    """Offers that serve one city (homed there or shared with it), or every offer
+    once, for an admin; archived ones only when asked (a report of a past period
+    counts what they offered then)."""
+    stmt = select(Offer)
+    if not archived:
+        stmt = stmt.where(Offer.status != OfferStatus.ARCHIVED)
     if municipality_id is not None:
         stmt = stmt.where(offer_repository.serving(municipality_id))
     return list(session.scalars(stmt.order_by(Offer.id)))

@@ -26,6 +26,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -35,6 +36,7 @@ from app.errors import WindowReversed
 from app.models import Institution, Offer, User
 from app.questions.errors import NoMunicipality
 from app.reports import repository
+from app.reports.capacity import editions_in
 from app.reports.repository import Scope
 from app.reports.schemas import (
     CapacityRow,
@@ -182,6 +184,31 @@ def lineage_summary(
     )
 
 
+_K = TypeVar("_K")
+
+
+def _capacity_totals(
+    session: Session, s: Scope
+) -> tuple[dict[str, tuple[int, int]], dict[date | None, tuple[int, int]]]:
+    """(offered, used) places per institution and per window start, counted per
+    edition as the capacity view counts them: a yearly offer that came round to a
+    new year keeps its earlier year's places in a report of that year."""
+    by_provider: dict[str, tuple[int, int]] = {}
+    by_start: dict[date | None, tuple[int, int]] = {}
+    editions = editions_in(
+        session, s.municipality_id, s.period_from, s.period_until, archived=True
+    )
+    for offer, window in editions:
+        _add(by_provider, offer.institution.name, offer.capacity, window.taken)
+        _add(by_start, window.start, offer.capacity, window.taken)
+    return by_provider, by_start
+
+
+def _add(table: dict[_K, tuple[int, int]], key: _K, offered: int, used: int) -> None:
+    before = table.get(key, (0, 0))
+    table[key] = (before[0] + offered, before[1] + used)
+
+
 def summary(
     session: Session,
     user: User,
@@ -213,6 +240,7 @@ def summary(
     level_labels = {str(lv): str(lv) for lv in Level}  # the codes are the words
     matched, eligible = repository.count_matched(session, s, NOT_ELIGIBLE)
     average, rated = repository.feedback(session, s)
+    by_provider, by_start = _capacity_totals(session, s)
     return SummaryRead(
         municipality=user.municipality.slug if user.municipality else "",
         period_from=period_from,
@@ -248,13 +276,12 @@ def summary(
         days_to_first_match=median_days(repository.first_confirmations(session, s)),
         capacity_by_institution=[
             CapacityRow(key=name, label=name, offered=c, used=t)
-            for name, c, t in sorted(
-                repository.capacity_by_institution(session, s),
-                key=lambda row: row[0].casefold(),
+            for name, (c, t) in sorted(
+                by_provider.items(), key=lambda row: row[0].casefold()
             )
         ],
         capacity_by_semester=_capacity_by_semester(
-            repository.capacity_by_start(session, s)
+            [(start, c, t) for start, (c, t) in by_start.items()]
         ),
         feedback=Feedback(
             average_rating=round(average, 2) if average is not None else None,

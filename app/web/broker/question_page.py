@@ -15,6 +15,7 @@ from app.interests import service as interest_service
 from app.learning import training
 from app.models import Question
 from app.offers import service as offer_service
+from app.offers.editions import current_edition
 from app.questions import service as question_service
 from app.questions.lifecycle import EDITABLE, MANUAL, TAKES_MATCHES
 from app.questions.schemas import SplitRequest, TransitionRequest
@@ -89,6 +90,9 @@ def question_page(
                 session, [c.offer.id for c in candidates.candidates], user=user
             ),
             "matches": matches,
+            # Free places of each offer's current edition (a yearly offer's row
+            # may still hold last year's until the nightly job ran).
+            "editions": {m.offer_id: current_edition(m.offer, today) for m in matches},
             "takes_matches": takes_matches,
             "has_enough": has_enough,
             "history": history.history(session, question, matches),

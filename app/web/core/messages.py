@@ -74,6 +74,7 @@ from app.offers.errors import (
     RepeatedRow,
     ServedCitiesByProvider,
     TooManyRows,
+    WindowEnded,
 )
 from app.periods.errors import (
     NotYourInstitution,
@@ -225,6 +226,12 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
         "kies een dag vóór of op de begindatum."
     ),
     NoPlaces: lambda e: "Vul een aantal van minstens 1 in.",
+    WindowEnded: lambda e: (
+        "Die periode is al voorbij. Dit jaarlijkse aanbod loopt nu "
+        + (f"van {date_nl(e.current_from)} " if e.current_from else "")
+        + f"tot {date_nl(e.current_until)}: open de pagina opnieuw en pas die "
+        "data aan."
+    ),
     CapacityBelowTaken: lambda e: (
         f"De capaciteit kan niet lager dan de {e.taken} plaats(en) die al bezet zijn."
     ),

@@ -231,10 +231,13 @@ def _period_options(
 
 
 def _dates_from_period(fields: dict[str, Any]) -> dict[str, Any]:
-    """A chosen period replaces the typed window (the service copies its dates)."""
+    """A chosen period replaces the typed window and deadline (the service copies
+    its dates), as the form's hint promises: the deadline field still holds the
+    one shown before the period was picked."""
     if fields.get("period_id"):
         fields.pop("available_from", None)
         fields.pop("available_until", None)
+        fields.pop("intake_deadline", None)
     return fields
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.codes import OfferStatus
 from app.deps import SessionDep, SettingsDep, TodayDep
 from app.offers import service as offer_service
+from app.offers.editions import current_edition
 from app.offers.schemas import OfferUpdate
 from app.web.core.actions import attempt
 from app.web.core.page_deps import CsrfForm, ProviderPage
@@ -31,6 +32,7 @@ def offers_page(
     request: Request,
     session: SessionDep,
     user: ProviderPage,
+    today: TodayDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """Offers of the provider's institution (or the broker's city), newest first,
@@ -47,9 +49,18 @@ def offers_page(
         q=text or None,
         limit=100,
         offset=0,
+        today=today,
     )
     return render(
-        request, "provider/offers.html", {"offers": rows, "total": total, "q": text}
+        request,
+        "provider/offers.html",
+        {
+            "offers": rows,
+            # What each offer is today: a yearly one's current edition.
+            "editions": {o.id: current_edition(o, today) for o in rows},
+            "total": total,
+            "q": text,
+        },
     )
 
 
