@@ -241,13 +241,15 @@ def _similar(
     chosen: list[Question] = [others[i] for i in indices.tolist()]
     outcomes: dict[uuid.UUID, list[str]] = {q.id: [] for q in chosen}
     done_by: dict[uuid.UUID, list[str]] = {q.id: [] for q in chosen}
-    for m in match_repository.list_for_questions(session, [q.id for q in chosen]):
+    # A split question's work is done by its parts: it counts as its own.
+    story = {q.id: q.id for q in chosen}
+    story.update(repository.parts_of(session, list(story)))
+    for m in match_repository.list_for_questions(session, list(story)):
         if m.status == MatchStatus.COMPLETED:
-            done_by[m.question_id].append(
-                f"{m.offer.title} ({m.offer.institution.name})"
-            )
+            shown = story[m.question_id]
+            done_by[shown].append(f"{m.offer.title} ({m.offer.institution.name})")
             if m.outcome_summary:
-                outcomes[m.question_id].append(m.outcome_summary)
+                outcomes[shown].append(m.outcome_summary)
     # Staff names go to the city's own staff and broker only (the callers here).
     show_names = user.role in (Role.STAFF, Role.BROKER)
     return [

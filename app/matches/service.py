@@ -352,12 +352,27 @@ def sync_question_status(session: Session, q: Question, actor: User | None) -> N
     )
     done = counts.get(MatchStatus.COMPLETED, 0)
     if working == 0:
-        target = QuestionStatus.COMPLETED if done else QuestionStatus.OPEN
+        target = QuestionStatus.COMPLETED if done else _reopened(session, q)
     elif counts.get(MatchStatus.IN_PROGRESS, 0) or done:
         target = QuestionStatus.IN_PROGRESS
     else:
         target = QuestionStatus.MATCHED
     question_service.set_status(session, q, target, actor=actor)
+
+
+# A split question in these states no longer takes matches: a part whose work
+# ends goes there too, instead of back to open (and onto the portal).
+_ENDS_PARTS = (QuestionStatus.WITHDRAWN, QuestionStatus.NOT_MATCHED)
+
+
+def _reopened(session: Session, q: Question) -> str:
+    """Where a question goes when none of its matches holds any more: open, or
+    for a part of a withdrawn (or not matched) split question, where it went."""
+    if q.parent_id is not None:
+        parent = question_repository.get(session, q.parent_id)
+        if parent is not None and parent.status in _ENDS_PARTS:
+            return parent.status
+    return QuestionStatus.OPEN
 
 
 def _finish(session: Session, m: Match) -> Match:

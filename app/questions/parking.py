@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -9,6 +11,7 @@ from app.codes import QuestionStatus
 from app.env import Env
 from app.mail import kinds
 from app.mail.service import queue_mail
+from app.models import Question
 from app.questions import repository
 
 
@@ -20,8 +23,18 @@ def reopen_parked(session: Session, env: Env) -> int:
     Idempotent: a second run (or a second worker) finds nothing left to open.
     """
     reopened = 0
-    for q in repository.list_parked_until(session, env.today):
+    # Split questions before their parts (stable: still earliest first): a run
+    # that stops half-way never opens a part whose parent's mail is not sent.
+    due = sorted(
+        repository.list_parked_until(session, env.today),
+        key=lambda q: q.parent_id is not None,
+    )
+    due_ids = {q.id for q in due}
+    for q in due:
         parked_until = q.parked_until
+        # A split question parked as a whole reopens with its parts: its owner
+        # hears it once, from the split question (its page lists the parts).
+        tell_owner = q.parent_id not in due_ids
         if not repository.reopen_parked(session, q.id, env.today):
             session.rollback()
             continue
@@ -39,19 +52,27 @@ def reopen_parked(session: Session, env: Env) -> int:
                 "note": f"parked until {parked_until}: reopened by itself",
             },
         )
-        owner = q.owner
-        queue_mail(
-            session,
-            settings=env.settings,
-            to=owner.email,
-            user=owner,
-            context=kinds.QuestionReopened(
-                owner_name=owner.name,
-                question_title=q.title,
-                question_path=f"/vragen/{q.id}",
-            ),
-            dedupe_key=f"reopened:{q.id}:{parked_until}",
-        )
+        if tell_owner:
+            _mail_owner(session, env, q, parked_until)
         session.commit()
         reopened += 1
     return reopened
+
+
+def _mail_owner(
+    session: Session, env: Env, q: Question, parked_until: date | None
+) -> None:
+    """Queue the "open again" mail to the question's owner (once per parking)."""
+    owner = q.owner
+    queue_mail(
+        session,
+        settings=env.settings,
+        to=owner.email,
+        user=owner,
+        context=kinds.QuestionReopened(
+            owner_name=owner.name,
+            question_title=q.title,
+            question_path=f"/vragen/{q.id}",
+        ),
+        dedupe_key=f"reopened:{q.id}:{parked_until}",
+    )

@@ -308,7 +308,7 @@ def transition_question(
         # A split question's parts go where it goes, unless their own matches
         # moved them on (work that is matched or under way stays).
         part = repository.lock(session, part.id)
-        if (part.status, data.to) in lifecycle.MANUAL:
+        if _part_follows(part.status, expected, data.to):
             before = part.status
             set_status(
                 session, part, data.to, actor=actor, note=_FOLLOWS_PARENT, until=until
@@ -316,6 +316,19 @@ def transition_question(
             _end_proposals(session, part, before, data.to, actor, settings)
     session.commit()
     return q
+
+
+def _part_follows(part_status: str, parent_before: str, to: str) -> bool:
+    """Whether a part takes its split question's step.
+
+    Closing steps (withdraw, park, not matched, back to draft) reach every part
+    that can take them. Opening reaches only the parts that stood where the
+    split question stood: a part the broker closed or parked on its own stays
+    so, as when the reopen job opens the parked ones on their date.
+    """
+    if (part_status, to) not in lifecycle.MANUAL:
+        return False
+    return to != QuestionStatus.OPEN or part_status == parent_before
 
 
 _FOLLOWS_PARENT = "volgt de gesplitste vraag"
@@ -405,8 +418,9 @@ _COPIED = (
     "contact_name",
     "contact_email",
     "submitted_at",
-    "follows_id",
 )
+# Not `follows_id`: the split question follows up on the earlier one, its parts
+# are linked through it (otherwise one follow-up counts once per part).
 
 
 def split_question(
@@ -492,6 +506,17 @@ def lineage(session: Session, q: Question) -> Lineage:
         follows=same_city(q.follows_id),
         followed_by=repository.follow_ups(session, q.id),
     )
+
+
+def split_family(session: Session, q: Question) -> set[uuid.UUID]:
+    """The other questions of q's split: its parts, or its parent and siblings.
+
+    They are the same question at other levels, not earlier questions like it.
+    """
+    top = q.parent_id or q.id
+    family = {top, *(p.id for p in repository.children(session, top))}
+    family.discard(q.id)
+    return family
 
 
 def count_by_status(session: Session, user: User) -> dict[str, int]:

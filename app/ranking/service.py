@@ -339,9 +339,14 @@ def similar(
     user: User,
     limit: int,
 ) -> list[SimilarQuestionRead]:
-    """Other questions of the city that resemble this one, with status and outcome."""
+    """Other questions of the city that resemble this one, with status and outcome.
+
+    Not the question's own split parts, parent or sibling parts: they are the
+    same question at another level (its lineage shows them), not earlier work.
+    """
     q = question_service.get_visible_question(session, question_id, user)
-    others = repository.other_questions(session, q)
+    family = question_service.split_family(session, q)
+    others = [o for o in repository.other_questions(session, q) if o.id not in family]
     if not others:
         return []
     target_vector, other_vectors = stored_similarity_vectors(

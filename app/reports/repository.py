@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.models.question import question_themes
 from app.offers import repository as offer_repository
+from app.questions.repository import is_split
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +143,13 @@ def count_matched(
 def matched_per_city(
     session: Session, s: Scope, excluded_statuses: Sequence[str]
 ) -> dict[uuid.UUID | None, tuple[int, int]]:
-    """`count_matched` per municipality, in two queries."""
-    eligible = and_(*_question_conditions(s), Question.status.not_in(excluded_statuses))
+    """`count_matched` per municipality, in two queries. A split question counts
+    through its parts (they take the matches), not as one more unmatched."""
+    eligible = and_(
+        *_question_conditions(s),
+        Question.status.not_in(excluded_statuses),
+        ~is_split(),
+    )
     totals = session.execute(
         select(Question.municipality_id, func.count())
         .where(eligible)

@@ -44,6 +44,7 @@ EVENT_ACTION = {
     "updated": "gewijzigd",
     "status_changed": "status gewijzigd",
     "proposed": "voorgesteld",
+    "split": "gesplitst in deelvragen",
 }
 ENTITY = {"question": "Vraag", "match": "Koppeling", "offer": "Aanbod"}
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")

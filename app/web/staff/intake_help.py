@@ -13,6 +13,7 @@ from app.codes import ExpectedOutput, Level, values
 from app.deps import EncoderDep, SessionDep, TodayDep
 from app.intake import service as intake
 from app.intake.schemas import DraftQuestion
+from app.schemas import day_in_range
 from app.web.core.forms import FormState, FormValue, read_form
 from app.web.core.page_deps import CsrfForm, StaffPage
 from app.web.core.templating import render
@@ -22,8 +23,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def _date(raw: str) -> date | None:
+    """The typed date if the API would take it, else None: one date outside 1900
+    to 2999 must not fail the whole draft (and drop the help for what is typed)."""
     try:
-        return date.fromisoformat(raw) if raw else None
+        return day_in_range(raw) if raw else None
     except ValueError:
         return None  # the form's own check names a bad date when it is saved
 
