@@ -29,11 +29,16 @@ def offer_pool(session: Session, municipality_id: uuid.UUID) -> list[Offer]:
 
 
 def other_questions(session: Session, q: Question) -> list[Question]:
-    """The city's other questions, for duplicate detection."""
+    """The city's other questions, for duplicate detection: those ever put to the
+    broker (a draft is its author's own, as in the intake help)."""
     return list(
         session.scalars(
             select(Question)
-            .where(Question.municipality_id == q.municipality_id, Question.id != q.id)
+            .where(
+                Question.municipality_id == q.municipality_id,
+                Question.id != q.id,
+                Question.status != QuestionStatus.DRAFT,
+            )
             .order_by(Question.id)
         )
     )

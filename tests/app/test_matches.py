@@ -474,6 +474,24 @@ class TestHistoryAndSimilar:
             for s in similar
         )
 
+    def test_similar_questions_leave_out_a_colleagues_draft(
+        self, client, staff, auth, world, make_user
+    ):
+        """A draft is its author's own until submitted (as in the intake help):
+        a colleague's question page does not list it as an earlier question."""
+        q, _ = world
+        colleague = auth(make_user("staff"))
+        draft = client.post(
+            "/api/questions",
+            json={"title": q["title"], "description": q["description"]},
+            headers=colleague,
+        ).json()
+        assert draft["status"] == "draft"
+        similar = client.get(
+            f"/api/questions/{q['id']}/similar", headers=auth(staff)
+        ).json()
+        assert draft["id"] not in {s["id"] for s in similar}
+
 
 class TestAllocation:
     def test_proposes_within_capacity_and_rules_without_confirming(
