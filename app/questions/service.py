@@ -423,6 +423,16 @@ _COPIED = (
 # are linked through it (otherwise one follow-up counts once per part).
 
 
+_TITLE_MAX = 200
+
+
+def _part_title(title: str, level: str) -> str:
+    """The split question's title with the part's level, within the column: a
+    long title is shortened, never the level (the parts would look the same)."""
+    suffix = f" ({level})"
+    return title[: _TITLE_MAX - len(suffix)].rstrip() + suffix
+
+
 def split_question(
     session: Session, question_id: uuid.UUID, data: SplitRequest, *, actor: User
 ) -> list[Question]:
@@ -448,7 +458,7 @@ def split_question(
             municipality_id=q.municipality_id,
             owner_id=q.owner_id,
             status=q.status,
-            title=f"{q.title} ({level})"[:200],
+            title=_part_title(q.title, level),
             wanted_matches=1,
             parent_id=q.id,
         )

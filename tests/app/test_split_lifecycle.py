@@ -247,3 +247,15 @@ def test_a_part_of_a_withdrawn_question_does_not_reopen_when_its_work_is_cancell
     listed = {a["id"] for a in client.get("/api/portal/assignments").json()["items"]}
     assert hbo["id"] not in listed
     assert _status(client, bh, hbo["id"]) != "open"
+
+
+def test_parts_of_a_question_with_a_long_title_keep_their_level(
+    client, staff, broker, auth
+):
+    sh, bh = auth(staff), auth(broker)
+    q = open_question(client, sh, bh, title=("Eenzaamheid onder ouderen " * 8)[:198])
+    assert len(q["title"]) > 190
+    hbo, wo = _split(client, bh, q["id"], ["hbo", "wo"])
+    assert hbo["title"].endswith(" (hbo)")
+    assert wo["title"].endswith(" (wo)")
+    assert max(len(hbo["title"]), len(wo["title"])) <= 200
