@@ -48,7 +48,8 @@ def queue_mail(
         to: the recipient's bare address.
         context: the kind's data (app/mail/kinds.py); it names the templates.
         user: the recipient's account, if any; one who switched mail off
-            (`wants_mail=False`) gets only essential mail.
+            (`wants_mail=False`) gets only essential mail, a deactivated or
+            erased one none.
         essential: overrides the kind's own `ESSENTIAL`.
         dedupe_key: names the logical mail ("digest:<user>:2027-W03"); a second
             mail with the same key is never queued.
@@ -57,6 +58,8 @@ def queue_mail(
         The new row (flushed, not committed), or None when nothing was queued.
     """
     is_essential = context.ESSENTIAL if essential is None else essential
+    if user is not None and not user.is_active:
+        return None  # deactivated or erased: no one can follow its links
     if user is not None and not user.wants_mail and not is_essential:
         return None
     if dedupe_key is not None and repository.has_dedupe_key(session, dedupe_key):

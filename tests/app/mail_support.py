@@ -169,7 +169,9 @@ UserMaker = Callable[..., User]
 
 
 def user_maker(factory: sessionmaker[OrmSession]) -> UserMaker:
-    def _make(*, wants_mail: bool = True, name: str = "Mira de Makelaar") -> User:
+    def _make(
+        *, wants_mail: bool = True, name: str = "Mira de Makelaar", active: bool = True
+    ) -> User:
         with factory() as session:
             user = User(
                 email=f"{uuid.uuid4().hex[:8]}@{TEST_DOMAIN}",
@@ -177,6 +179,7 @@ def user_maker(factory: sessionmaker[OrmSession]) -> UserMaker:
                 role="admin",
                 password_hash="not-a-hash",
                 wants_mail=wants_mail,
+                is_active=active,
             )
             session.add(user)
             session.commit()

@@ -321,6 +321,24 @@ class TestOutbox:
             ("proposal_to_provider", True),
         ]
 
+    def test_an_account_switched_off_gets_no_mail(self, db, mail_settings, make_user):
+        """A deactivated or erased account cannot follow a link any more: the
+        jobs' mails (a question open again, a proposal expired) are not queued to
+        it, essential ones neither."""
+        gone = make_user(active=False)
+        assert queue(db, mail_settings, to=gone.email, user=gone) is None
+        assert (
+            queue(
+                db,
+                mail_settings,
+                to=gone.email,
+                user=gone,
+                context=sample(PasswordReset),
+            )
+            is None
+        )
+        assert rows(db) == []
+
     def test_dedupe_key_queues_a_logical_mail_once(self, db, mail_settings):
         assert queue(db, mail_settings, dedupe_key="digest:1:2027-W03")
         assert queue(db, mail_settings, dedupe_key="digest:1:2027-W03") is None
