@@ -21,12 +21,13 @@ RankNet/Ranking-SVM family; SciPy L-BFGS, deterministic):
   eta` (Joachims, Swaminathan & Schnabel 2017, "Unbiased learning-to-rank with
   biased feedback"), clipped at `max_weight`;
 - the guard: questions are split into folds; for each fold a model trained on the
-  others reorders that fold's shown lists, and its MRR is compared with the shown
-  (default) order. `fit` returns None, so callers keep the default engine, unless
-  the learned order beats the default by `margin` and puts the wanted offer higher
-  on at least `min_net_wins` more held-out questions than it puts it lower (a
-  sign-test view: one question that flips is no evidence). The returned model is
-  refitted on all decisions.
+  others reorders the top `depth` of that fold's shown lists (as it does when
+  served), and its MRR is compared with the shown (default) order. `fit` returns
+  None, so callers keep the default engine, unless the learned order beats the
+  default by `margin` and puts the wanted offer higher on at least
+  `min_net_wins` more held-out questions than it puts it lower (a sign-test
+  view: one question that flips is no evidence). The returned model is refitted
+  on all decisions.
 
 Limits: it can only learn from what was shown (the top of the default ranking); it
 reweights the engine's evidence, it does not learn new evidence; with few decisions
@@ -420,16 +421,23 @@ def _train(
     return coef
 
 
-def _mrr(items: Sequence[_Prepared], coef: F64 | None) -> float:
-    """MRR of the confirmed (or declined) offers within each shown list."""
+def _mrr(items: Sequence[_Prepared], coef: F64 | None, depth: int) -> float:
+    """MRR of the confirmed (or declined) offers within each shown list.
+
+    With `coef`, only the list's top `depth` is reordered and the rest keeps its
+    shown order below it, as the served ranker does (`pipeline._scores`): a list
+    holds more than `depth` offers (the app keeps 20), and a gain from lifting
+    offers below `depth` is one the broker would never see.
+    """
     rr = []
     for item in items:
         if not (item.grades > 0).any():
             continue
-        if coef is None:  # the shown (default) order
-            order = np.argsort(item.ranks, kind="stable")
-        else:
-            order = np.lexsort((item.ranks, -(item.x @ coef)))
+        order = np.argsort(item.ranks, kind="stable")  # the shown (default) order
+        if coef is not None:
+            head = order[:depth]
+            head = head[np.lexsort((item.ranks[head], -(item.x[head] @ coef)))]
+            order = np.concatenate([head, order[depth:]])
         hits = np.flatnonzero(item.grades[order] > 0)
         rr.append(1.0 / (hits[0] + 1))
     return float(np.mean(rr)) if rr else 0.0
@@ -488,8 +496,8 @@ def fit(
         train = [i for i in items if fold_of.get(i.question, -1) != f]
         test = [i for i in items if fold_of.get(i.question, -1) == f]
         coef = _train(train, eta, max_weight, l2)
-        held_default.extend(_per_question_rr(test, None))
-        held_learned.extend(_per_question_rr(test, coef))
+        held_default.extend(_per_question_rr(test, None, depth))
+        held_learned.extend(_per_question_rr(test, coef, depth))
     default_mrr = float(np.mean(held_default)) if held_default else 0.0
     learned_mrr = float(np.mean(held_learned)) if held_learned else 0.0
     change = np.asarray(held_learned) - np.asarray(held_default)
@@ -517,5 +525,7 @@ def fit(
     )
 
 
-def _per_question_rr(items: Sequence[_Prepared], coef: F64 | None) -> list[float]:
-    return [_mrr([item], coef) for item in items if (item.grades > 0).any()]
+def _per_question_rr(
+    items: Sequence[_Prepared], coef: F64 | None, depth: int
+) -> list[float]:
+    return [_mrr([item], coef, depth) for item in items if (item.grades > 0).any()]

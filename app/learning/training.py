@@ -2,9 +2,11 @@
 
 Per question the ranked list of its first decision is what the broker saw; each
 offer's outcome is the strongest recorded for it (confirmed over declined over
-rejected); shown offers without a decision count as ignored. `matching.learning.fit`
-validates on held-out questions and returns None unless the learned order beats
-the default there: then nothing is stored and the default engine stays.
+rejected); shown offers without a decision count as ignored, and an offer decided
+later that the first list did not hold joins it below the shown ones.
+`matching.learning.fit` validates on held-out questions and returns None unless
+the learned order beats the default there: then nothing is stored and the default
+engine stays.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -73,6 +76,7 @@ def to_learning(rows: Sequence[Decision]) -> list[learning.Decision]:
                     reason=reason.get(key, ""),
                 )
             )
+        offers.extend(_decided_later(items, shown, outcome, reason, depth + 1))
         out.append(
             learning.Decision(
                 question_id=str(question_id),
@@ -81,6 +85,39 @@ def to_learning(rows: Sequence[Decision]) -> list[learning.Decision]:
             )
         )
     return out
+
+
+def _decided_later(
+    items: Sequence[Decision],
+    first: Sequence[dict[str, Any]],
+    outcome: dict[str, learning.Outcome],
+    reason: dict[str, str],
+    rank: int,
+) -> list[learning.ShownOffer]:
+    """Offers decided after the first decision that its list did not hold (an
+    offer added later, one proposed from further down): without them their
+    confirmation or rejection would be dropped from training. Each joins below
+    the first list (it was not shown there) with the components its own
+    decision recorded for it."""
+    seen = {str(entry["offer_id"]) for entry in first}
+    extra: list[learning.ShownOffer] = []
+    for item in items:
+        key = str(item.offer_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        own = next((e for e in item.shown or [] if str(e.get("offer_id")) == key), {})
+        raw = own.get("components") or {}
+        extra.append(
+            learning.ShownOffer(
+                offer_id=key,
+                rank=rank,
+                components={str(k): float(v) for k, v in raw.items()},
+                outcome=outcome[key],
+                reason=reason.get(key, ""),
+            )
+        )
+    return extra
 
 
 def train(session: Session, municipality_id: uuid.UUID | None) -> TrainResult:

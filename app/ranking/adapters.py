@@ -23,7 +23,7 @@ from matching.config import DEFAULT_CONFIG, MatchConfig
 from matching.encoders import Encoder, load_encoder, text_hash
 from matching.errors import EncoderError, MatchingError
 from matching.filters import RULE_LABELS, check_offer, dutch_day, rule_label
-from matching.focus import with_focus
+from matching.focus import FOCUS_BOOST, with_focus
 from matching.intake import (
     OfferWindow,
     TeamPart,
@@ -40,6 +40,7 @@ from matching.types import Level, OfferInput, OfferKind, QuestionInput, Ranking
 
 __all__ = [
     "DEFAULT_CONFIG",
+    "FOCUS_BOOST",
     "RULE_LABELS",
     "AllocationResult",
     "Encoder",

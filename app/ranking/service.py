@@ -23,6 +23,7 @@ from app.questions import service as question_service
 from app.ranking import embeddings, repository
 from app.ranking.adapters import (
     DEFAULT_CONFIG,
+    FOCUS_BOOST,
     Encoder,
     Ranking,
     question_input,
@@ -132,7 +133,9 @@ def _with_focus(
     focus: Collection[str],
     year: int,
 ) -> Ranking:
-    if not focus:
+    """The ranking with the focus boost, or itself when the question shares no
+    focus theme (then nothing can be boosted)."""
+    if not set(focus) & {t.slug for t in q.themes}:
         return ranking
     return Ranking(
         candidates=with_focus(
@@ -195,20 +198,40 @@ def rank_in_pool(
     """The question ranked as its candidate list ranks it: the engine (reordered
     by the city's learned model, if any) and the city's focus themes of the
     agenda year. The allocation ranks every open question this way too, with the
-    city's model and focus read once."""
-    ranking = rank(
-        question_input(q),
-        vector,
-        pool.index,
-        reference_date=today,
-        config=DEFAULT_CONFIG,
-        limit=limit + _FOCUS_MARGIN,
-        excluded_limit=excluded_limit,
-        reranker=reranker,
-    )
-    themes = _themes_of(pool, [c.offer_id for c in ranking.candidates])
-    ranking = _with_focus(ranking, q, themes, focus, today.year)
-    return Ranking(candidates=ranking.candidates[:limit], excluded=ranking.excluded)
+    city's model and focus read once.
+
+    The boost can lift an offer from below the list into it, so the engine ranks
+    deeper until no offer left out could reach the list with it: the list is the
+    same whatever `limit` asks for (the decisions record a deeper one than the
+    page shows)."""
+    window = limit + _FOCUS_MARGIN
+    while True:
+        ranking = rank(
+            question_input(q),
+            vector,
+            pool.index,
+            reference_date=today,
+            config=DEFAULT_CONFIG,
+            limit=window,
+            excluded_limit=excluded_limit,
+            reranker=reranker,
+        )
+        themes = _themes_of(pool, [c.offer_id for c in ranking.candidates])
+        focused = _with_focus(ranking, q, themes, focus, today.year)
+        if focused is ranking or not _lift_possible(ranking, focused, window, limit):
+            break
+        window *= 2
+    return Ranking(candidates=focused.candidates[:limit], excluded=focused.excluded)
+
+
+def _lift_possible(ranking: Ranking, focused: Ranking, window: int, limit: int) -> bool:
+    """Whether an offer ranked below the window could, boosted, enter the top
+    `limit`: the window was full and its last offer plus the boost reaches the
+    `limit`-th score."""
+    shown = ranking.candidates
+    if len(shown) < window or len(focused.candidates) < limit:
+        return False
+    return shown[-1].score + FOCUS_BOOST >= focused.candidates[limit - 1].score
 
 
 def stored_similarity_vectors(
