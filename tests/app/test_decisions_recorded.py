@@ -1,4 +1,4 @@
-"""Audit of learning from the broker's decisions: what a decision records, what
+"""Learning from the broker's decisions: what a decision records, what
 training reads from it, the guard, and the city's switch."""
 
 from __future__ import annotations
