@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app.csvexport import csv_response
 from app.deps import SessionDep
+from app.models import User
 from app.reports import exports, figures
 from app.reports import service as report_service
 from app.reports.schemas import CapacityRow, CountRow, SummaryRead
@@ -88,6 +89,12 @@ def _period(
     return start, end, ""
 
 
+def city_name(user: User) -> str:
+    """The city as it is called ("Den Haag"): its slug capitalised would read
+    "Den-haag" or "S-hertogenbosch" on the page."""
+    return user.municipality.name if user.municipality else ""
+
+
 @router.get("/rapportage")
 def report_page(
     request: Request,
@@ -107,6 +114,7 @@ def report_page(
         "reports/summary.html",
         {
             "summary": summary,
+            "city_name": city_name(user),
             "sections": sections(summary),
             "error": error,
             "period_from": start.isoformat() if start else (period_from or ""),
