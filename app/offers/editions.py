@@ -1,7 +1,7 @@
 """Which edition of a yearly offer is current on a date (pure: no database).
 
 A yearly offer whose window has ended comes back with the same dates one year on,
-its places free again. The row in the database is advanced by the daily job
+its places free again (unless it is archived: then the series has ended). The row in the database is advanced by the daily job
 (`roll_over_editions`) and by a confirm that takes a place; until then every reader
 sees the current edition through `current_edition`, so nothing depends on the job
 having run.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.codes import Recurrence
+from app.codes import OfferStatus, Recurrence
 from app.models import Offer
 
 __all__ = ["Edition", "current_edition", "edition_window", "shift_years"]
@@ -73,6 +73,8 @@ def current_edition(offer: Offer, today: date) -> Edition:
     )
     until = offer.available_until
     if offer.recurrence != Recurrence.YEARLY or until is None or until >= today:
+        return stored
+    if offer.status == OfferStatus.ARCHIVED:  # it ended: it does not come round
         return stored
     years = years_behind(until, today)
     return Edition(

@@ -193,13 +193,15 @@ def roll_over(session: Session, offer: Offer, today: date) -> bool:
 
 
 def list_due_for_roll_over(session: Session, today: date) -> list[Offer]:
-    """Yearly offers whose stored window has ended."""
+    """Yearly offers whose stored window has ended (not archived ones: their
+    series ended)."""
     return list(
         session.scalars(
             select(Offer)
             .where(
                 Offer.recurrence == Recurrence.YEARLY,
                 Offer.available_until < today,
+                Offer.status != OfferStatus.ARCHIVED,
             )
             .order_by(Offer.id)
         )

@@ -441,8 +441,9 @@ def _keep_the_edition(
     out again as a new edition's."""
     recurrence, start, until = before
     yearly = recurrence == Recurrence.YEARLY == o.recurrence
+    moved = o.available_until != until  # an edit of other fields keeps the window
     ended = o.available_until is not None and o.available_until < today
-    if yearly and ended and until is not None:
+    if yearly and moved and ended and until is not None:
         raise WindowEnded(current_from=start, current_until=until)
 
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from app.codes import Level as LevelCode
-from app.codes import Recurrence, Role, label
+from app.codes import OfferStatus, Recurrence, Role, label
 from app.errors import WindowReversed
 from app.models import Offer, User
 from app.offers.editions import edition_window
@@ -68,7 +68,8 @@ def _windows(
         yield _Window(first, last, offer.places_taken)
         return
     number = 0
-    while True:
+    final = offer.edition if offer.status == OfferStatus.ARCHIVED else None
+    while final is None or number <= final:  # an archived series has no more years
         start, end = edition_window(offer, number)
         if start is None or start > until:
             return

@@ -314,3 +314,36 @@ class TestEditReadBeforeTheRollOver:
         if second.status_code == 201:
             confirm = step(client, auth(broker), second.json()["id"], "confirm")
             assert confirm.status_code == 409, "two matches on one place"
+
+
+class TestArchivedSeries:
+    def test_an_archived_yearly_offer_does_not_come_round_again(
+        self, client, session, auth, broker, provider, settings
+    ):
+        """Archiving ends the series: the job leaves it, readers keep its last
+        window, and next year's report counts no places for it."""
+        o = offer(client, auth(provider), **YEARLY_2026)
+        archived = client.patch(
+            f"/api/offers/{o['id']}",
+            json={"status": "archived"},
+            headers=auth(provider),
+        )
+        assert archived.status_code == 200, archived.text
+        # Archived in its 2027 edition (a PATCH edits the current edition).
+        assert archived.json()["available_until"] == "2027-07-01"
+        assert roll_over_editions(_ctx(session, settings, date(2028, 8, 1))) == 0
+        summary = client.get(
+            "/api/reports/summary",
+            params={"from": "2028-01-01", "until": "2028-12-31"},
+            headers=auth(broker),
+        ).json()
+        assert summary["capacity_by_institution"] == []
+        # Brought back, it runs again in its current edition, its places free.
+        back = client.patch(
+            f"/api/offers/{o['id']}", json={"status": "active"}, headers=auth(provider)
+        )
+        assert back.status_code == 200, back.text
+        assert (back.json()["available_from"], back.json()["remaining_capacity"]) == (
+            "2027-02-01",
+            2,
+        )
