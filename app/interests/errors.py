@@ -33,6 +33,21 @@ class InvalidConfirmation(FieldError):
         self.question_id = question_id
 
 
+class AssignmentClosed(InvalidConfirmation):
+    """A genuine link of an assignment that no longer takes students (withdrawn,
+    parked, completed, made private): confirming it would hand the broker an
+    interest in closed work and send the student to a page that is gone."""
+
+    def __init__(self) -> None:
+        FieldError.__init__(
+            self,
+            "this assignment is no longer open for sign-ups",
+            field="token",
+            field_message="the assignment is no longer open",
+        )
+        self.question_id = None
+
+
 class InterestNotFound(NotFoundError):
     def __init__(self) -> None:
         super().__init__("no such confirmed interest in this question")

@@ -35,9 +35,12 @@ def list_for_question(session: Session, question_id: uuid.UUID) -> list[Interest
 
 
 def delete_unconfirmed_before(session: Session, cutoff: datetime) -> int:
+    """Unconfirmed interests whose last link was sent before `cutoff`: by
+    updated_at, which a repeated sign-up moves on, so a link sent again is not
+    deleted before it expires."""
     result = session.execute(
         delete(Interest)
-        .where(Interest.confirmed_at.is_(None), Interest.created_at < cutoff)
+        .where(Interest.confirmed_at.is_(None), Interest.updated_at < cutoff)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

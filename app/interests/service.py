@@ -21,6 +21,7 @@ from app.db import utcnow
 from app.env import Env
 from app.interests import repository
 from app.interests.errors import (
+    AssignmentClosed,
     InterestAlreadyHandled,
     InterestNotFound,
     InvalidConfirmation,
@@ -31,6 +32,7 @@ from app.mail.kinds import InterestConfirmation
 from app.mail.service import queue_mail
 from app.models import Interest, User
 from app.portal import service as portal
+from app.questions import repository as question_repository
 from app.questions import service as question_service
 
 CSV_HEADER = (
@@ -103,6 +105,9 @@ def express_interest(
             },
         )
     if interest.confirmed_at is None:
+        # The new link lives CONFIRM_HOURS from now: the week after which an
+        # unconfirmed interest is purged counts from here too (updated_at).
+        interest.updated_at = utcnow()
         _ask_to_confirm(session, interest, q.title, env)
     session.commit()
     return interest
@@ -133,12 +138,25 @@ def _ask_to_confirm(session: Session, interest: Interest, title: str, env: Env) 
 
 
 def _question_of(session: Session, payload: object) -> uuid.UUID | None:
-    """The assignment of the interest an expired (but genuine) link names."""
+    """The assignment of the interest an expired (but genuine) link names;
+    AssignmentClosed when it no longer takes students (signing up again is a 404)."""
     try:
         interest = repository.get(session, uuid.UUID(str(payload)))
     except ValueError:
         return None
-    return interest.question_id if interest else None
+    if interest is None:
+        return None
+    _still_open(session, interest)
+    return interest.question_id
+
+
+def _still_open(session: Session, interest: Interest) -> None:
+    """Refuse a link whose assignment closed (withdrawn, parked, completed, made
+    private) since the sign-up: the broker must not get an interest in closed
+    work, and the student would be thanked on a page that is gone."""
+    q = question_repository.get(session, interest.question_id)
+    if q is None or not portal.takes_students(q):
+        raise AssignmentClosed()
 
 
 def confirm_interest(session: Session, token: str, *, settings: Settings) -> Interest:
@@ -160,6 +178,7 @@ def confirm_interest(session: Session, token: str, *, settings: Settings) -> Int
     interest = repository.get(session, interest_id)
     if interest is None:
         raise InvalidConfirmation()
+    _still_open(session, interest)
     # One guarded step: of two clicks at once one confirms (and is logged), and
     # an erasure meanwhile makes the link invalid instead of a failed write.
     if repository.mark_confirmed(session, interest.id, at=utcnow()):

@@ -82,9 +82,25 @@ def _searchable(q: Question) -> str:
     return " ".join(parts)
 
 
+# Apostrophes a phone keyboard or a word processor types instead of "'" (the
+# curly U+2019 of "foto's" above all).
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201b\u02bc\u00b4`", "'"))
+
+
+def _plain_apostrophes(text: str) -> str:
+    """One apostrophe for all: "foto's" with a curly or a straight one is the same
+    word to a student."""
+    return text.translate(_APOSTROPHES)
+
+
 def text_matches(questions: Sequence[Question], text: str | None) -> list[Question]:
-    """Questions containing every word of `text`, ignoring case and accents."""
-    return vocab.text_filter(questions, _searchable, text)
+    """Questions containing every word of `text`, ignoring case, accents and the
+    kind of apostrophe."""
+    return vocab.text_filter(
+        questions,
+        lambda q: _plain_apostrophes(_searchable(q)),
+        _plain_apostrophes(text) if text else text,
+    )
 
 
 def _public_filter(
@@ -143,6 +159,12 @@ def get_public_assignment(session: Session, question_id: uuid.UUID) -> Question:
     if q is None:
         raise AssignmentNotFound()
     return q
+
+
+def takes_students(q: Question) -> bool:
+    """Whether students may still sign up for `q` (and confirm a sign-up): public
+    and open, matched or running, the statuses the portal lists."""
+    return q.is_public and q.status in ASSIGNMENT_STATUSES
 
 
 def get_assignment(

@@ -241,9 +241,23 @@ def update_question(
     audit.record_update(
         session, "question", q, actor=actor, before=before, after=_snapshot(q)
     )
+    if before.get("is_public") != q.is_public:
+        _publish_parts(session, q, actor)
     request_run(session, JobName.EMBEDDING)  # new or changed text: a vector
     session.commit()
     return q
+
+
+def _publish_parts(session: Session, q: Question, actor: User) -> None:
+    """A split question made private (or public) takes its parts along: the
+    portal lists the parts, so they must not stay visible (or hidden)."""
+    for part in repository.children(session, q.id):
+        part = repository.lock(session, part.id)
+        before = _snapshot(part)
+        part.is_public = q.is_public
+        audit.record_update(
+            session, "question", part, actor=actor, before=before, after=_snapshot(part)
+        )
 
 
 def _actor_kinds(q: Question, user: User) -> set[str]:

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.deps import SessionDep, SettingsDep
 from app.interests import service as interest_service
-from app.interests.errors import InvalidConfirmation
+from app.interests.errors import AssignmentClosed, InvalidConfirmation
 from app.ratelimit import rate_limit
 from app.web.core.page_deps import CsrfForm
 from app.web.core.session import flash
@@ -57,7 +57,11 @@ def confirm_interest_from_page(
                 "t": texts,
                 "lang": chosen,
                 "token": "",
-                "error": texts["confirm_invalid"],
+                "error": texts[
+                    "confirm_closed"
+                    if isinstance(refused, AssignmentClosed)
+                    else "confirm_invalid"
+                ],
                 "back": f"{back}?lang={chosen}",
                 "again": again,
             },

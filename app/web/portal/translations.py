@@ -78,6 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "neemt contact met je op.",
         "confirm_invalid": "Deze bevestigingslink is ongeldig of verlopen. Meld je "
         "opnieuw aan via de opdracht.",
+        "confirm_closed": "Deze opdracht staat niet meer open voor aanmeldingen. "
+        "Bekijk de andere opdrachten.",
         "error_summary": "Controleer je invoer",
         "err_name": "Vul je naam in (2 tot 120 tekens, op één regel).",
         "err_email": "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.",
@@ -158,6 +160,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "will contact you.",
         "confirm_invalid": "This confirmation link is invalid or has expired. Sign "
         "up again on the assignment's page.",
+        "confirm_closed": "This assignment is no longer open for sign-ups. Have a "
+        "look at the other assignments.",
         "error_summary": "Please check your input",
         "err_name": "Enter your name (2 to 120 characters, on one line).",
         "err_email": "Enter a valid e-mail address, like name@example.com.",
