@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli import alembic_config
 from app.config import Settings
-from app.db import get_session, make_engine
+from app.db import get_session, make_engine, make_session_factory, utcnow
 from app.jobs.queue import _REQUESTED as _JOBS_REQUESTED
 from app.jobs.registry import JobName
 from app.main import create_app
@@ -35,6 +35,7 @@ from app.models import Municipality, Neighbourhood, User
 from app.ranking.embeddings import reindex
 from app.security import create_token
 from seeds.loader import SeedReport, load_reference, read_data
+from tests.app.mail_support import SmtpServer, clean_tables
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 # One argon2 hash for every factory user, with the cheapest parameters: the app
@@ -282,3 +283,33 @@ def provider(make_user: UserFactory) -> User:
 @pytest.fixture
 def admin(make_user: UserFactory) -> User:
     return make_user("admin")
+
+
+# -- the mail and job tests: committed data and a real SMTP server -------------
+@pytest.fixture
+def db(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory on emptied mail and job tables (committed data, as the
+    workers see it)."""
+    clean_tables(engine)
+    yield make_session_factory(engine)
+    clean_tables(engine)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server in the test process (aiosmtpd)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return smtp.settings(settings)
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The pinned 'now' of a test: after the real time its rows are queued at."""
+    return utcnow().replace(microsecond=0) + timedelta(minutes=1)

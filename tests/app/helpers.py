@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.jobs.registry import JobContext
 
 QUESTION: dict[str, Any] = {
     "title": "Eenzaamheid onder ouderen in Leiden-Noord",
@@ -73,3 +79,19 @@ def step(
     client: TestClient, headers: dict[str, str], match_id: str, action: str, **body: Any
 ) -> Any:
     return client.post(f"/api/matches/{match_id}/{action}", json=body, headers=headers)
+
+
+def fresh_row(session: Session, model: type[Any], id_: str) -> Any:
+    """The row as the database holds it now (after requests of the test client)."""
+    row = session.get(model, uuid.UUID(id_))
+    session.refresh(row)
+    return row
+
+
+def job_context(session: Session, settings: Settings, day: date) -> JobContext:
+    """A job's context on `day` (noon UTC, 'today' pinned), on the test's database."""
+    return JobContext(
+        session_factory=sessionmaker(bind=session.get_bind(), expire_on_commit=False),
+        settings=settings.model_copy(update={"reference_date": day}),
+        now=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
+    )

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import ClassVar
 
 from sqlalchemy import select
 
 from app.env import Env
-from app.jobs.registry import JobContext
 from app.models import Match, Offer, OutboxMail, Question
 from app.offers.tasks import roll_over_editions
 from app.questions import parking
-from tests.app.helpers import offer, open_question, propose, step
+from tests.app.helpers import (
+    fresh_row,
+    job_context,
+    offer,
+    open_question,
+    propose,
+    step,
+)
 from tests.app.web.support import csrf, login
 
 YEARLY_2026 = {
@@ -27,28 +32,12 @@ YEARLY_2026 = {
 }
 
 
-def _row(session, model, id_: str):
-    row = session.get(model, uuid.UUID(id_))
-    session.refresh(row)
-    return row
-
-
-def _ctx(session, settings, day: date) -> JobContext:
-    from sqlalchemy.orm import sessionmaker
-
-    return JobContext(
-        session_factory=sessionmaker(bind=session.get_bind(), expire_on_commit=False),
-        settings=settings.model_copy(update={"reference_date": day}),
-        now=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-    )
-
-
 class TestYearlyEditions:
     def test_a_2026_window_shows_its_2027_edition_with_fresh_places(
         self, client, session, auth, staff, broker, provider
     ):
         o = offer(client, auth(provider), **YEARLY_2026)
-        row = _row(session, Offer, o["id"])
+        row = fresh_row(session, Offer, o["id"])
         row.places_taken = 2  # the 2026 edition was full
         session.commit()
         shown = client.get(f"/api/offers/{o['id']}", headers=auth(provider)).json()
@@ -69,10 +58,10 @@ class TestYearlyEditions:
         # Confirming takes a place of the 2027 edition: the row moves on.
         m = propose(client, auth(broker), q["id"], o["id"])
         assert step(client, auth(broker), m["id"], "confirm").status_code == 200
-        row = _row(session, Offer, o["id"])
+        row = fresh_row(session, Offer, o["id"])
         assert (row.edition, row.places_taken) == (1, 1)
         assert row.available_from == date(2027, 2, 1)
-        assert _row(session, Match, m["id"]).edition == 1
+        assert fresh_row(session, Match, m["id"]).edition == 1
 
     def test_an_edit_of_the_shown_edition_is_no_stale_read(
         self, client, session, auth, provider
@@ -89,7 +78,7 @@ class TestYearlyEditions:
         )
         assert saved.status_code == 200, saved.text
         assert (saved.json()["edition"], saved.json()["version"]) == (1, 2)
-        assert _row(session, Offer, o["id"]).edition == 1
+        assert fresh_row(session, Offer, o["id"]).edition == 1
 
     def test_the_job_rolls_over_once_and_an_old_match_frees_nothing(
         self, client, session, auth, staff, broker, provider, settings
@@ -108,12 +97,12 @@ class TestYearlyEditions:
         q = open_question(client, auth(staff), auth(broker), wanted_from="2027-01-16")
         old = propose(client, auth(broker), q["id"], o["id"])
         assert step(client, auth(broker), old["id"], "confirm").status_code == 200
-        assert _row(session, Match, old["id"]).edition == 0
+        assert fresh_row(session, Match, old["id"]).edition == 0
 
-        ctx = _ctx(session, settings, date(2027, 2, 15))
+        ctx = job_context(session, settings, date(2027, 2, 15))
         assert roll_over_editions(ctx) == 1
         assert roll_over_editions(ctx) == 0  # idempotent
-        row = _row(session, Offer, o["id"])
+        row = fresh_row(session, Offer, o["id"])
         assert (row.edition, row.places_taken) == (1, 0)
         assert row.available_from == date(2027, 9, 1)
 
@@ -127,10 +116,10 @@ class TestYearlyEditions:
         )
         new = propose(client, auth(broker), q2["id"], o["id"])
         assert step(client, auth(broker), new["id"], "confirm").status_code == 200
-        assert _row(session, Offer, o["id"]).places_taken == 1
+        assert fresh_row(session, Offer, o["id"]).places_taken == 1
         cancelled = step(client, auth(broker), old["id"], "cancel", reason="stopt")
         assert cancelled.status_code == 200, cancelled.text
-        assert _row(session, Offer, o["id"]).places_taken == 1
+        assert fresh_row(session, Offer, o["id"]).places_taken == 1
 
     def test_the_provider_ends_the_series(self, client, auth, provider):
         o = offer(client, auth(provider), **YEARLY_2026)
@@ -191,7 +180,7 @@ class TestParking:
         due = Env(settings=settings, encoder=None, today=date(2027, 9, 1))
         assert parking.reopen_parked(session, due) == 1
         assert parking.reopen_parked(session, due) == 0  # idempotent
-        row = _row(session, Question, q["id"])
+        row = fresh_row(session, Question, q["id"])
         assert (row.status, row.parked_until) == ("open", None)
         owner_mail = select(OutboxMail).where(
             OutboxMail.kind == "question_reopened",
@@ -450,7 +439,7 @@ class TestParkingPages:
             },
         )
         assert sent.status_code in (200, 303)
-        assert _row(session, Question, q["id"]).status == "parked"
+        assert fresh_row(session, Question, q["id"]).status == "parked"
         page = client.get(f"/makelaar/vragen/{q['id']}")
         assert "Geparkeerd tot 1 september 2027" in page.text
         client.cookies.clear()

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.config import Settings, get_settings
-from app.db import make_session_factory, utcnow
+from app.db import utcnow
 from app.jobs.queue import request_run
 from app.jobs.registry import JobContext, JobName, JobRegistry, default_registry
 from app.jobs.runner import InProcessRunner
@@ -25,8 +25,6 @@ from app.main import create_app
 from app.models import OutboxMail, ScheduledJob
 from app.privacy.schemas import PurgeReport
 from tests.app.mail_support import (
-    SmtpServer,
-    clean_tables,
     on_postgres,
     procrastinate_app,
 )
@@ -43,21 +41,6 @@ CONFIRMED = MatchConfirmed(
     contact_email="piet@hsleiden.example",
     question_path="/vragen/1",
 )
-
-
-@pytest.fixture
-def db(engine):
-    clean_tables(engine)
-    yield make_session_factory(engine)
-    clean_tables(engine)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def recorder(*names: JobName) -> tuple[JobRegistry, dict[JobName, threading.Event]]:

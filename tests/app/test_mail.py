@@ -20,7 +20,6 @@ from jinja2 import UndefinedError
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from app.db import make_session_factory, utcnow
 from app.jobs.registry import JobContext
 from app.mail import delivery, tasks
 from app.mail.delivery import RetryPolicy, claim_due, deliver_due
@@ -44,7 +43,7 @@ from app.mail.render import _environment, absolute_url, render_mail
 from app.mail.sender import LogSender, OutgoingMail, SmtpSender, make_sender
 from app.mail.service import forget_address, purge_old_mail, queue_mail
 from app.models import OutboxMail
-from tests.app.mail_support import BASE_URL, SmtpServer, clean_tables, user_maker
+from tests.app.mail_support import BASE_URL, SmtpServer, user_maker
 
 HOSTILE = '<script>alert("x")</script> & Zoë\'s "vraag"'
 
@@ -145,32 +144,6 @@ def sample(
         ),
     }
     return samples[kind]
-
-
-@pytest.fixture
-def db(engine):
-    clean_tables(engine)
-    yield make_session_factory(engine)
-    clean_tables(engine)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_settings(settings, smtp):
-    return smtp.settings(settings)
-
-
-@pytest.fixture
-def now():
-    """The pinned 'now' of a test: after the real time its rows are queued at."""
-    return utcnow().replace(microsecond=0) + timedelta(minutes=1)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from app.db import make_session_factory, utcnow
 from app.env import Env
 from app.jobs.registry import JobContext, JobName, JobRegistry
 from app.jobs.runner import InProcessRunner
@@ -27,32 +26,7 @@ from app.matches import digest
 from app.models import Match, OutboxMail, User
 from app.privacy.service import erase_person
 from tests.app.helpers import offer, open_question, propose
-from tests.app.mail_support import TEST_DOMAIN, SmtpServer, clean_tables
-
-
-@pytest.fixture
-def db(engine):
-    clean_tables(engine)
-    yield make_session_factory(engine)
-    clean_tables(engine)
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_settings(settings, smtp):
-    return smtp.settings(settings)
-
-
-@pytest.fixture
-def now():
-    return utcnow().replace(microsecond=0) + timedelta(minutes=1)
+from tests.app.mail_support import TEST_DOMAIN
 
 
 def confirmed(contact_name: str = "Piet Docent") -> MatchConfirmed:

@@ -4,16 +4,19 @@ whose old edition's matches outlive a roll-over; periods picked on an edit."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy.orm import sessionmaker
-
-from app.jobs.registry import JobContext
 from app.models import Match, Offer
 from app.offers.editions import current_edition
 from app.offers.tasks import roll_over_editions
-from tests.app.helpers import offer, open_question, propose, step
+from tests.app.helpers import (
+    fresh_row,
+    job_context,
+    offer,
+    open_question,
+    propose,
+    step,
+)
 from tests.app.web.support import csrf, login
 
 YEARLY_2026 = {
@@ -34,20 +37,6 @@ YEARLY_RUNNING = {
 }
 
 
-def _row(session, model, id_: str):
-    row = session.get(model, uuid.UUID(id_))
-    session.refresh(row)
-    return row
-
-
-def _ctx(session, settings, day: date) -> JobContext:
-    return JobContext(
-        session_factory=sessionmaker(bind=session.get_bind(), expire_on_commit=False),
-        settings=settings.model_copy(update={"reference_date": day}),
-        now=datetime(day.year, day.month, day.day, 12, tzinfo=UTC),
-    )
-
-
 def _confirmed_in_first_edition(client, session, auth, staff, broker, provider):
     """A yearly offer running now (edition 0) with its one place taken."""
     o = offer(client, auth(provider), **YEARLY_RUNNING)
@@ -56,7 +45,7 @@ def _confirmed_in_first_edition(client, session, auth, staff, broker, provider):
     )
     m = propose(client, auth(broker), q["id"], o["id"])
     assert step(client, auth(broker), m["id"], "confirm").status_code == 200
-    assert _row(session, Match, m["id"]).edition == 0
+    assert fresh_row(session, Match, m["id"]).edition == 0
     return o, q, m
 
 
@@ -89,7 +78,7 @@ class TestLaggingRowReaders:
         self, client, session, auth, provider
     ):
         o = offer(client, auth(provider), **YEARLY_2026)
-        row = _row(session, Offer, o["id"])
+        row = fresh_row(session, Offer, o["id"])
         row.places_taken = 2  # the 2026 edition was full
         session.commit()
         shown = client.get(f"/api/offers/{o['id']}", headers=auth(provider)).json()
@@ -113,7 +102,9 @@ class TestOldEditionAfterTheRollOver:
         [placement] = before["placements"]
         assert placement["available_from"] == "2026-09-01"
 
-        assert roll_over_editions(_ctx(session, settings, date(2027, 2, 15))) == 1
+        assert (
+            roll_over_editions(job_context(session, settings, date(2027, 2, 15))) == 1
+        )
         after = client.get(f"/api/portal/assignments/{q['id']}").json()
         [placement] = after["placements"]
         # The student runs in the 2026-2027 edition, not in next year's.
@@ -139,7 +130,9 @@ class TestOldEditionAfterTheRollOver:
             }
 
         assert semesters() == {"2026-2027 S1": (1, 1)}
-        assert roll_over_editions(_ctx(session, settings, date(2027, 2, 15))) == 1
+        assert (
+            roll_over_editions(job_context(session, settings, date(2027, 2, 15))) == 1
+        )
         # Same period, same match: the 2026-2027 place does not vanish from the
         # steering group's report because the offer came back for 2027-2028.
         assert semesters() == {"2026-2027 S1": (1, 1)}
@@ -190,7 +183,7 @@ class TestPeriodPickedOnAnEdit:
             follow_redirects=False,
         )
         assert sent.status_code == 303, sent.text
-        row = _row(session, Offer, o["id"])
+        row = fresh_row(session, Offer, o["id"])
         assert (row.available_from, row.available_until) == (
             date(2027, 4, 19),
             date(2027, 6, 30),
@@ -247,8 +240,11 @@ class TestLeapDay:
             capacity=2,
         )
         for year in (2028, 2029, 2030, 2031):  # the nightly job, once a year
-            assert roll_over_editions(_ctx(session, settings, date(year, 3, 1))) == 1
-        rolled = _row(session, Offer, o["id"])
+            assert (
+                roll_over_editions(job_context(session, settings, date(year, 3, 1)))
+                == 1
+            )
+        rolled = fresh_row(session, Offer, o["id"])
         assert rolled.edition == 4  # the 2032 edition
         for day in (date(2032, 2, 28), date(2032, 2, 29), date(2032, 3, 1)):
             assert current_edition(rolled, day) == current_edition(never_rolled, day), (
@@ -278,7 +274,7 @@ class TestEditReadBeforeTheRollOver:
         )
         m = propose(client, auth(broker), q["id"], o["id"])
         assert step(client, auth(broker), m["id"], "confirm").status_code == 200
-        assert _row(session, Offer, o["id"]).edition == 1
+        assert fresh_row(session, Offer, o["id"]).edition == 1
 
         # The provider saves what she read yesterday (the form sends every field).
         saved = client.patch(
@@ -331,7 +327,7 @@ class TestArchivedSeries:
         assert archived.status_code == 200, archived.text
         # Archived in its 2027 edition (a PATCH edits the current edition).
         assert archived.json()["available_until"] == "2027-07-01"
-        assert roll_over_editions(_ctx(session, settings, date(2028, 8, 1))) == 0
+        assert roll_over_editions(job_context(session, settings, date(2028, 8, 1))) == 0
         summary = client.get(
             "/api/reports/summary",
             params={"from": "2028-01-01", "until": "2028-12-31"},
