@@ -24,6 +24,8 @@ router = APIRouter(include_in_schema=False)
 BOARD_STATUSES: list[str] = [
     QuestionStatus.SUBMITTED,
     QuestionStatus.OPEN,
+    # Parked by the broker, who may open it again before its date: their business.
+    QuestionStatus.PARKED,
     QuestionStatus.MATCHED,
     QuestionStatus.IN_PROGRESS,
     QuestionStatus.COMPLETED,
@@ -59,7 +61,12 @@ class BoardRow:
 
     @property
     def is_old(self) -> bool:
-        return not self.is_finished and self.age_days > OLD_AFTER_DAYS
+        """Waiting long for someone; a parked question waits for its date by choice."""
+        return (
+            not self.is_finished
+            and self.question.status != QuestionStatus.PARKED
+            and self.age_days > OLD_AFTER_DAYS
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,23 @@ def waits_of(question: Question, matches: list[Match], today: date) -> list[Wait
     return waits
 
 
+def _stage(
+    session: Session, user: User, status: str, q: str, limit: int
+) -> tuple[list[Question], int]:
+    """Up to `limit` of the stage's questions (all stages when `status` is empty)."""
+    return question_service.list_questions(
+        session,
+        user,
+        statuses=[status] if status else BOARD_STATUSES,
+        theme=None,
+        neighbourhood=None,
+        q=q or None,
+        mine=False,
+        limit=limit,
+        offset=0,
+    )
+
+
 def board(
     session: Session,
     user: User,
@@ -118,17 +142,11 @@ def board(
     """One stage (or all) of the city's questions, the longest waiting first."""
     status = status if status in BOARD_STATUSES else ""
     counts = question_service.count_by_status(session, user)
-    rows, total = question_service.list_questions(
-        session,
-        user,
-        statuses=[status] if status else BOARD_STATUSES,
-        theme=None,
-        neighbourhood=None,
-        q=q or None,
-        mine=False,
-        limit=BOARD_LIMIT,
-        offset=0,
-    )
+    rows, total = _stage(session, user, status, q, BOARD_LIMIT)
+    if total > len(rows):
+        # The list comes newest first; sorted by waiting time, the oldest would
+        # be the ones cut off. Sort the whole stage, then show the first.
+        rows, total = _stage(session, user, status, q, total)
     matches = question_service.matches_of_questions(session, rows, user=user)
     out = []
     for question in rows:
@@ -139,7 +157,9 @@ def board(
         )
     if waiting_only:
         out = [r for r in out if r.waits]
+        total = len(out)
     out.sort(key=lambda r: (r.is_finished, r.waiting_since, str(r.question.id)))
+    out = out[:BOARD_LIMIT]
     tabs = [Tab("", "Alle", sum(counts.get(s, 0) for s in BOARD_STATUSES), not status)]
     tabs += [
         Tab(s, label(QuestionStatus, s), counts.get(s, 0), s == status)

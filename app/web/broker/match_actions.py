@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from app.codes import MatchStatus
 from app.deps import EnvDep, SessionDep
 from app.matches import service as match_service
 from app.matches.schemas import CancelRequest, RejectRequest
@@ -119,6 +120,9 @@ def _cancel(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
 _REASON_NEEDED = (
     "Geef een reden (minstens 3 tekens): annuleren is niet terug te draaien."
 )
+_PROPOSAL_WITHDRAWN = (
+    "Het voorstel is ingetrokken; de aanbieder kan het niet meer aannemen."
+)
 _STEPS: dict[str, tuple[StepAction, str]] = {
     "starten": (_start, "De koppeling is gestart."),
     "annuleren": (
@@ -140,10 +144,13 @@ def match_step(
     """Start, complete (with the outcome) or cancel a match."""
     if step not in (*_STEPS, "afronden"):
         raise PageNotFoundError("Deze stap bestaat niet.")
-    question_id = match_service.get_visible_match(session, match_id, user).question_id
+    match = match_service.get_visible_match(session, match_id, user)
+    question_id = match.question_id
     if step == "afronden":  # its own form: a refusal shows it again
         return _complete_step(request, session, match_id, question_id, user, form)
     action, success = _STEPS[step]
+    if step == "annuleren" and match.status == MatchStatus.PROPOSED:
+        success = _PROPOSAL_WITHDRAWN  # it held no place: none comes free
     if step == "annuleren" and len(str(form.get("reason") or "").strip()) < 3:
         flash(request, _REASON_NEEDED, "error")
         return _back(question_id, "koppelingen")

@@ -95,6 +95,14 @@ def question_page(
             "editions": {m.offer_id: current_edition(m.offer, today) for m in matches},
             "takes_matches": takes_matches,
             "has_enough": has_enough,
+            # A proposal whose offer has no card (ranked below the cards) is
+            # confirmed from its match; a near-miss would be refused, so not it.
+            "without_card": {
+                m.offer_id
+                for m in matches
+                if m.offer_id not in {c.offer.id for c in candidates.candidates}
+                and m.offer_id not in {e.offer.id for e in candidates.excluded}
+            },
             "history": history.history(session, question, matches),
             "steps": steps,
             "can_park": can_park,
