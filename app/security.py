@@ -45,6 +45,15 @@ class TokenClaims:
 
     user_id: uuid.UUID
     session_version: int
+    # A digest of what the token was bound to (a reset link: the address it was
+    # mailed to); None when it was bound to nothing.
+    binding: str | None = None
+
+
+def binding_digest(value: str) -> str:
+    """A short, stable digest of `value` to bind a token to (not the value itself:
+    the claims of a JWT are readable by whoever holds it)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def create_token(
@@ -54,14 +63,17 @@ def create_token(
     *,
     session_version: int = 0,
     purpose: str = ACCESS,
+    binding: str | None = None,
 ) -> str:
     now = datetime.now(UTC)
-    claims = {
+    claims: dict[str, object] = {
         "sub": str(user_id),
         "ver": session_version,
         "iat": now,
         "exp": now + timedelta(minutes=ttl_minutes),
     }
+    if binding is not None:
+        claims["bnd"] = binding
     return jwt.encode(claims, _key(secret, purpose), algorithm=_ALGORITHM)
 
 
@@ -79,8 +91,11 @@ def read_token(token: str, secret: str, *, purpose: str = ACCESS) -> TokenClaims
             options={"require": ["sub", "exp", "ver"]},
         )
         version = claims["ver"]
+        binding = claims.get("bnd")
         if not isinstance(version, int) or isinstance(version, bool):
             return None
-        return TokenClaims(uuid.UUID(str(claims["sub"])), version)
+        if binding is not None and not isinstance(binding, str):
+            return None
+        return TokenClaims(uuid.UUID(str(claims["sub"])), version, binding)
     except (jwt.PyJWTError, ValueError):
         return None

@@ -8,6 +8,7 @@ an address has an account is never revealed: asking always answers the same.
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlencode
 
 from sqlalchemy import update
@@ -19,7 +20,13 @@ from app.config import Settings
 from app.mail.kinds import PasswordReset
 from app.mail.service import queue_mail
 from app.models import User
-from app.security import PASSWORD_RESET, create_token, hash_password, read_token
+from app.security import (
+    PASSWORD_RESET,
+    binding_digest,
+    create_token,
+    hash_password,
+    read_token,
+)
 from app.users import repository as user_repository
 
 RESET_PAGE = "/wachtwoord-herstellen"
@@ -42,6 +49,7 @@ def request_reset(session: Session, *, settings: Settings, email: str) -> None:
         settings.password_reset_minutes,
         session_version=user.session_version,
         purpose=PASSWORD_RESET,
+        binding=binding_digest(user.email),
     )
     queue_mail(
         session,
@@ -71,12 +79,14 @@ def reset_password(
     )
     if claims is None:
         raise InvalidResetLink()
+    address = _mailed_address(session, claims.user_id, claims.binding)
     result = session.execute(
         update(User)
         .where(
             User.id == claims.user_id,
             User.session_version == claims.session_version,
             User.is_active.is_(True),
+            User.email == address,
         )
         .values(
             password_hash=hash_password(password),
@@ -100,3 +110,22 @@ def reset_password(
     )
     session.commit()
     return user
+
+
+def _mailed_address(
+    session: Session, user_id: uuid.UUID, binding: str | None
+) -> str | None:
+    """The account's address if the link was mailed to it; None otherwise.
+
+    A link went to the address the account had then: once an admin changes the
+    address (a typo, or the account passed to someone else), a link still in the
+    old mailbox must not set the password. The UPDATE also compares the address,
+    so a change made meanwhile is seen. A link without a binding was made before
+    links carried one (at most `PASSWORD_RESET_MINUTES` old) and is judged as then.
+    """
+    user = user_repository.get(session, user_id)
+    if user is None:
+        return None
+    if binding is not None and binding_digest(user.email) != binding:
+        return None
+    return user.email

@@ -24,6 +24,12 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     return user
 
 
+def login_key(client: str, email: str) -> str:
+    """The counter of failed password checks for this client and address: the
+    login and the own-password form share it, so neither is a way round the other."""
+    return f"{client}|{email.strip().lower()}"
+
+
 def authenticate_throttled(
     session: Session, limiter: RateLimiter, *, client: str, email: str, password: str
 ) -> User:
@@ -31,7 +37,7 @@ def authenticate_throttled(
 
     Only failures count, so a user who types the password right is never slowed down.
     """
-    key = f"{client}|{email.strip().lower()}"
+    key = login_key(client, email)
     limiter.check("login", key)
     try:
         return authenticate(session, email=email, password=password)

@@ -47,11 +47,12 @@ class WrongCurrentPassword(FieldError):
 
 class OwnAccess(ConflictError):
     """An admin cannot deactivate their own account or change their own role
-    (another admin does that), so nobody locks themselves out by mistake."""
+    (another admin does that), so nobody locks themselves out by mistake; nor set
+    their own password without the current one (that is /account/wachtwoord)."""
 
     def __init__(self, change: str) -> None:
         super().__init__(f"you cannot change your own {change}")
-        self.change = change  # "is_active" or "role"
+        self.change = change  # "is_active", "role" or "password"
 
 
 class LastAdmin(ConflictError):

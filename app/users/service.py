@@ -115,8 +115,19 @@ def update_user(
     The same affiliation rules as on creation; a new role or affiliation, a new
     password or a deactivation ends every session and token of the user (what they
     may see changed). Nobody changes their own role or deactivates themselves, and
-    the last active admin stays one.
+    the last active admin stays one. Nobody sets their own password here either:
+    that needs the current one (`change_own_password`), else a left-open admin
+    session would be enough to take the admin's account over.
     """
+    if data.password and user_id == actor.id:
+        raise OwnAccess("password")
+    return _update_user(session, user_id, data, actor=actor)
+
+
+def _update_user(
+    session: Session, user_id: uuid.UUID, data: UserUpdate, *, actor: User
+) -> User:
+    """`update_user` without the own-password refusal (the caller checked)."""
     user = repository.lock(session, get_user(session, user_id).id)
     changes = data.model_dump(exclude_unset=True)
     user.next_edit(changes.pop("version", None))
@@ -257,4 +268,5 @@ def change_own_password(
     # Checked on the locked row: a reset link used meanwhile made `current` stale.
     if not verify_password(current, repository.lock(session, user.id).password_hash):
         raise WrongCurrentPassword()
-    return update_user(session, user.id, UserUpdate(password=new), actor=user)
+    # The current password was checked above: the one way to set one's own.
+    return _update_user(session, user.id, UserUpdate(password=new), actor=user)

@@ -298,10 +298,13 @@ _REFUSALS: dict[type[AppError], Callable[[Any], str]] = {
     DayAndPeriodGiven: lambda e: "Kies één dag of een periode, niet allebei.",
     EmailTaken: lambda e: "Dit e-mailadres is al in gebruik.",
     WrongCurrentPassword: lambda e: "Uw huidige wachtwoord klopt niet.",
-    OwnAccess: lambda e: (
-        "U kunt uw eigen account niet uitschakelen."
-        if e.change == "is_active"
-        else "U kunt uw eigen rol niet wijzigen; vraag dat aan een andere beheerder."
+    OwnAccess: lambda e: {
+        "is_active": "U kunt uw eigen account niet uitschakelen.",
+        "password": "Uw eigen wachtwoord wijzigt u via Account, Wachtwoord; daar is "
+        "uw huidige wachtwoord nodig.",
+    }.get(
+        e.change,
+        "U kunt uw eigen rol niet wijzigen; vraag dat aan een andere beheerder.",
     ),
     LastAdmin: lambda e: (
         "Dit is het laatste actieve beheerdersaccount. Maak eerst een ander account "
