@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from alembic import command
@@ -16,6 +16,9 @@ from app.config import Settings, get_settings
 from app.jobs.commands import worker
 from app.municipalities.commands import municipality_cli
 from app.privacy.commands import privacy_cli
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 cli = typer.Typer(
     help="Kennisbrug: links a city's questions to the capacity of its knowledge institutions.",
@@ -252,20 +255,45 @@ def export_command(
     path: Annotated[Path, typer.Argument(help="Where to write the JSON export.")],
 ) -> None:
     """Write all data (every table) to one JSON file."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.dataport import export_data
     from app.db import make_engine
 
     engine = make_engine(get_settings().database_url)
     try:
         with engine.connect() as conn:
+            _one_snapshot(conn)
             document = export_data(conn)
+    except SQLAlchemyError as exc:
+        typer.echo(
+            f"error: cannot read the database (is it migrated?): {exc}", err=True
+        )
+        raise typer.Exit(1) from None
     finally:
         engine.dispose()
-    path.write_text(
-        json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    try:
+        path.write_text(
+            json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    except OSError as exc:
+        typer.echo(f"error: cannot write {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
     rows = sum(len(t) for t in document["tables"].values())
     typer.echo(f"exported {rows} rows to {path}")
+
+
+def _one_snapshot(conn: Connection) -> None:
+    """PostgreSQL: read every table in one snapshot (REPEATABLE READ, read only).
+
+    Under the default READ COMMITTED each table is read at its own moment, so a
+    change committed during the export (a city with its districts) lands half in
+    the file and the file cannot be imported. SQLite's transaction is one snapshot.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
 
 
 @cli.command("import")
@@ -283,12 +311,15 @@ def import_command(
     except (OSError, ValueError) as exc:
         typer.echo(f"error: cannot read {path}: {exc}", err=True)
         raise typer.Exit(2) from None
+    from sqlalchemy.exc import SQLAlchemyError
+
     engine = make_engine(get_settings().database_url)
     try:
         with engine.begin() as conn:
             counts = import_data(conn, document)
-    except ImportRefusedError as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except (ImportRefusedError, SQLAlchemyError) as exc:
+        # One transaction: whatever was inserted before the failure is rolled back.
+        typer.echo(f"error: {exc}; nothing was imported", err=True)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()

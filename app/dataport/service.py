@@ -8,12 +8,22 @@ and read in foreign-key order.
 from __future__ import annotations
 
 import base64
+import binascii
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, DateTime, LargeBinary, Table, Uuid
+from sqlalchemy import (
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    LargeBinary,
+    Table,
+    Uuid,
+    inspect,
+)
 
 import app.models  # noqa: F401  (registers every table)
 from app.dataport import repository
@@ -79,14 +89,21 @@ def export_data(conn: Connection) -> dict[str, Any]:
     return {"format": FORMAT, "version": VERSION, "tables": tables}
 
 
-def import_data(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
-    """Insert an export into an empty database; returns rows per table.
+def import_data(conn: Connection, document: Any) -> dict[str, int]:
+    """Insert an export (any parsed JSON) into an empty database; rows per table.
 
     Raises:
-        ImportRefusedError: not an export of this version, or the database has data.
+        ImportRefusedError: not an export of this version (or a table unknown
+            here, a bad value), the database is not migrated, or it has data.
     """
-    if document.get("format") != FORMAT or document.get("version") != VERSION:
+    if (
+        not isinstance(document, dict)
+        or document.get("format") != FORMAT
+        or document.get("version") != VERSION
+    ):
         raise ImportRefusedError(f"not a {FORMAT} version {VERSION} document")
+    contents = _contents(document)
+    _require_migrated(conn)
     for table in _tables():
         if repository.has_rows(conn, table):
             raise ImportRefusedError(
@@ -94,20 +111,54 @@ def import_data(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
             )
     counts: dict[str, int] = {}
     for table in _tables():
-        rows = document["tables"].get(table.name, [])
+        rows = contents.get(table.name, [])
         codecs = {c.name: _decoder(c) for c in table.columns}
         unknown = {k for row in rows for k in row} - set(codecs)
         if unknown:
             raise ImportRefusedError(
                 f"table {table.name}: unknown columns {sorted(unknown)}"
             )
-        decoded = [
-            {k: (None if v is None else codecs[k](v)) for k, v in row.items()}
-            for row in rows
-        ]
+        try:
+            decoded = [
+                {k: (None if v is None else codecs[k](v)) for k, v in row.items()}
+                for row in rows
+            ]
+        except (TypeError, ValueError, binascii.Error) as exc:
+            raise ImportRefusedError(f"table {table.name}: bad value: {exc}") from exc
         repository.insert(conn, table, _parents_first(table, decoded))
         counts[table.name] = len(decoded)
     return counts
+
+
+def _contents(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The document's rows per table, refused when its shape is not an export's or
+    it holds a table this database does not have (a newer version's export): those
+    rows would otherwise be left out without a word."""
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise ImportRefusedError("the document has no 'tables' object")
+    known = {t.name for t in _tables()}
+    unknown = sorted(set(tables) - known - _NOT_DATA)
+    if unknown:
+        raise ImportRefusedError(
+            f"unknown tables {unknown}: an export of a newer version? "
+            "migrate this database to the exporting version first"
+        )
+    for name, rows in tables.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ImportRefusedError(f"table {name}: rows must be a list of objects")
+    return {name: rows for name, rows in tables.items() if name in known}
+
+
+def _require_migrated(conn: Connection) -> None:
+    """Refuse a database without the schema (never migrated) with what to do,
+    instead of failing on the first query."""
+    present = set(inspect(conn).get_table_names())
+    missing = sorted(t.name for t in _tables() if t.name not in present)
+    if missing:
+        raise ImportRefusedError(
+            f"the database has no table {missing[0]}: run `kennisbrug migrate` first"
+        )
 
 
 def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from app.errors import FieldError, InvalidFields
 from app.models import Municipality, User
 from app.municipalities import service
 from app.municipalities.schemas import MunicipalityCreate
-from app.offers.errors import BadHeader, NoRows
+from app.offers.errors import BadHeader, CellsBeyondHeader, NoRows
 
 COLUMNS = ("municipality", "municipality_name", "district", "district_name", "aliases")
 
@@ -33,11 +33,21 @@ def parse(data: bytes) -> list[MunicipalityCreate]:
     header = [h.strip().lower() for h in records[0]]
     missing = [c for c in COLUMNS[:4] if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS]
-    if missing or unknown:
-        raise BadHeader(unknown=unknown, missing=missing, repeated=[], columns=COLUMNS)
+    # A repeated column would let its last cell silently win over the first.
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if missing or unknown or repeated:
+        raise BadHeader(
+            unknown=unknown, missing=missing, repeated=repeated, columns=COLUMNS
+        )
     cities: dict[str, dict[str, object]] = {}
     rows: dict[str, int] = {}
+    overfull: list[FieldError] = []
     for number, cells in enumerate(records[1:], start=header_row + 1):
+        if any(c.strip() for c in cells[len(header) :]):
+            # An unquoted `;` or `,` inside a name would cut the name there.
+            beyond = CellsBeyondHeader(len(header), len(cells))
+            overfull.append(RowInvalid(number, str(beyond)))
+            continue
         row = dict(zip(header, (c.strip() for c in cells), strict=False))
         if not any(row.values()):
             continue
@@ -56,6 +66,8 @@ def parse(data: bytes) -> list[MunicipalityCreate]:
                 "aliases": [a for a in row.get("aliases", "").split("|") if a.strip()],
             }
         )
+    if overfull:
+        raise InvalidFields(overfull)
     if not cities:
         raise NoRows()
     out: list[MunicipalityCreate] = []
