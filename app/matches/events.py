@@ -78,12 +78,12 @@ def cancel_proposals(
                 status={"before": MatchStatus.PROPOSED, "after": MatchStatus.CANCELLED},
                 reason=reason,
             )
-            _tell_provider(session, m, settings, reason=reason)
+            tell_provider(session, m, settings, reason=reason)
             cancelled += 1
     return cancelled
 
 
-def _tell_provider(
+def tell_provider(
     session: Session, m: Match, settings: Settings, *, reason: str
 ) -> None:
     """Mail the offer's owner, who was asked to answer (`notices.proposal_made`),

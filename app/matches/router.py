@@ -17,6 +17,7 @@ from app.deps import (
     ProviderUser,
     QuestionUser,
     SessionDep,
+    SettingsDep,
 )
 from app.errors import error_responses
 from app.matches import service
@@ -166,9 +167,13 @@ def complete_match(
 
 @router.post("/{match_id:uuid}/cancel", responses=_ERRORS)
 def cancel_match(
-    match_id: uuid.UUID, data: CancelRequest, session: SessionDep, user: BrokerUser
+    match_id: uuid.UUID,
+    data: CancelRequest,
+    session: SessionDep,
+    user: BrokerUser,
+    settings: SettingsDep,
 ) -> MatchRead:
     """Cancel an unfinished match; a held place is freed. Broker."""
     return MatchRead.model_validate(
-        service.cancel_match(session, match_id, data, actor=user)
+        service.cancel_match(session, match_id, data, actor=user, settings=settings)
     )

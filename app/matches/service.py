@@ -22,6 +22,7 @@ from app.codes import (
     QuestionStatus,
     Role,
 )
+from app.config import Settings
 from app.db import utcnow
 from app.env import Env
 from app.learning import service as decisions
@@ -528,10 +529,19 @@ def reject_match(
     actor: User,
     env: Env,
 ) -> Match:
-    """Reject a proposal, with the reason the broker gives (recorded for learning)."""
+    """Reject a proposal, with the reason the broker gives (recorded for learning).
+
+    The provider, who was mailed the proposal, hears that it needs no answer any
+    more (not the broker's reason: that is a note for the broker and the learner).
+    """
     m = get_visible_match(session, match_id, actor)
     _end_proposal(session, m, actor, env, DecisionOutcome.REJECTED, data)
+    events.tell_provider(session, m, env.settings, reason=BROKER_ENDED_PROPOSAL)
     return _finish(session, m)
+
+
+# What the provider reads when the broker ends a proposal they were asked about.
+BROKER_ENDED_PROPOSAL = "de kennismakelaar heeft het voorstel ingetrokken"
 
 
 def start_match(session: Session, match_id: uuid.UUID, *, actor: User) -> Match:
@@ -568,10 +578,17 @@ def complete_match(
 
 
 def cancel_match(
-    session: Session, match_id: uuid.UUID, data: CancelRequest, *, actor: User
+    session: Session,
+    match_id: uuid.UUID,
+    data: CancelRequest,
+    *,
+    actor: User,
+    settings: Settings,
 ) -> Match:
-    """Cancel a match that is not finished; a held place is freed."""
+    """Cancel a match that is not finished; a held place is freed. A provider
+    still asked to answer a proposal is told it needs no answer any more."""
     m = get_visible_match(session, match_id, actor)
+    proposed = m.status == MatchStatus.PROPOSED
     _step(
         session,
         m,
@@ -584,6 +601,8 @@ def cancel_match(
         to=MatchStatus.CANCELLED,
         reason=data.reason,
     )
+    if proposed:
+        events.tell_provider(session, m, settings, reason=BROKER_ENDED_PROPOSAL)
     return _finish(session, m)
 
 

@@ -154,6 +154,22 @@ class TestProposalCancelled:
         assert "Het budget is geschrapt." not in text  # the city's own note stays in
         assert q["title"] in mail.html_body
 
+    @pytest.mark.parametrize("how", ["reject", "cancel"])
+    def test_the_provider_hears_when_the_broker_ends_the_proposal(
+        self, client, session, auth, staff, broker, provider, how
+    ):
+        """Rejected or withdrawn by the broker, the proposal would just vanish from
+        the provider's list; they hear it needs no answer, without the broker's
+        own reason (a note for the broker and the learner)."""
+        _q, o, m = self._ask(client, auth, staff, broker, provider)
+        ended = step(client, auth(broker), m["id"], how, reason="Past inhoudelijk niet")
+        assert ended.status_code == 200, ended.text
+        [mail] = outbox(session, "proposal_cancelled", provider.email)
+        text = " ".join(mail.text_body.split())
+        assert f'uw aanbod "{o["title"]}"' in text
+        assert "vervallen: de kennismakelaar heeft het voorstel ingetrokken." in text
+        assert "Past inhoudelijk niet" not in text
+
     def test_a_question_without_a_waiting_proposal_mails_no_one(
         self, client, session, auth, staff, broker
     ):

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from app.codes import MatchStatus
-from app.deps import EnvDep, SessionDep
+from app.config import Settings
+from app.deps import EnvDep, SessionDep, SettingsDep
 from app.matches import service as match_service
 from app.matches.schemas import CancelRequest, RejectRequest
 from app.models import Match, User
@@ -104,16 +105,20 @@ def reject(
     return _back(question_id)
 
 
-StepAction = Callable[[Session, uuid.UUID, dict[str, Any], User], Match]
+StepAction = Callable[[Session, uuid.UUID, dict[str, Any], User, Settings], Match]
 
 
-def _start(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
+def _start(
+    s: Session, i: uuid.UUID, fields: dict[str, Any], u: User, settings: Settings
+) -> Match:
     return match_service.start_match(s, i, actor=u)
 
 
-def _cancel(s: Session, i: uuid.UUID, fields: dict[str, Any], u: User) -> Match:
+def _cancel(
+    s: Session, i: uuid.UUID, fields: dict[str, Any], u: User, settings: Settings
+) -> Match:
     return match_service.cancel_match(
-        s, i, CancelRequest.model_validate(fields), actor=u
+        s, i, CancelRequest.model_validate(fields), actor=u, settings=settings
     )
 
 
@@ -140,6 +145,7 @@ def match_step(
     session: SessionDep,
     user: BrokerPage,
     form: CsrfForm,
+    settings: SettingsDep,
 ) -> Response:
     """Start, complete (with the outcome) or cancel a match."""
     if step not in (*_STEPS, "afronden"):
@@ -158,7 +164,7 @@ def match_step(
     attempt(
         request,
         session,
-        lambda: action(session, match_id, fields, user),
+        lambda: action(session, match_id, fields, user, settings),
         success,
         labels=COMPLETE_LABELS,
     )
