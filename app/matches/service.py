@@ -142,7 +142,11 @@ def propose_match(
         model_name=scored.model_name,
         reranker_version=scored.reranker_version,
         proposed_by_id=actor.id,
-        respond_before=today + timedelta(days=env.settings.proposal_days),
+        # Only a provider who is asked has a date to answer by (and is told
+        # when the proposal ends unanswered).
+        respond_before=today + timedelta(days=env.settings.proposal_days)
+        if ask_provider
+        else None,
         edition=current_edition(o, today).number,
     )
     try:
@@ -536,7 +540,8 @@ def reject_match(
     """
     m = get_visible_match(session, match_id, actor)
     _end_proposal(session, m, actor, env, DecisionOutcome.REJECTED, data)
-    events.tell_provider(session, m, env.settings, reason=BROKER_ENDED_PROPOSAL)
+    if m.respond_before is not None:  # the provider was asked to answer
+        events.tell_provider(session, m, env.settings, reason=BROKER_ENDED_PROPOSAL)
     return _finish(session, m)
 
 
@@ -588,7 +593,7 @@ def cancel_match(
     """Cancel a match that is not finished; a held place is freed. A provider
     still asked to answer a proposal is told it needs no answer any more."""
     m = get_visible_match(session, match_id, actor)
-    proposed = m.status == MatchStatus.PROPOSED
+    asked = m.status == MatchStatus.PROPOSED and m.respond_before is not None
     _step(
         session,
         m,
@@ -601,7 +606,7 @@ def cancel_match(
         to=MatchStatus.CANCELLED,
         reason=data.reason,
     )
-    if proposed:
+    if asked:
         events.tell_provider(session, m, settings, reason=BROKER_ENDED_PROPOSAL)
     return _finish(session, m)
 

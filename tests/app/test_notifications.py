@@ -170,6 +170,33 @@ class TestProposalCancelled:
         assert "vervallen: de kennismakelaar heeft het voorstel ingetrokken." in text
         assert "Past inhoudelijk niet" not in text
 
+    def test_a_candidate_rejected_on_the_page_mails_its_provider_nothing(
+        self, client, session, auth, staff, broker, provider
+    ):
+        """Rejected from its card, the candidate is proposed and rejected at once:
+        its provider was never asked, so hears nothing either way."""
+        from tests.app.web.support import csrf, login
+
+        q = open_question(client, auth(staff), auth(broker))
+        o = offer(client, auth(provider))
+        login(client, broker)
+        page = f"/makelaar/vragen/{q['id']}"
+        sent = client.post(
+            f"{page}/afwijzen",
+            data={
+                "csrf_token": csrf(client, page),
+                "offer_id": o["id"],
+                "reason": "Past niet bij de vraag",
+            },
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        matches = client.get(f"/api/questions/{q['id']}/matches", headers=auth(broker))
+        assert [m["status"] for m in matches.json()] == ["rejected"]
+        session.expire_all()
+        kinds = {m.kind for m in session.scalars(select(OutboxMail))}
+        assert not kinds & {"proposal_to_provider", "proposal_cancelled"}
+
     def test_a_question_without_a_waiting_proposal_mails_no_one(
         self, client, session, auth, staff, broker
     ):
