@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.errors import InvalidResetLink
 from app.config import Settings
+from app.db import utcnow
 from app.mail.kinds import PasswordReset
 from app.mail.service import queue_mail
 from app.models import User
@@ -43,13 +44,14 @@ def request_reset(session: Session, *, settings: Settings, email: str) -> None:
     user = user_repository.get_by_email(session, email)
     if user is None or not user.is_active:
         return
+    user.reset_requested_at = utcnow()
     token = create_token(
         user.id,
         settings.secret_key.get_secret_value(),
         settings.password_reset_minutes,
         session_version=user.session_version,
         purpose=PASSWORD_RESET,
-        binding=binding_digest(user.email),
+        binding=_link_binding(user),
     )
     queue_mail(
         session,
@@ -119,13 +121,21 @@ def _mailed_address(
 
     A link went to the address the account had then: once an admin changes the
     address (a typo, or the account passed to someone else), a link still in the
-    old mailbox must not set the password. The UPDATE also compares the address,
+    old mailbox must not set the password; nor may a link older than the last one
+    asked for. The UPDATE also compares the address,
     so a change made meanwhile is seen. A link without a binding was made before
     links carried one (at most `PASSWORD_RESET_MINUTES` old) and is judged as then.
     """
     user = user_repository.get(session, user_id)
     if user is None:
         return None
-    if binding is not None and binding_digest(user.email) != binding:
+    if binding is not None and _link_binding(user) != binding:
         return None
     return user.email
+
+
+def _link_binding(user: User) -> str:
+    """What a reset link is bound to: the address it is mailed to and when the
+    last link was asked for, so a newer link makes the earlier ones invalid."""
+    sent = user.reset_requested_at.isoformat() if user.reset_requested_at else ""
+    return binding_digest(f"{user.email}|{sent}")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base
+from app.db import Base, UTCDateTime
 from app.models.mixins import EditVersionMixin, IdMixin, TimestampMixin
 from app.models.vocabulary import Institution, Municipality
 
@@ -29,6 +30,9 @@ class User(IdMixin, TimestampMixin, EditVersionMixin, Base):
     wants_mail: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )
+    # When the last reset link was mailed: a link names it, so an earlier one
+    # stops working once a newer one is sent (app/auth/reset.py).
+    reset_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     department: Mapped[str | None] = mapped_column(String(120))
     municipality_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("municipalities.id"), index=True

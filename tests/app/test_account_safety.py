@@ -82,11 +82,6 @@ class TestResetLinks:
         assert ok.status_code == 204
         assert log_in(client, f"  {staff.email.upper()} ", NEW_PASSWORD) == 200
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="an earlier link stays valid until the password changes: refusing it "
-        "needs a stored 'last link sent' per account (a column and migration)",
-    )
     def test_an_earlier_link_stops_working_once_a_newer_one_is_sent(
         self, client, session, staff
     ):
