@@ -17,16 +17,9 @@ from tests.app.helpers import (
     propose,
     step,
 )
+from tests.app.test_academic_year import YEARLY_2026
 from tests.app.web.support import csrf, login
 
-YEARLY_2026 = {
-    "title": "Minor Wijkgerichte Zorg: eenzaamheid en sociale isolatie bij ouderen",
-    "available_from": "2026-02-01",
-    "available_until": "2026-07-01",
-    "intake_deadline": "2026-01-20",
-    "recurrence": "yearly",
-    "capacity": 2,
-}
 # A yearly offer whose first edition runs at the reference date (2027-01-15).
 YEARLY_RUNNING = {
     **YEARLY_2026,
