@@ -82,25 +82,10 @@ def _searchable(q: Question) -> str:
     return " ".join(parts)
 
 
-# Apostrophes a phone keyboard or a word processor types instead of "'" (the
-# curly U+2019 of "foto's" above all).
-_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201b\u02bc\u00b4`", "'"))
-
-
-def _plain_apostrophes(text: str) -> str:
-    """One apostrophe for all: "foto's" with a curly or a straight one is the same
-    word to a student."""
-    return text.translate(_APOSTROPHES)
-
-
 def text_matches(questions: Sequence[Question], text: str | None) -> list[Question]:
     """Questions containing every word of `text`, ignoring case, accents and the
     kind of apostrophe."""
-    return vocab.text_filter(
-        questions,
-        lambda q: _plain_apostrophes(_searchable(q)),
-        _plain_apostrophes(text) if text else text,
-    )
+    return vocab.text_filter(questions, _searchable, text)
 
 
 def _public_filter(

@@ -14,6 +14,8 @@ from app.mail.service import queue_mail
 from app.models import Question
 from app.questions import repository
 
+REOPENED_NOTE = "vanzelf weer open op de dag tot wanneer ze geparkeerd was"
+
 
 def reopen_parked(session: Session, env: Env) -> int:
     """Open every parked question whose date has come; returns how many.
@@ -49,7 +51,10 @@ def reopen_parked(session: Session, env: Env) -> int:
                     "before": QuestionStatus.PARKED,
                     "after": QuestionStatus.OPEN,
                 },
-                "note": f"parked until {parked_until}: reopened by itself",
+                # Shown as the reason in every history (Dutch, like the other
+                # notes the system writes); the date stays a field of its own.
+                "note": REOPENED_NOTE,
+                "parked_until": parked_until.isoformat() if parked_until else None,
             },
         )
         if tell_owner:

@@ -28,9 +28,15 @@ from app.vocab.errors import (
 T = TypeVar("T")
 
 
+# Apostrophes a phone keyboard or a word processor types instead of "'" (the
+# curly U+2019 in "foto's" above all).
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u201b\u02bc\u00b4`", "'"))
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive key: "Slaaghwijk " and "slaaghwijk" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Case-, accent- and apostrophe-insensitive key: "Slaaghwijk " and "slaaghwijk"
+    compare equal, and so do "foto's" with a straight and a curly apostrophe."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.replace("-", " ").split())
 

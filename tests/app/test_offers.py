@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Offer
+from tests.app.helpers import offer
 
 
 def payload(**overrides: Any) -> dict[str, Any]:
@@ -186,6 +187,16 @@ class TestListAndUpdate:
         assert (
             client.get("/api/offers?kind=workshop", headers=headers).status_code == 422
         )
+
+    def test_search_ignores_the_kind_of_apostrophe(self, client, provider, auth):
+        """ "foto's" typed on a phone (a curly apostrophe) finds "Foto's" and back:
+        every list search folds apostrophes (app.vocab.service.fold)."""
+        headers = auth(provider)
+        straight = offer(client, headers, title="Foto's van de wijk maken")
+        curly = offer(client, headers, title="Buurtfoto\u2019s ordenen")
+        for typed, found in (("foto\u2019s van", straight), ("buurtfoto's", curly)):
+            hits = client.get("/api/offers", params={"q": typed}, headers=headers)
+            assert [o["id"] for o in hits.json()["items"]] == [found["id"]]
 
     def test_pause_and_archive(self, client, provider, auth):
         offer = create(client, auth(provider))

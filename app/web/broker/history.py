@@ -62,23 +62,6 @@ def _status_text(statuses: type[StrEnum], change: Any) -> str:
     return f"{before} → {after}" if before else after
 
 
-_REOPENED = "vanzelf weer open op de dag tot wanneer ze geparkeerd was"
-
-
-def _reopened_by_itself(
-    entity_type: str, actor_id: object, changes: dict[str, Any]
-) -> bool:
-    """The `reopen-parked` job opened the question on its date (no actor)."""
-    status = changes.get("status")
-    return (
-        entity_type == "question"
-        and actor_id is None
-        and isinstance(status, dict)
-        and status.get("before") == QuestionStatus.PARKED
-        and status.get("after") == QuestionStatus.OPEN
-    )
-
-
 def history(session: Session, q: Question, matches: list[Match]) -> list[HistoryLine]:
     """The question's and its matches' events, oldest first, in words."""
     offers = {m.id: m.offer.title for m in matches}
@@ -101,8 +84,6 @@ def history(session: Session, q: Question, matches: list[Match]) -> list[History
                 + ")"
             )
         reason = changes.get("reason") or changes.get("note")
-        if _reopened_by_itself(e.entity_type, e.actor_id, changes):
-            reason = _REOPENED  # the job's note is English (app.questions.parking)
         if reason:
             what += f" (reden: {reason})"
         who = entry.actor_name or ("onbekend" if e.actor_id else "systeem")
